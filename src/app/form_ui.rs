@@ -1,0 +1,300 @@
+//! The request bar (where the request goes, and Send) and the form (what it carries).
+
+use egui::{Color32, RichText, TextEdit, Ui};
+
+use super::{Action, AppState, Exchange, PreviewCache, TokenInput};
+use crate::model::draft::PRODUCTION_BASE_URL;
+use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
+
+/// Environment, base URL, path style, workspace id and the Send / Cancel buttons.
+pub fn request_bar_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exchange: &Exchange,
+    preview: &PreviewCache,
+    actions: &mut Vec<Action>,
+) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.heading("Flameup Explorer");
+        ui.label(RichText::new("Create person").weak());
+    });
+    ui.add_space(2.0);
+    ui.horizontal(|ui| {
+        let draft = &mut state.draft;
+        let label = ui.label("Environment");
+        egui::ComboBox::from_id_salt("environment")
+            .selected_text(draft.environment.label())
+            .show_ui(ui, |ui| {
+                for environment in Environment::ALL {
+                    ui.selectable_value(&mut draft.environment, environment, environment.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+
+        let label = ui.label("Base URL");
+        match draft.environment {
+            Environment::Production => {
+                let mut fixed = PRODUCTION_BASE_URL;
+                ui.add(TextEdit::singleline(&mut fixed).desired_width(260.0))
+                    .labelled_by(label.id)
+                    .on_hover_text("The hosted API. Choose \"Custom base URL\" to send elsewhere.");
+            }
+            Environment::Custom => {
+                ui.add(
+                    TextEdit::singleline(&mut draft.custom_base_url)
+                        .hint_text("http://127.0.0.1:8080/api/v1")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+            }
+        }
+
+        let label = ui.label("Path");
+        egui::ComboBox::from_id_salt("path_style")
+            .selected_text(draft.path_style.label())
+            .show_ui(ui, |ui| {
+                for style in PathStyle::ALL {
+                    ui.selectable_value(&mut draft.path_style, style, style.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if draft.path_style == PathStyle::WorkspaceScoped {
+            let label = ui.label("Workspace id");
+            ui.add(
+                TextEdit::singleline(&mut draft.workspace_id)
+                    .hint_text("ws_abc123")
+                    .desired_width(110.0),
+            )
+            .labelled_by(label.id);
+        }
+
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            send_buttons_ui(ui, state, exchange, preview, actions);
+        });
+    });
+    ui.add_space(4.0);
+}
+
+fn send_buttons_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exchange: &Exchange,
+    preview: &PreviewCache,
+    actions: &mut Vec<Action>,
+) {
+    if matches!(exchange, Exchange::Running(_)) {
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop waiting (Esc)")
+            .clicked()
+        {
+            actions.push(Action::Cancel);
+        }
+    }
+    let send = egui::Button::new(RichText::new("Send").strong().color(Color32::WHITE))
+        .fill(Color32::from_rgb(0xd9, 0x4f, 0x1e))
+        .min_size(egui::vec2(72.0, 0.0));
+    let response = ui.add_enabled(preview.error().is_none(), send);
+    let response = match preview.error() {
+        Some(error) => response.on_disabled_hover_text(error.to_string()),
+        None => response.on_hover_text("Send the request (Ctrl+Enter)"),
+    };
+    if response.clicked() {
+        actions.push(Action::Send);
+    }
+    let label = ui.label("s");
+    ui.add(
+        egui::DragValue::new(&mut state.deadline_secs)
+            .range(1.0..=600.0)
+            .speed(1.0)
+            .max_decimals(1),
+    )
+    .labelled_by(label.id)
+    .on_hover_text("How long to wait for an answer before giving up");
+    ui.label("Deadline");
+}
+
+/// The token and the body fields.
+pub fn form_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    token: &mut TokenInput,
+    actions: &mut Vec<Action>,
+) {
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        ui.add_space(6.0);
+        section_heading(ui, "Authentication");
+        token_ui(ui, token);
+        ui.add_space(10.0);
+
+        ui.horizontal(|ui| {
+            section_heading(ui, "Body");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("Reset to example")
+                    .on_hover_text("Fill the body with the documentation's example person")
+                    .clicked()
+                {
+                    actions.push(Action::LoadExample);
+                }
+            });
+        });
+        let draft = &mut state.draft;
+        egui::Grid::new("person_fields")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                text_row_ui(ui, "userId *", &mut draft.user_id, "your own id for this person");
+                text_row_ui(ui, "email", &mut draft.email, "user@example.com");
+                text_row_ui(ui, "phone", &mut draft.phone, "+1-555-0123");
+            });
+        ui.add_space(10.0);
+
+        section_heading(ui, "Traits");
+        egui::Grid::new("trait_fields")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                for (key, value) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()) {
+                    text_row_ui(ui, key, value, "");
+                }
+            });
+        ui.add_space(6.0);
+        rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits);
+        ui.add_space(10.0);
+
+        egui::CollapsingHeader::new("Other top-level fields")
+            .default_open(!draft.other_fields.is_empty())
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new("Sent beside userId and traits, e.g. anonymousId. A field named like one above replaces it.")
+                        .weak()
+                        .small(),
+                );
+                rows_ui(ui, "other_fields", "Field", &mut draft.other_fields);
+            });
+        ui.add_space(8.0);
+        ui.label(RichText::new("Empty fields are left out of the body.").weak().small());
+    });
+}
+
+fn section_heading(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(text).strong().size(15.0));
+}
+
+fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+}
+
+fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
+    ui.horizontal(|ui| {
+        let label = ui.label("API token");
+        let toggle = if token.revealed { "Hide" } else { "Show" };
+        let reveal_width = 48.0;
+        ui.add(
+            TextEdit::singleline(&mut token.text)
+                .password(!token.revealed)
+                .hint_text("ws_live_… or ws_test_…")
+                .desired_width(ui.available_width() - reveal_width),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add(egui::Button::new(toggle).min_size(egui::vec2(reveal_width - 8.0, 0.0)))
+            .on_hover_text(if token.revealed {
+                "Hide the token"
+            } else {
+                "Show the token"
+            })
+            .clicked()
+        {
+            token.revealed = !token.revealed;
+        }
+    });
+    let note = if token.from_env {
+        format!("Read from ${TOKEN_ENV_VAR}. Kept in memory only, never saved.")
+    } else {
+        format!("Kept in memory only, never saved. Tip: set ${TOKEN_ENV_VAR} before starting.")
+    };
+    ui.label(RichText::new(note).weak().small());
+}
+
+/// Editable key / type / value rows, with add and remove.
+fn rows_ui(ui: &mut Ui, id: &str, noun: &str, rows: &mut Vec<FieldRow>) {
+    let mut remove = None;
+    egui::Grid::new(id)
+        .num_columns(4)
+        .spacing([6.0, 6.0])
+        .show(ui, |ui| {
+            for (index, row) in rows.iter_mut().enumerate() {
+                let number = index + 1;
+                ui.add(
+                    TextEdit::singleline(&mut row.key)
+                        .hint_text("key")
+                        .desired_width(110.0),
+                )
+                .accessible_name(format!("{noun} {number} key"));
+                egui::ComboBox::from_id_salt((id, index, "kind"))
+                    .width(80.0)
+                    .selected_text(row.kind.label())
+                    .show_ui(ui, |ui| {
+                        for kind in ValueKind::ALL {
+                            ui.selectable_value(&mut row.kind, kind, kind.label());
+                        }
+                    })
+                    .response
+                    .accessible_name(format!("{noun} {number} type"));
+                let value_hint = match row.kind {
+                    ValueKind::String => "text",
+                    ValueKind::Number => "42",
+                    ValueKind::Boolean => "true or false",
+                    ValueKind::Null => "null",
+                    ValueKind::Json => r#"{"any": ["JSON"]}"#,
+                };
+                ui.add_enabled(
+                    row.kind != ValueKind::Null,
+                    TextEdit::singleline(&mut row.value)
+                        .hint_text(value_hint)
+                        .desired_width(f32::INFINITY),
+                )
+                .accessible_name(format!("{noun} {number} value"));
+                if ui
+                    .small_button("✕")
+                    .on_hover_text(format!("Remove {} {number}", noun.to_lowercase()))
+                    .accessible_name(format!("Remove {} {number}", noun.to_lowercase()))
+                    .clicked()
+                {
+                    remove = Some(index);
+                }
+                ui.end_row();
+                if let Some(note) = row.json_value().fallback_note {
+                    ui.label("");
+                    ui.label("");
+                    ui.label(
+                        RichText::new(note)
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                    ui.end_row();
+                }
+            }
+        });
+    if let Some(index) = remove {
+        rows.remove(index);
+    }
+    if ui
+        .button(format!("+ Add {}", noun.to_lowercase()))
+        .clicked()
+    {
+        rows.push(FieldRow::default());
+    }
+}

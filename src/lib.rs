@@ -1,0 +1,10 @@
+//! Flameup Explorer: a native desktop explorer for the Flameup People API.
+//!
+//! `model` and `snippet` are pure; `transport` is the only HTTP client; `app` is the window;
+//! `cli` is the command line. Both front ends share the one draft → request function.
+
+pub mod app;
+pub mod cli;
+pub mod model;
+pub mod snippet;
+pub mod transport;

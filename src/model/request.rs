@@ -1,0 +1,338 @@
+//! The one function that turns a draft into the exact HTTP request: method, URL, headers and body
+//! bytes. The previews, the transport and the command line all use it, so they cannot disagree.
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use super::draft::{Draft, PathStyle};
+
+/// The environment variable the token is read from, and that previews refer to by default.
+pub const TOKEN_ENV_VAR: &str = "FLAMEUP_API_TOKEN";
+
+/// The `user-agent` the app sends, so server logs can tell explorer traffic apart.
+pub const USER_AGENT: &str = concat!("flameup-explorer/", env!("CARGO_PKG_VERSION"));
+
+/// How the bearer token appears in a request.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A reference to [`TOKEN_ENV_VAR`]: what previews show unless asked otherwise.
+    EnvVar,
+    /// The token itself: what is sent, and what a preview shows only on request.
+    Token(String),
+}
+
+impl fmt::Debug for Credential {
+    // The token must never reach a log line or a panic message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EnvVar => write!(f, "EnvVar"),
+            Self::Token(_) => write!(f, "Token(<redacted>)"),
+        }
+    }
+}
+
+impl Credential {
+    /// The `authorization` header value.
+    fn header_value(&self) -> String {
+        match self {
+            Self::EnvVar => format!("Bearer ${TOKEN_ENV_VAR}"),
+            Self::Token(token) => format!("Bearer {token}"),
+        }
+    }
+}
+
+/// A request ready to send or to render as a snippet.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    /// The full URL, normalised (default ports dropped, unsafe characters percent-encoded).
+    pub url: url::Url,
+    /// The headers the app sets, in the order they are sent, names in lower case as on the wire.
+    /// `host` and `content-length` are added by the HTTP client: see [`HttpRequest::wire_headers`].
+    pub headers: Vec<(String, String)>,
+    /// How the `authorization` header was filled in, so snippets can refer to the variable.
+    pub credential: Credential,
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("credential", &self.credential)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a draft cannot be turned into a request. Only the route can stop a request: body problems
+/// are linted, never blocking, so a bad request can be sent on purpose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    BaseUrl(String),
+    MissingWorkspaceId,
+    Token(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BaseUrl(reason) => write!(f, "The base URL {reason}."),
+            Self::MissingWorkspaceId => write!(
+                f,
+                "Enter a workspace id, or switch the path style to POST /people."
+            ),
+            Self::Token(reason) => write!(f, "The API token {reason}."),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Characters escaped in a path segment: everything that would end or reshape the segment.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Builds the create-person request for `draft`, with the token shown as `credential`.
+pub fn build_request(draft: &Draft, credential: &Credential) -> Result<HttpRequest, BuildError> {
+    let url = create_person_url(draft)?;
+    if let Credential::Token(token) = credential {
+        check_token(token)?;
+    }
+    let headers = [
+        ("content-type", "application/json".to_owned()),
+        ("authorization", credential.header_value()),
+        ("accept", "application/json".to_owned()),
+        ("user-agent", USER_AGENT.to_owned()),
+        // The HTTP client would add this itself; naming it here keeps the preview exact.
+        ("accept-encoding", "gzip".to_owned()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect();
+    Ok(HttpRequest {
+        method: "POST",
+        url,
+        headers,
+        credential: credential.clone(),
+        body: draft.body_bytes(),
+    })
+}
+
+fn create_person_url(draft: &Draft) -> Result<url::Url, BuildError> {
+    let base = parse_base_url(draft.base_url())?;
+    let base = base.as_str().trim_end_matches('/');
+    let full = match draft.path_style {
+        PathStyle::KeyScoped => format!("{base}/people"),
+        PathStyle::WorkspaceScoped => {
+            let workspace = draft.workspace_id.trim();
+            if workspace.is_empty() {
+                return Err(BuildError::MissingWorkspaceId);
+            }
+            let segment = utf8_percent_encode(workspace, PATH_SEGMENT);
+            format!("{base}/workspaces/{segment}/people")
+        }
+    };
+    url::Url::parse(&full).map_err(|err| BuildError::BaseUrl(format!("is not valid ({err})")))
+}
+
+/// Checks that `text` is a base URL requests can be sent to, and returns it normalised.
+pub fn parse_base_url(text: &str) -> Result<url::Url, BuildError> {
+    let fail = |reason: &str| Err(BuildError::BaseUrl(reason.to_owned()));
+    if text.is_empty() {
+        return fail("is empty: enter one such as http://127.0.0.1:8080/api/v1");
+    }
+    let url = match url::Url::parse(text) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            return fail("needs a scheme: start it with http:// or https://");
+        }
+        Err(err) => return Err(BuildError::BaseUrl(format!("is not valid ({err})"))),
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return fail("must start with http:// or https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return fail("has no host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return fail("must not hold a user name or password: put the API key in the token field");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return fail("must not have a ?query or #fragment");
+    }
+    Ok(url)
+}
+
+/// A bearer token is visible ASCII without spaces; anything else cannot be a valid header.
+fn check_token(token: &str) -> Result<(), BuildError> {
+    match token.chars().find(|c| !c.is_ascii_graphic()) {
+        None => Ok(()),
+        Some(c) if c.is_whitespace() => {
+            Err(BuildError::Token("contains a space or line break".into()))
+        }
+        Some(_) => Err(BuildError::Token(
+            "contains a character that cannot be sent in a header (only visible ASCII can)".into(),
+        )),
+    }
+}
+
+impl HttpRequest {
+    /// The path and query as they appear on the request line.
+    pub fn target(&self) -> &str {
+        &self.url[url::Position::BeforePath..]
+    }
+
+    /// The `host` header value the HTTP client derives from the URL.
+    pub fn host_header(&self) -> String {
+        let host = self.url.host_str().unwrap_or_default();
+        match self.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+
+    /// Every header exactly as it goes on the wire, in order: the ones the HTTP client adds first
+    /// (`host`, `content-length`), then the app's own.
+    pub fn wire_headers(&self) -> Vec<(String, String)> {
+        let derived = [
+            ("host".to_owned(), self.host_header()),
+            ("content-length".to_owned(), self.body.len().to_string()),
+        ];
+        derived
+            .into_iter()
+            .chain(self.headers.iter().cloned())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::Environment;
+
+    fn draft_at(base: &str) -> Draft {
+        Draft {
+            environment: Environment::Custom,
+            custom_base_url: base.into(),
+            ..Draft::docs_example()
+        }
+    }
+
+    #[test]
+    fn key_scoped_production_request() {
+        let request = build_request(&Draft::docs_example(), &Credential::EnvVar).unwrap();
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.url.as_str(), "https://api.flameup.ai/api/v1/people");
+        assert_eq!(request.target(), "/api/v1/people");
+        assert_eq!(request.host_header(), "api.flameup.ai");
+        let content_types: Vec<_> = request
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "content-type")
+            .collect();
+        assert_eq!(
+            content_types,
+            [&("content-type".to_owned(), "application/json".to_owned())]
+        );
+        assert!(
+            request
+                .headers
+                .contains(&("authorization".into(), "Bearer $FLAMEUP_API_TOKEN".into()))
+        );
+    }
+
+    #[test]
+    fn workspace_scoped_path_escapes_the_id() {
+        let mut draft = draft_at("http://127.0.0.1:8080/api/v1/");
+        draft.path_style = PathStyle::WorkspaceScoped;
+        draft.workspace_id = " ws_abc123 ".into();
+        let request = build_request(&draft, &Credential::EnvVar).unwrap();
+        assert_eq!(
+            request.url.as_str(),
+            "http://127.0.0.1:8080/api/v1/workspaces/ws_abc123/people"
+        );
+        assert_eq!(request.host_header(), "127.0.0.1:8080");
+
+        draft.workspace_id = "a/b?c#d é%".into();
+        let request = build_request(&draft, &Credential::EnvVar).unwrap();
+        assert_eq!(
+            request.target(),
+            "/api/v1/workspaces/a%2Fb%3Fc%23d%20%C3%A9%25/people"
+        );
+
+        draft.workspace_id = "  ".into();
+        assert_eq!(
+            build_request(&draft, &Credential::EnvVar),
+            Err(BuildError::MissingWorkspaceId)
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_explained() {
+        for base in [
+            "",
+            "api.flameup.ai/api/v1",
+            "ftp://x/api",
+            "http://user:pw@host/api",
+            "http://host/api?x=1",
+            "http://[::1",
+        ] {
+            let err = build_request(&draft_at(base), &Credential::EnvVar).unwrap_err();
+            assert!(matches!(err, BuildError::BaseUrl(_)), "{base}: {err:?}");
+            assert!(err.to_string().starts_with("The base URL"), "{err}");
+        }
+    }
+
+    #[test]
+    fn default_ports_are_dropped_and_ipv6_hosts_keep_brackets() {
+        let request =
+            build_request(&draft_at("HTTP://LocalHost:80/x"), &Credential::EnvVar).unwrap();
+        assert_eq!(request.url.as_str(), "http://localhost/x/people");
+        assert_eq!(request.host_header(), "localhost");
+        let request = build_request(&draft_at("http://[::1]:9/v1"), &Credential::EnvVar).unwrap();
+        assert_eq!(request.host_header(), "[::1]:9");
+    }
+
+    #[test]
+    fn tokens_that_cannot_be_a_header_are_refused_and_never_printed() {
+        let draft = Draft::docs_example();
+        for token in ["has space", "line\nbreak", "naïve"] {
+            let err = build_request(&draft, &Credential::Token(token.into())).unwrap_err();
+            assert!(matches!(err, BuildError::Token(_)));
+            assert!(!err.to_string().contains(token));
+        }
+        let request = build_request(&draft, &Credential::Token("ws_test_secret".into())).unwrap();
+        assert!(!format!("{request:?}").contains("ws_test_secret"));
+    }
+
+    #[test]
+    fn wire_headers_add_host_and_length_first() {
+        let request =
+            build_request(&draft_at("http://127.0.0.1:9/v1"), &Credential::EnvVar).unwrap();
+        let wire = request.wire_headers();
+        assert_eq!(wire[0], ("host".into(), "127.0.0.1:9".into()));
+        assert_eq!(
+            wire[1],
+            ("content-length".into(), request.body.len().to_string())
+        );
+        assert_eq!(&wire[2..], request.headers.as_slice());
+    }
+}

@@ -1,0 +1,119 @@
+//! What came back, prepared for display. Pure: built on the worker thread, read by the UI.
+
+use std::time::Duration;
+
+/// An HTTP answer, whatever its status.
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// The standard reason phrase for `status`, or "Unknown status".
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// From handing the request to the HTTP client until the whole body was read.
+    pub elapsed: Duration,
+    /// The body as it is shown: pretty-printed when it is JSON, else as text.
+    pub view: BodyView,
+}
+
+/// The body prepared for display, computed once off the UI thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyView {
+    pub text: String,
+    pub is_json: bool,
+}
+
+impl BodyView {
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(value) => Self {
+                text: serde_json::to_string_pretty(&value).unwrap_or_default(),
+                is_json: true,
+            },
+            Err(_) => Self {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                is_json: false,
+            },
+        }
+    }
+}
+
+/// How a status reads at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusClass {
+    Informational,
+    Success,
+    Redirect,
+    ClientError,
+    ServerError,
+}
+
+impl HttpResponse {
+    pub fn status_class(&self) -> StatusClass {
+        match self.status {
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            500.. => StatusClass::ServerError,
+            _ => StatusClass::Informational,
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.status_class() == StatusClass::Success
+    }
+
+    /// The first header of that name, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A byte count as people read it: "512 B", "1.5 KB", "50.0 MB".
+pub fn human_size(bytes: usize) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while size >= 1000.0 && unit + 1 < UNITS.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_bodies_are_pretty_printed_in_their_own_order() {
+        let view = BodyView::from_bytes(br#"{"z":1,"a":[true,null]}"#);
+        assert!(view.is_json);
+        assert_eq!(
+            view.text,
+            "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    null\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn other_bodies_are_shown_as_text_even_when_not_utf8() {
+        let view = BodyView::from_bytes(b"<html>Bad Gateway</html>\xff");
+        assert!(!view.is_json);
+        assert_eq!(view.text, "<html>Bad Gateway</html>\u{fffd}");
+        assert_eq!(BodyView::from_bytes(b"").text, "");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(1500), "1.5 KB");
+        assert_eq!(human_size(50_000_000), "50.0 MB");
+    }
+}
