@@ -210,11 +210,11 @@ impl HttpRequest {
     }
 
     /// Every header exactly as it goes on the wire, in order: the ones the HTTP client adds first
-    /// (`host`, `content-length`), then the app's own.
+    /// (`content-length`, `host`, in ureq's order), then the app's own.
     pub fn wire_headers(&self) -> Vec<(String, String)> {
         let derived = [
-            ("host".to_owned(), self.host_header()),
             ("content-length".to_owned(), self.body.len().to_string()),
+            ("host".to_owned(), self.host_header()),
         ];
         derived
             .into_iter()
@@ -324,15 +324,15 @@ mod tests {
     }
 
     #[test]
-    fn wire_headers_add_host_and_length_first() {
+    fn wire_headers_add_length_and_host_first() {
         let request =
             build_request(&draft_at("http://127.0.0.1:9/v1"), &Credential::EnvVar).unwrap();
         let wire = request.wire_headers();
-        assert_eq!(wire[0], ("host".into(), "127.0.0.1:9".into()));
         assert_eq!(
-            wire[1],
+            wire[0],
             ("content-length".into(), request.body.len().to_string())
         );
+        assert_eq!(wire[1], ("host".into(), "127.0.0.1:9".into()));
         assert_eq!(&wire[2..], request.headers.as_slice());
     }
 }

@@ -1,0 +1,152 @@
+//! The real transport against a loopback server: what arrives equals the raw HTTP preview, byte
+//! for byte and header for header, for drafts full of hostile strings.
+
+mod support;
+
+use std::time::Duration;
+
+use flameup_explorer::model::{
+    Credential, Draft, Environment, FieldRow, PathStyle, ValueKind, build_request,
+};
+use flameup_explorer::snippet::{Target, render};
+use flameup_explorer::transport::{FailureKind, InFlight};
+use support::{LoopbackServer, Reply, hostile_strings};
+
+const TOKEN: &str = "ws_test_abc_123.0123456789abcdef";
+
+fn hostile_draft(server: &LoopbackServer, text: &str) -> Draft {
+    Draft {
+        environment: Environment::Custom,
+        custom_base_url: server.base_url(),
+        user_id: text.to_owned(),
+        email: text.to_owned(),
+        phone: text.to_owned(),
+        traits: std::array::from_fn(|_| text.to_owned()),
+        custom_traits: vec![
+            FieldRow::new(text, ValueKind::String, text),
+            FieldRow::new("n", ValueKind::Number, "-12.5e3"),
+            FieldRow::new(
+                "nested",
+                ValueKind::Json,
+                r#"{"a": [1, "two", null, {"b": false}]}"#,
+            ),
+        ],
+        other_fields: vec![FieldRow::new("anonymousId", ValueKind::String, text)],
+        ..Draft::default()
+    }
+}
+
+#[test]
+fn what_arrives_is_byte_for_byte_the_raw_http_preview() {
+    let server = LoopbackServer::start(Reply::json(201, r#"{"id": "x"}"#));
+    for (index, text) in hostile_strings().iter().enumerate() {
+        let mut draft = hostile_draft(&server, text);
+        if index % 2 == 1 {
+            draft.path_style = PathStyle::WorkspaceScoped;
+            draft.workspace_id = format!("ws/{text}");
+        }
+        let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+        let preview = render(Target::Http, &request);
+        let response = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap();
+        assert_eq!(response.status, 201);
+
+        let arrived = server.requests().pop().unwrap();
+        assert_eq!(arrived.text(), preview, "draft {index}");
+        assert_eq!(arrived.raw, preview.as_bytes(), "draft {index}");
+        let content_types = arrived
+            .header_lines()
+            .iter()
+            .filter(|line| line.to_lowercase().starts_with("content-type:"))
+            .count();
+        assert_eq!(content_types, 1);
+        let sent: serde_json::Value = serde_json::from_slice(arrived.body()).unwrap();
+        assert_eq!(sent, serde_json::Value::Object(draft.body_json()));
+    }
+}
+
+#[test]
+fn the_preview_names_the_variable_where_the_wire_has_the_token() {
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let draft = hostile_draft(&server, "plain");
+    let preview = render(
+        Target::Http,
+        &build_request(&draft, &Credential::EnvVar).unwrap(),
+    );
+    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap();
+    let arrived = server.requests().pop().unwrap().text();
+    assert!(preview.contains("authorization: Bearer $FLAMEUP_API_TOKEN\r\n"));
+    assert!(!preview.contains(TOKEN));
+    assert_eq!(arrived, preview.replace("$FLAMEUP_API_TOKEN", TOKEN));
+}
+
+#[test]
+fn a_server_that_never_answers_ends_at_the_deadline() {
+    let server = LoopbackServer::start(Reply::Never);
+    let request = build_request(
+        &hostile_draft(&server, "x"),
+        &Credential::Token(TOKEN.into()),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let error = InFlight::start_and_wait(&request, Duration::from_millis(300)).unwrap_err();
+    assert_eq!(error.kind, FailureKind::Timeout);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the request did reach the server"
+    );
+}
+
+#[test]
+fn a_refused_connection_is_reported_as_refused() {
+    // Bind, note the port, and close it again: nothing listens there now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let draft = Draft {
+        environment: Environment::Custom,
+        custom_base_url: format!("http://127.0.0.1:{port}/api/v1"),
+        ..Draft::docs_example()
+    };
+    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
+    assert_eq!(error.kind, FailureKind::Refused, "{error}");
+}
+
+#[test]
+fn an_unknown_host_is_reported_as_dns() {
+    let draft = Draft {
+        environment: Environment::Custom,
+        custom_base_url: "http://no-such-host.invalid/api/v1".into(),
+        ..Draft::docs_example()
+    };
+    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
+    assert_eq!(error.kind, FailureKind::Dns, "{error}");
+}
+
+#[test]
+fn a_server_that_is_not_http_is_an_invalid_response() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\ngarbage garbage\r\n\r\n");
+        }
+    });
+    let draft = Draft {
+        environment: Environment::Custom,
+        custom_base_url: format!("http://{addr}/api/v1"),
+        ..Draft::docs_example()
+    };
+    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
+    assert_eq!(error.kind, FailureKind::InvalidResponse, "{error}");
+}
