@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText, TextEdit, Ui};
 
-use super::{Action, AppState, Exchange, PreviewCache, TokenInput};
+use super::{Action, AppState, PreviewCache, TokenInput};
 use crate::model::draft::PRODUCTION_BASE_URL;
 use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
 
@@ -10,7 +10,6 @@ use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, W
 pub fn request_bar_ui(
     ui: &mut Ui,
     state: &mut AppState,
-    exchange: &Exchange,
     preview: &PreviewCache,
     actions: &mut Vec<Action>,
 ) {
@@ -72,7 +71,7 @@ pub fn request_bar_ui(
         }
 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            send_buttons_ui(ui, state, exchange, preview, actions);
+            send_buttons_ui(ui, state, preview, actions);
         });
     });
     ui.add_space(4.0);
@@ -81,19 +80,9 @@ pub fn request_bar_ui(
 fn send_buttons_ui(
     ui: &mut Ui,
     state: &mut AppState,
-    exchange: &Exchange,
     preview: &PreviewCache,
     actions: &mut Vec<Action>,
 ) {
-    if matches!(exchange, Exchange::Running(_)) {
-        if ui
-            .button("Cancel")
-            .on_hover_text("Stop waiting (Esc)")
-            .clicked()
-        {
-            actions.push(Action::Cancel);
-        }
-    }
     let send = egui::Button::new(RichText::new("Send").strong().color(Color32::WHITE))
         .fill(Color32::from_rgb(0xd9, 0x4f, 0x1e))
         .min_size(egui::vec2(72.0, 0.0));
@@ -105,14 +94,14 @@ fn send_buttons_ui(
     if response.clicked() {
         actions.push(Action::Send);
     }
-    let label = ui.label("s");
     ui.add(
         egui::DragValue::new(&mut state.deadline_secs)
             .range(1.0..=600.0)
             .speed(1.0)
-            .max_decimals(1),
+            .max_decimals(1)
+            .suffix(" s"),
     )
-    .labelled_by(label.id)
+    .accessible_name("Deadline in seconds")
     .on_hover_text("How long to wait for an answer before giving up");
     ui.label("Deadline");
 }
@@ -143,25 +132,15 @@ pub fn form_ui(
             });
         });
         let draft = &mut state.draft;
-        egui::Grid::new("person_fields")
-            .num_columns(2)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| {
-                text_row_ui(ui, "userId *", &mut draft.user_id, "your own id for this person");
-                text_row_ui(ui, "email", &mut draft.email, "user@example.com");
-                text_row_ui(ui, "phone", &mut draft.phone, "+1-555-0123");
-            });
+        text_row_ui(ui, "userId *", &mut draft.user_id, "your own id for this person");
+        text_row_ui(ui, "email", &mut draft.email, "user@example.com");
+        text_row_ui(ui, "phone", &mut draft.phone, "+1-555-0123");
         ui.add_space(10.0);
 
         section_heading(ui, "Traits");
-        egui::Grid::new("trait_fields")
-            .num_columns(2)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| {
-                for (key, value) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()) {
-                    text_row_ui(ui, key, value, "");
-                }
-            });
+        for (key, value) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()) {
+            text_row_ui(ui, key, value, "");
+        }
         ui.add_space(6.0);
         rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits);
         ui.add_space(10.0);
@@ -185,15 +164,27 @@ fn section_heading(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).strong().size(15.0));
 }
 
+/// Width of the label column, so the inputs line up.
+const LABEL_WIDTH: f32 = 84.0;
+
+/// A label and a text input filling the rest of the row. Rows are laid out one by one rather than
+/// in a `Grid`: a grid holding full-width inputs keeps remeasuring itself and repainting.
 fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) {
-    let label = ui.label(label);
-    ui.add(
-        TextEdit::singleline(text)
-            .hint_text(hint)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
-    ui.end_row();
+    ui.horizontal(|ui| {
+        let label = ui
+            .allocate_ui_with_layout(
+                egui::vec2(LABEL_WIDTH, ui.spacing().interact_size.y),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| ui.label(label),
+            )
+            .inner;
+        ui.add(
+            TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    });
 }
 
 fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
@@ -231,63 +222,53 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
 /// Editable key / type / value rows, with add and remove.
 fn rows_ui(ui: &mut Ui, id: &str, noun: &str, rows: &mut Vec<FieldRow>) {
     let mut remove = None;
-    egui::Grid::new(id)
-        .num_columns(4)
-        .spacing([6.0, 6.0])
-        .show(ui, |ui| {
-            for (index, row) in rows.iter_mut().enumerate() {
-                let number = index + 1;
-                ui.add(
-                    TextEdit::singleline(&mut row.key)
-                        .hint_text("key")
-                        .desired_width(110.0),
-                )
-                .accessible_name(format!("{noun} {number} key"));
-                egui::ComboBox::from_id_salt((id, index, "kind"))
-                    .width(80.0)
-                    .selected_text(row.kind.label())
-                    .show_ui(ui, |ui| {
-                        for kind in ValueKind::ALL {
-                            ui.selectable_value(&mut row.kind, kind, kind.label());
-                        }
-                    })
-                    .response
-                    .accessible_name(format!("{noun} {number} type"));
-                let value_hint = match row.kind {
-                    ValueKind::String => "text",
-                    ValueKind::Number => "42",
-                    ValueKind::Boolean => "true or false",
-                    ValueKind::Null => "null",
-                    ValueKind::Json => r#"{"any": ["JSON"]}"#,
-                };
-                ui.add_enabled(
-                    row.kind != ValueKind::Null,
-                    TextEdit::singleline(&mut row.value)
-                        .hint_text(value_hint)
-                        .desired_width(f32::INFINITY),
-                )
-                .accessible_name(format!("{noun} {number} value"));
+    for (index, row) in rows.iter_mut().enumerate() {
+        let number = index + 1;
+        let lower_noun = noun.to_lowercase();
+        ui.horizontal(|ui| {
+            ui.add(
+                TextEdit::singleline(&mut row.key)
+                    .hint_text("key")
+                    .desired_width(LABEL_WIDTH + 26.0),
+            )
+            .accessible_name(format!("{noun} {number} key"));
+            egui::ComboBox::from_id_salt((id, index, "kind"))
+                .width(76.0)
+                .selected_text(row.kind.label())
+                .show_ui(ui, |ui| {
+                    for kind in ValueKind::ALL {
+                        ui.selectable_value(&mut row.kind, kind, kind.label());
+                    }
+                })
+                .response
+                .accessible_name(format!("{noun} {number} type"));
+            // The remove button goes at the far right; the value takes what is left between.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .small_button("✕")
-                    .on_hover_text(format!("Remove {} {number}", noun.to_lowercase()))
-                    .accessible_name(format!("Remove {} {number}", noun.to_lowercase()))
+                    .small_button("×")
+                    .on_hover_text(format!("Remove {lower_noun} {number}"))
+                    .accessible_name(format!("Remove {lower_noun} {number}"))
                     .clicked()
                 {
                     remove = Some(index);
                 }
-                ui.end_row();
-                if let Some(note) = row.json_value().fallback_note {
-                    ui.label("");
-                    ui.label("");
-                    ui.label(
-                        RichText::new(note)
-                            .small()
-                            .color(ui.visuals().warn_fg_color),
-                    );
-                    ui.end_row();
-                }
-            }
+                ui.add_enabled(
+                    row.kind != ValueKind::Null,
+                    TextEdit::singleline(&mut row.value)
+                        .hint_text(value_hint(row.kind))
+                        .desired_width(f32::INFINITY),
+                )
+                .accessible_name(format!("{noun} {number} value"));
+            });
         });
+        if let Some(note) = row.json_value().fallback_note {
+            ui.label(
+                RichText::new(format!("{noun} {number}: {note}"))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+    }
     if let Some(index) = remove {
         rows.remove(index);
     }
@@ -296,5 +277,15 @@ fn rows_ui(ui: &mut Ui, id: &str, noun: &str, rows: &mut Vec<FieldRow>) {
         .clicked()
     {
         rows.push(FieldRow::default());
+    }
+}
+
+fn value_hint(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::String => "text",
+        ValueKind::Number => "42",
+        ValueKind::Boolean => "true or false",
+        ValueKind::Null => "null",
+        ValueKind::Json => r#"{"any": ["JSON"]}"#,
     }
 }

@@ -119,6 +119,11 @@ impl App {
         }
     }
 
+    /// How many times the preview was rebuilt: it should change only when the draft does.
+    pub fn preview_rebuilds(&self) -> u64 {
+        self.preview.rebuilds
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.exchange, Exchange::Running(_))
     }
@@ -138,6 +143,9 @@ impl App {
 
     /// Takes in a finished answer, or ends the request at its deadline.
     fn poll_exchange(&mut self, ctx: &egui::Context) {
+        if !self.is_running() {
+            return;
+        }
         let Exchange::Running(in_flight) = std::mem::replace(&mut self.exchange, Exchange::Idle)
         else {
             return;
@@ -197,13 +205,7 @@ impl eframe::App for App {
             .refresh(&self.state.draft, self.preview_credential());
 
         egui::Panel::top("request_bar").show(ui, |ui| {
-            form_ui::request_bar_ui(
-                ui,
-                &mut self.state,
-                &self.exchange,
-                &self.preview,
-                &mut self.actions,
-            );
+            form_ui::request_bar_ui(ui, &mut self.state, &self.preview, &mut self.actions);
         });
         egui::Panel::left("form")
             .default_size(440.0)

@@ -159,6 +159,10 @@ pub fn parse_base_url(text: &str) -> Result<url::Url, BuildError> {
     if text.is_empty() {
         return fail("is empty: enter one such as http://127.0.0.1:8080/api/v1");
     }
+    // "localhost:8080" parses as a URL with the scheme "localhost": catch the missing scheme first.
+    if !text.contains("://") {
+        return fail("needs a scheme: start it with http:// or https://");
+    }
     let url = match url::Url::parse(text) {
         Ok(url) => url,
         Err(url::ParseError::RelativeUrlWithoutBase) => {
@@ -290,6 +294,7 @@ mod tests {
         for base in [
             "",
             "api.flameup.ai/api/v1",
+            "localhost:8080",
             "ftp://x/api",
             "http://user:pw@host/api",
             "http://host/api?x=1",
