@@ -98,7 +98,12 @@ pub fn run(command: Command) -> ExitCode {
 
 fn preview(args: &RequestArgs, target: Target) -> Result<ExitCode, Failure> {
     let request = build_request(&args.draft()?, &Credential::EnvVar)?;
-    println!("{}", snippet::render(target, &request));
+    let text = snippet::render(target, &request);
+    match target {
+        // Raw HTTP is printed byte for byte, so it can be piped to a socket as it is.
+        Target::Http => print!("{text}"),
+        Target::Curl => println!("{text}"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

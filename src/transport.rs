@@ -145,7 +145,8 @@ pub type Outcome = Result<HttpResponse, TransportError>;
 
 /// A request on its way. Dropping it abandons the request: a late answer goes nowhere.
 pub struct InFlight {
-    promise: Promise<Outcome>,
+    /// `None` once the outcome has been handed out.
+    promise: Option<Promise<Outcome>>,
     started: Instant,
     deadline: Duration,
 }
@@ -171,7 +172,7 @@ impl InFlight {
             Err(error) => sender.send(Err(error)),
         }
         Self {
-            promise,
+            promise: Some(promise),
             started,
             deadline,
         }
@@ -187,17 +188,16 @@ impl InFlight {
         self.deadline.saturating_sub(self.elapsed())
     }
 
-    /// The outcome once there is one (an answer, a failure, or the deadline), else the request back.
-    pub fn poll(self) -> Result<Outcome, Self> {
-        match self.promise.try_take() {
-            Ok(outcome) => Ok(outcome),
+    /// The outcome once there is one: an answer, a failure, or the deadline. Returns it once;
+    /// after that the request is spent and this returns `None`.
+    pub fn poll(&mut self) -> Option<Outcome> {
+        let promise = self.promise.take()?;
+        match promise.try_take() {
+            Ok(outcome) => Some(outcome),
+            Err(_) if self.remaining().is_zero() => Some(self.deadline_passed()),
             Err(promise) => {
-                let still = Self { promise, ..self };
-                if still.remaining().is_zero() {
-                    Ok(still.deadline_passed())
-                } else {
-                    Err(still)
-                }
+                self.promise = Some(promise);
+                None
             }
         }
     }
@@ -217,14 +217,11 @@ impl InFlight {
         let waiter = std::thread::current();
         let mut in_flight = Self::start(request, deadline, move || waiter.unpark());
         loop {
-            match in_flight.poll() {
-                Ok(outcome) => return outcome,
-                Err(still) => {
-                    // Woken by the answer, or at the deadline; a spurious wake-up just loops.
-                    std::thread::park_timeout(still.remaining());
-                    in_flight = still;
-                }
+            if let Some(outcome) = in_flight.poll() {
+                return outcome;
             }
+            // Woken by the answer, or at the deadline; a spurious wake-up just loops.
+            std::thread::park_timeout(in_flight.remaining());
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
 use flameup_explorer::model::{Draft, Environment, FieldRow, PathStyle, ValueKind};
 use support::{LoopbackServer, Reply};
@@ -74,10 +74,10 @@ fn typing_into_labelled_fields_updates_the_preview() {
     harness.run();
     harness.get_by_label("email").type_text("ada@example.com");
     harness.run();
-    harness.get_by_label("first_name").click();
+    harness.get_by_label("traits.first_name").click();
     harness.run();
     harness
-        .get_by_label("first_name")
+        .get_by_label("traits.first_name")
         .type_text("Ada 'Countess' $Lovelace");
     harness.run();
 
@@ -282,4 +282,45 @@ fn every_input_and_button_has_an_accessible_label() {
     harness.get_by_label("Custom trait 2 value");
     harness.get_by_label("Remove field 1");
     harness.get_by_label_contains("not a number: sent as a string");
+}
+
+/// The sizes of the resizable panels, as their resize handles report them to assistive technology.
+fn panel_sizes(harness: &Harness<'_, App>) -> Vec<f64> {
+    harness
+        .query_all_by_label("Resize panel")
+        .map(|node| node.accesskit_node().numeric_value().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn panels_keep_their_size_across_frames_and_errors() {
+    let mut app = app_for("http://127.0.0.1:9/api/v1");
+    app.state.draft = Draft {
+        custom_base_url: app.state.draft.custom_base_url.clone(),
+        environment: Environment::Custom,
+        ..Draft::docs_example()
+    };
+    let mut harness = harness(app);
+    harness.run();
+    let sizes = panel_sizes(&harness);
+    assert_eq!(sizes.len(), 2, "the form and the preview panels");
+    for _ in 0..30 {
+        harness.hover_at(egui::pos2(200.0, 300.0));
+        harness.step();
+        harness.hover_at(egui::pos2(900.0, 600.0));
+        harness.step();
+    }
+    assert_eq!(
+        panel_sizes(&harness),
+        sizes,
+        "no panel creeps while the pointer moves"
+    );
+
+    // A short error in the preview panel must not shrink it for good.
+    harness.state_mut().state.draft.custom_base_url.clear();
+    harness.run_steps(5);
+    harness.get_by_label_contains("is empty");
+    harness.state_mut().state.draft.custom_base_url = "http://127.0.0.1:9/api/v1".into();
+    harness.run_steps(5);
+    assert_eq!(panel_sizes(&harness), sizes);
 }

@@ -139,7 +139,8 @@ pub fn form_ui(
 
         section_heading(ui, "Traits");
         for (key, value) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()) {
-            text_row_ui(ui, key, value, "");
+            // Named by its path in the body: "phone" alone would also name the top-level phone.
+            text_row_ui(ui, key, value, "").accessible_name(format!("traits.{key}"));
         }
         ui.add_space(6.0);
         rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits);
@@ -151,12 +152,12 @@ pub fn form_ui(
                 ui.label(
                     RichText::new("Sent beside userId and traits, e.g. anonymousId. A field named like one above replaces it.")
                         .weak()
-                        .small(),
+
                 );
                 rows_ui(ui, "other_fields", "Field", &mut draft.other_fields);
             });
         ui.add_space(8.0);
-        ui.label(RichText::new("Empty fields are left out of the body.").weak().small());
+        ui.label(RichText::new("Empty fields are left out of the body.").weak());
     });
 }
 
@@ -167,56 +168,52 @@ fn section_heading(ui: &mut Ui, text: &str) {
 /// Width of the label column, so the inputs line up.
 const LABEL_WIDTH: f32 = 84.0;
 
-/// A label and a text input filling the rest of the row. Rows are laid out one by one rather than
-/// in a `Grid`: a grid holding full-width inputs keeps remeasuring itself and repainting.
-fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) {
+/// A label and a text input filling the rest of the row, aligned on [`LABEL_WIDTH`]. Rows are laid
+/// out one by one rather than in a `Grid`: a grid holding full-width inputs keeps remeasuring
+/// itself and repainting.
+fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
     ui.horizontal(|ui| {
-        let label = ui
-            .allocate_ui_with_layout(
-                egui::vec2(LABEL_WIDTH, ui.spacing().interact_size.y),
-                egui::Layout::left_to_right(egui::Align::Center),
-                |ui| ui.label(label),
-            )
-            .inner;
+        let label = ui.label(label);
+        ui.add_space((LABEL_WIDTH - label.rect.width()).max(0.0));
         ui.add(
             TextEdit::singleline(text)
                 .hint_text(hint)
                 .desired_width(f32::INFINITY),
         )
-        .labelled_by(label.id);
-    });
+        .labelled_by(label.id)
+    })
+    .inner
 }
 
 fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
     ui.horizontal(|ui| {
         let label = ui.label("API token");
-        let toggle = if token.revealed { "Hide" } else { "Show" };
-        let reveal_width = 48.0;
-        ui.add(
-            TextEdit::singleline(&mut token.text)
-                .password(!token.revealed)
-                .hint_text("ws_live_… or ws_test_…")
-                .desired_width(ui.available_width() - reveal_width),
-        )
-        .labelled_by(label.id);
-        if ui
-            .add(egui::Button::new(toggle).min_size(egui::vec2(reveal_width - 8.0, 0.0)))
-            .on_hover_text(if token.revealed {
-                "Hide the token"
+        ui.add_space((LABEL_WIDTH - label.rect.width()).max(0.0));
+        // Right to left: the reveal button takes its own width, the input all that is left.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let (toggle, hover) = if token.revealed {
+                ("Hide", "Hide the token")
             } else {
-                "Show the token"
-            })
-            .clicked()
-        {
-            token.revealed = !token.revealed;
-        }
+                ("Show", "Show the token")
+            };
+            if ui.button(toggle).on_hover_text(hover).clicked() {
+                token.revealed = !token.revealed;
+            }
+            ui.add(
+                TextEdit::singleline(&mut token.text)
+                    .password(!token.revealed)
+                    .hint_text("ws_live_… or ws_test_…")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
     });
     let note = if token.from_env {
         format!("Read from ${TOKEN_ENV_VAR}. Kept in memory only, never saved.")
     } else {
         format!("Kept in memory only, never saved. Tip: set ${TOKEN_ENV_VAR} before starting.")
     };
-    ui.label(RichText::new(note).weak().small());
+    ui.label(RichText::new(note).weak());
 }
 
 /// Editable key / type / value rows, with add and remove.

@@ -143,21 +143,14 @@ impl App {
 
     /// Takes in a finished answer, or ends the request at its deadline.
     fn poll_exchange(&mut self, ctx: &egui::Context) {
-        if !self.is_running() {
+        let Exchange::Running(in_flight) = &mut self.exchange else {
             return;
+        };
+        match in_flight.poll() {
+            Some(outcome) => self.exchange = Exchange::Done(Box::new(outcome)),
+            // Wake up at the deadline even if the server never answers.
+            None => ctx.request_repaint_after(in_flight.remaining()),
         }
-        let Exchange::Running(in_flight) = std::mem::replace(&mut self.exchange, Exchange::Idle)
-        else {
-            return;
-        };
-        self.exchange = match in_flight.poll() {
-            Ok(outcome) => Exchange::Done(Box::new(outcome)),
-            Err(in_flight) => {
-                // Wake up at the deadline even if the server never answers.
-                ctx.request_repaint_after(in_flight.remaining());
-                Exchange::Running(in_flight)
-            }
-        };
     }
 
     fn apply(&mut self, ctx: &egui::Context) {
@@ -215,7 +208,8 @@ impl eframe::App for App {
             });
         egui::Panel::top("preview")
             .resizable(true)
-            .default_size(ui.available_height() * 0.5)
+            .default_size(330.0)
+            .min_size(120.0)
             .show(ui, |ui| {
                 preview_ui::preview_ui(
                     ui,

@@ -80,6 +80,9 @@ pub fn preview_ui(
     cache: &PreviewCache,
     actions: &mut Vec<Action>,
 ) {
+    // Keep the panel's height when the content is short (an error line): a resizable panel
+    // otherwise shrinks to its content and stays small once the snippet is back.
+    ui.set_min_height(ui.max_rect().height());
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Request Preview").strong().size(15.0));

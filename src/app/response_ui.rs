@@ -14,7 +14,7 @@ pub fn response_ui(ui: &mut Ui, exchange: &Exchange, actions: &mut Vec<Action>) 
     match exchange {
         Exchange::Idle => {
             ui.label(RichText::new("Response will appear here after sending the request.").weak());
-            ui.label(RichText::new("Press Send or Ctrl+Enter.").weak().small());
+            ui.label(RichText::new("Press Send or Ctrl+Enter.").weak());
         }
         Exchange::Running(in_flight) => {
             ui.horizontal(|ui| {

@@ -1,0 +1,310 @@
+//! The real binary's command line, against a loopback server.
+
+mod support;
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+use support::{LoopbackServer, Reply};
+
+const TOKEN: &str = "ws_test_cli.0123456789abcdef";
+
+fn explorer() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
+    command.env("FLAMEUP_API_TOKEN", TOKEN);
+    command
+}
+
+fn body_file(dir: &tempdir::Dir, body: &str) -> std::path::PathBuf {
+    let path = dir.path().join("body.json");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+mod tempdir {
+    /// A scratch directory removed when dropped.
+    pub struct Dir(std::path::PathBuf);
+
+    impl Dir {
+        pub fn new(name: &str) -> Self {
+            let path =
+                std::env::temp_dir().join(format!("flameup-cli-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&path).unwrap();
+            Self(path)
+        }
+
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn stdout_json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn send_keeps_every_field_of_the_file_and_prints_json() {
+    let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1","external_id":"u1"}"#));
+    let dir = tempdir::Dir::new("send");
+    let file = json!({
+        "anonymousId": "anon",
+        "userId": "u1",
+        "email": "",
+        "traits": {"plan": "pro", "seats": 3, "first_name": "Ada", "tags": ["a", {"b": null}]},
+        "custom": {"nested": true}
+    });
+    let path = body_file(&dir, &file.to_string());
+    let output = explorer()
+        .args([
+            "send",
+            "--output",
+            "json",
+            "--base-url",
+            &server.base_url(),
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let printed = stdout_json(&output);
+    assert_eq!(printed["status"], 201);
+    assert!(printed["elapsed_ms"].is_u64());
+    assert_eq!(printed["headers"]["content-type"], "application/json");
+    assert_eq!(printed["body"], json!({"id": "p1", "external_id": "u1"}));
+
+    let arrived = server.requests().pop().unwrap();
+    let sent: Value = serde_json::from_slice(arrived.body()).unwrap();
+    assert_eq!(sent, file, "the body sent is JSON-equal to the file");
+    assert!(
+        arrived
+            .text()
+            .starts_with("POST /api/v1/people HTTP/1.1\r\n")
+    );
+    assert!(
+        arrived
+            .header_lines()
+            .contains(&format!("authorization: Bearer {TOKEN}"))
+    );
+}
+
+#[test]
+fn send_reads_the_body_from_stdin_and_uses_the_workspace_path() {
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let mut child = explorer()
+        .args([
+            "send",
+            "--body",
+            "-",
+            "--workspace",
+            "ws_abc123",
+            "--base-url",
+            &server.base_url(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"userId": "from-stdin"}"#)
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let arrived = server.requests().pop().unwrap();
+    assert!(
+        arrived
+            .text()
+            .starts_with("POST /api/v1/workspaces/ws_abc123/people HTTP/1.1\r\n")
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(arrived.body()).unwrap(),
+        json!({"userId": "from-stdin"})
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("200 OK · "), "{stdout}");
+}
+
+#[test]
+fn an_error_status_exits_1_with_the_body_as_a_string_when_not_json() {
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 502,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: b"<html><title>Bad Gateway</title></html>".to_vec(),
+    });
+    let dir = tempdir::Dir::new("502");
+    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let output = explorer()
+        .args([
+            "send",
+            "--output",
+            "json",
+            "--base-url",
+            &server.base_url(),
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let printed = stdout_json(&output);
+    assert_eq!(printed["status"], 502);
+    assert_eq!(printed["body"], "<html><title>Bad Gateway</title></html>");
+}
+
+/// Runs a command that must fail with exit code 2 and one line on stderr; returns that line.
+fn fails_with_2(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains(TOKEN));
+    stderr
+}
+
+#[test]
+fn usage_file_and_transport_errors_exit_2_with_one_line() {
+    let dir = tempdir::Dir::new("errors");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("http://127.0.0.1:{port}/api/v1");
+
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "--base-url", &refused, "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("refused the connection"), "{line}");
+
+    let line = fails_with_2(explorer().args(["send", "--body", "/no/such/file.json"]));
+    assert!(line.contains("cannot read /no/such/file.json"), "{line}");
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"userId\": ").unwrap();
+    let line = fails_with_2(explorer().args(["send", "--body"]).arg(&broken));
+    assert!(line.contains("is not valid JSON"), "{line}");
+
+    let array = dir.path().join("array.json");
+    std::fs::write(&array, "[1, 2]").unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&array));
+    assert!(line.contains("must hold a JSON object"), "{line}");
+
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "--base-url", "localhost:1", "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("needs a scheme"), "{line}");
+
+    let line = fails_with_2(
+        explorer()
+            .env_remove("FLAMEUP_API_TOKEN")
+            .args(["send", "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("FLAMEUP_API_TOKEN is not set"), "{line}");
+
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "--timeout", "0", "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("--timeout"), "{line}");
+
+    let output = explorer().args(["send", "--token", "x"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "there is no token flag");
+}
+
+#[test]
+fn send_ends_at_the_timeout_when_the_server_never_answers() {
+    let server = LoopbackServer::start(Reply::Never);
+    let dir = tempdir::Dir::new("never");
+    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let line = fails_with_2(
+        explorer()
+            .args([
+                "send",
+                "--timeout",
+                "0.5",
+                "--base-url",
+                &server.base_url(),
+                "--body",
+            ])
+            .arg(&path),
+    );
+    assert!(
+        line.contains("No answer came back before the deadline"),
+        "{line}"
+    );
+}
+
+#[test]
+fn preview_prints_each_target_with_the_token_as_a_reference() {
+    let dir = tempdir::Dir::new("preview");
+    let path = body_file(&dir, r#"{"userId": "it's $me"}"#);
+    let output = explorer()
+        .args(["preview", "--body"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let curl = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        curl.starts_with("curl -X POST \"https://api.flameup.ai/api/v1/people\""),
+        "{curl}"
+    );
+    assert!(curl.contains(r#""userId": "it'\''s $me""#), "{curl}");
+    assert!(!curl.contains(TOKEN));
+
+    let output = explorer()
+        .args([
+            "preview",
+            "--target",
+            "http",
+            "--base-url",
+            "http://127.0.0.1:8080/api/v1",
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let http = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        http.starts_with("POST /api/v1/people HTTP/1.1\r\ncontent-length: "),
+        "{http}"
+    );
+    assert!(http.contains("authorization: Bearer $FLAMEUP_API_TOKEN\r\n"));
+    assert!(!http.contains(TOKEN));
+}
