@@ -1,0 +1,95 @@
+//! The real binary opens its window on a virtual X display (Xvfb).
+//!
+//! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); `.ci/run` installs them. Without them the
+//! test says so and skips, except under `CI=true`, where a missing tool is a failure.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Window titles on the display, one per line of `xwininfo -root -tree`.
+fn window_tree(display: &str) -> String {
+    Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .env("DISPLAY", display)
+        .output()
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_window_opens_under_xvfb() {
+    let missing: Vec<_> = ["Xvfb", "xwininfo"].into_iter().filter(|tool| !have(tool)).collect();
+    if !missing.is_empty() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "missing {missing:?}: .ci/run must install xvfb and x11-utils"
+        );
+        eprintln!("skipped: {missing:?} not installed (apt-get install xvfb x11-utils)");
+        return;
+    }
+
+    let display = format!(":{}", 500 + std::process::id() % 400);
+    let _xvfb = KillOnDrop(
+        Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts"),
+    );
+    let started = Instant::now();
+    while !window_tree(&display).contains("Root window") {
+        assert!(started.elapsed() < Duration::from_secs(10), "Xvfb did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let scratch = std::env::temp_dir().join(format!("flameup-window-{}", std::process::id()));
+    let mut app = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_CONFIG_HOME", scratch.join("config"))
+            .env("XDG_DATA_HOME", scratch.join("data"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let started = Instant::now();
+    loop {
+        if window_tree(&display).contains("\"Flameup Explorer\"") {
+            break;
+        }
+        if let Ok(Some(status)) = app.0.try_wait() {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = app.0.stderr.take() {
+                use std::io::Read as _;
+                let _ = pipe.read_to_string(&mut stderr);
+            }
+            panic!("the app exited ({status}) before showing a window: {stderr}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no window titled Flameup Explorer within 20 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Still running a moment later: the window did not open only to crash.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(app.0.try_wait().unwrap().is_none(), "the app is still running");
+    let _ = std::fs::remove_dir_all(scratch);
+}
