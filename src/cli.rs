@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::model::{
     Credential, Draft, Environment, HttpResponse, PathStyle, TOKEN_ENV_VAR, build_request,
 };
+use crate::sandbox::{ErrorDialect, OnDuplicate, Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::transport::{DEFAULT_DEADLINE, InFlight};
 
@@ -42,6 +43,61 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Target::Curl)]
         target: Target,
     },
+    /// Run the local sandbox of the People API until Ctrl+C. People are kept in memory only.
+    Sandbox(SandboxArgs),
+}
+
+/// How the standalone sandbox listens and behaves.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The error body shape: the create-person page's, or one of the errors page's.
+    #[arg(long, value_enum, default_value_t = ErrorDialect::Docs)]
+    errors: ErrorDialect,
+    /// What creating an existing userId does: update it (200) or conflict (409).
+    #[arg(long, value_enum, default_value_t = OnDuplicate::Update)]
+    on_duplicate: OnDuplicate,
+    /// Requests a minute per API key, or `off`.
+    #[arg(long, value_name = "N|off", default_value = "120", value_parser = parse_rate_limit)]
+    rate_limit: RateLimit,
+    /// Milliseconds to wait before every answer.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+    /// The share of requests, from 0 to 1, that get a simulated 500.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_fail_rate)]
+    fail_rate: f64,
+    /// Accept connections and never answer, to try a client's timeouts.
+    #[arg(long)]
+    never_answer: bool,
+    /// Accept only the token in FLAMEUP_API_TOKEN (not a flag: flags show in `ps`).
+    #[arg(long)]
+    require_token: bool,
+}
+
+/// A rate limit, or none.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimit(Option<u32>);
+
+fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    match text {
+        "off" => Ok(RateLimit(None)),
+        _ => match text.parse::<u32>() {
+            Ok(limit) if limit > 0 => Ok(RateLimit(Some(limit))),
+            _ => Err("expected a positive whole number of requests a minute, or `off`".to_owned()),
+        },
+    }
+}
+
+fn parse_fail_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("expected a number from 0 to 1, e.g. 0.25".to_owned()),
+    }
 }
 
 /// Where the request goes and what it carries.
@@ -86,6 +142,7 @@ pub fn run(command: Command) -> ExitCode {
             output,
         } => send(&request, timeout, output),
         Command::Preview { request, target } => preview(&request, target),
+        Command::Sandbox(args) => run_sandbox(&args),
     };
     match result {
         Ok(code) => code,
@@ -94,6 +151,51 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
+    let required_token = if args.require_token {
+        let token = token_from_env().ok_or_else(|| {
+            Failure(format!(
+                "--require-token needs the token in {TOKEN_ENV_VAR}"
+            ))
+        })?;
+        Some(token)
+    } else {
+        None
+    };
+    let settings = SandboxSettings {
+        errors: args.errors,
+        on_duplicate: args.on_duplicate,
+        rate_limit: args.rate_limit.0,
+        latency_ms: args.latency,
+        fail_rate: args.fail_rate,
+        hang: args.never_answer,
+        required_token,
+    };
+    let bind = std::net::SocketAddr::new(args.bind, args.port);
+    let sandbox = Sandbox::start(bind, settings)
+        .map_err(|err| Failure(format!("cannot listen on {bind}: {err}")))?;
+    println!("Flameup sandbox listening on {}", sandbox.base_url());
+    println!("People are kept in memory and lost when it stops. Press Ctrl+C to stop.");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    runtime
+        .block_on(tokio::signal::ctrl_c())
+        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    drop(sandbox);
+    println!("Sandbox stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The token from the environment, trimmed; `None` when unset or blank.
+fn token_from_env() -> Option<String> {
+    std::env::var(TOKEN_ENV_VAR)
+        .map(|token| token.trim().to_owned())
+        .ok()
+        .filter(|token| !token.is_empty())
 }
 
 fn preview(args: &RequestArgs, target: Target) -> Result<ExitCode, Failure> {
@@ -117,15 +219,11 @@ fn send(args: &RequestArgs, timeout: f64, output: Output) -> Result<ExitCode, Fa
             ))
         })?;
     let draft = args.draft()?;
-    let token = std::env::var(TOKEN_ENV_VAR)
-        .map(|token| token.trim().to_owned())
-        .ok()
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| {
-            Failure(format!(
-                "{TOKEN_ENV_VAR} is not set: export it with your API key first"
-            ))
-        })?;
+    let token = token_from_env().ok_or_else(|| {
+        Failure(format!(
+            "{TOKEN_ENV_VAR} is not set: export it with your API key first"
+        ))
+    })?;
     let request = build_request(&draft, &Credential::Token(token))?;
     let response =
         InFlight::start_and_wait(&request, deadline).map_err(|error| Failure(error.to_string()))?;

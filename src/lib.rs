@@ -6,5 +6,6 @@
 pub mod app;
 pub mod cli;
 pub mod model;
+pub mod sandbox;
 pub mod snippet;
 pub mod transport;

@@ -35,7 +35,10 @@ fn window_tree(display: &str) -> String {
 
 #[test]
 fn the_window_opens_under_xvfb() {
-    let missing: Vec<_> = ["Xvfb", "xwininfo"].into_iter().filter(|tool| !have(tool)).collect();
+    let missing: Vec<_> = ["Xvfb", "xwininfo"]
+        .into_iter()
+        .filter(|tool| !have(tool))
+        .collect();
     if !missing.is_empty() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -48,7 +51,14 @@ fn the_window_opens_under_xvfb() {
     let display = format!(":{}", 500 + std::process::id() % 400);
     let _xvfb = KillOnDrop(
         Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -56,7 +66,10 @@ fn the_window_opens_under_xvfb() {
     );
     let started = Instant::now();
     while !window_tree(&display).contains("Root window") {
-        assert!(started.elapsed() < Duration::from_secs(10), "Xvfb did not come up");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "Xvfb did not come up"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 
@@ -85,11 +98,17 @@ fn the_window_opens_under_xvfb() {
             }
             panic!("the app exited ({status}) before showing a window: {stderr}");
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "no window titled Flameup Explorer within 20 s");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no window titled Flameup Explorer within 20 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // Still running a moment later: the window did not open only to crash.
     std::thread::sleep(Duration::from_millis(500));
-    assert!(app.0.try_wait().unwrap().is_none(), "the app is still running");
+    assert!(
+        app.0.try_wait().unwrap().is_none(),
+        "the app is still running"
+    );
     let _ = std::fs::remove_dir_all(scratch);
 }

@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText, TextEdit, Ui};
 
-use super::{Action, AppState, PreviewCache, TokenInput};
+use super::{Action, AppState, PreviewCache, TokenInput, TokenOrigin};
 use crate::model::draft::PRODUCTION_BASE_URL;
 use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
 
@@ -34,11 +34,18 @@ pub fn request_bar_ui(
 
         let label = ui.label("Base URL");
         match draft.environment {
-            Environment::Production => {
-                let mut fixed = PRODUCTION_BASE_URL;
+            Environment::Production | Environment::Sandbox => {
+                // Fixed for these two: shown read-only so it can still be selected and copied.
+                let mut fixed = if draft.environment == Environment::Production {
+                    PRODUCTION_BASE_URL
+                } else {
+                    draft.sandbox_base_url.as_str()
+                };
                 ui.add(TextEdit::singleline(&mut fixed).desired_width(260.0))
                     .labelled_by(label.id)
-                    .on_hover_text("The hosted API. Choose \"Custom base URL\" to send elsewhere.");
+                    .on_hover_text(
+                        "Fixed for this environment. Choose \"Custom base URL\" to send elsewhere.",
+                    );
             }
             Environment::Custom => {
                 ui.add(
@@ -208,10 +215,17 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
             .labelled_by(label.id);
         });
     });
-    let note = if token.from_env {
-        format!("Read from ${TOKEN_ENV_VAR}. Kept in memory only, never saved.")
-    } else {
-        format!("Kept in memory only, never saved. Tip: set ${TOKEN_ENV_VAR} before starting.")
+    let note = match token.origin {
+        TokenOrigin::Environment => {
+            format!("Read from ${TOKEN_ENV_VAR}. Kept in memory only, never saved.")
+        }
+        TokenOrigin::Sandbox => {
+            "A stand-in token for the local sandbox, which accepts any. Kept in memory only."
+                .to_owned()
+        }
+        TokenOrigin::Typed => {
+            format!("Kept in memory only, never saved. Tip: set ${TOKEN_ENV_VAR} before starting.")
+        }
     };
     ui.label(RichText::new(note).weak());
 }

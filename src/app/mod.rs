@@ -5,12 +5,14 @@
 mod form_ui;
 mod preview_ui;
 mod response_ui;
+mod sandbox_ui;
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Credential, Draft, TOKEN_ENV_VAR, build_request};
+use crate::model::{Credential, Draft, Environment, TOKEN_ENV_VAR, build_request};
+use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxSettings};
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
@@ -24,6 +26,8 @@ pub struct AppState {
     pub preview_target: Target,
     /// How long a send may take before it is ended, in seconds.
     pub deadline_secs: f64,
+    /// How the built-in sandbox behaves.
+    pub sandbox: SandboxSettings,
 }
 
 impl Default for AppState {
@@ -32,14 +36,36 @@ impl Default for AppState {
             draft: Draft::docs_example(),
             preview_target: Target::default(),
             deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
+            sandbox: SandboxSettings::default(),
         }
     }
 }
 
 impl AppState {
+    /// The state of a first launch: the docs' example person, sent to the built-in sandbox unless
+    /// a token is configured, so that the first Send works with no key and no network.
+    pub fn first_launch(has_token: bool) -> Self {
+        let mut state = Self::default();
+        if !has_token {
+            state.draft.environment = Environment::Sandbox;
+        }
+        state
+    }
+
     fn deadline(&self) -> Duration {
         Duration::try_from_secs_f64(self.deadline_secs).unwrap_or(DEFAULT_DEADLINE)
     }
+}
+
+/// Where the token in the field came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenOrigin {
+    #[default]
+    Typed,
+    /// Read from [`TOKEN_ENV_VAR`] at start.
+    Environment,
+    /// Filled in for the sandbox, which takes any non-empty token.
+    Sandbox,
 }
 
 /// The API token as typed. Lives only in memory for the session.
@@ -47,8 +73,7 @@ impl AppState {
 pub struct TokenInput {
     pub text: String,
     pub revealed: bool,
-    /// Whether it was filled in from the environment variable at start.
-    pub from_env: bool,
+    pub origin: TokenOrigin,
 }
 
 impl TokenInput {
@@ -57,9 +82,17 @@ impl TokenInput {
             Ok(token) if !token.trim().is_empty() => Self {
                 text: token.trim().to_owned(),
                 revealed: false,
-                from_env: true,
+                origin: TokenOrigin::Environment,
             },
             _ => Self::default(),
+        }
+    }
+
+    fn sandbox() -> Self {
+        Self {
+            text: SANDBOX_TOKEN.to_owned(),
+            revealed: true,
+            origin: TokenOrigin::Sandbox,
         }
     }
 
@@ -84,6 +117,8 @@ pub enum Action {
     Cancel,
     Copy(String),
     LoadExample,
+    /// Hand the edited sandbox settings to the running sandbox.
+    ApplySandboxSettings,
 }
 
 /// The running application.
@@ -93,6 +128,8 @@ pub struct App {
     /// Whether previews show the real token instead of a reference to the environment variable.
     pub inline_token_in_preview: bool,
     pub exchange: Exchange,
+    /// The built-in sandbox, once started (or why it could not start).
+    pub sandbox: Option<Result<Sandbox, String>>,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -100,11 +137,12 @@ pub struct App {
 impl App {
     /// Creates the app, restoring what eframe stored last time.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let token = TokenInput::from_env();
         let state = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
-            .unwrap_or_default();
-        Self::with_state(state, TokenInput::from_env())
+            .unwrap_or_else(|| AppState::first_launch(!token.text.is_empty()));
+        Self::with_state(state, token)
     }
 
     /// Creates the app with the given state and token; the tests start here.
@@ -114,6 +152,7 @@ impl App {
             token,
             inline_token_in_preview: false,
             exchange: Exchange::Idle,
+            sandbox: None,
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -126,6 +165,23 @@ impl App {
 
     pub fn is_running(&self) -> bool {
         matches!(self.exchange, Exchange::Running(_))
+    }
+
+    /// Starts the sandbox the first time it is the environment, and points the draft at it.
+    fn ensure_sandbox(&mut self) {
+        if self.state.draft.environment != Environment::Sandbox || self.sandbox.is_some() {
+            return;
+        }
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let started = Sandbox::start(loopback, self.state.sandbox.clone())
+            .map_err(|err| format!("The local sandbox could not start: {err}"));
+        if let Ok(sandbox) = &started {
+            self.state.draft.sandbox_base_url = sandbox.base_url();
+            if self.token.text.trim().is_empty() {
+                self.token = TokenInput::sandbox();
+            }
+        }
+        self.sandbox = Some(started);
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
@@ -168,7 +224,13 @@ impl App {
                     let mut example = Draft::docs_example();
                     example.environment = self.state.draft.environment;
                     example.custom_base_url = self.state.draft.custom_base_url.clone();
+                    example.sandbox_base_url = self.state.draft.sandbox_base_url.clone();
                     self.state.draft = example;
+                }
+                Action::ApplySandboxSettings => {
+                    if let Some(Ok(sandbox)) = &self.sandbox {
+                        sandbox.set_settings(self.state.sandbox.clone());
+                    }
                 }
             }
         }
@@ -192,6 +254,7 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.ensure_sandbox();
         self.handle_shortcuts(&ctx);
         self.poll_exchange(&ctx);
         self.preview
@@ -199,6 +262,15 @@ impl eframe::App for App {
 
         egui::Panel::top("request_bar").show(ui, |ui| {
             form_ui::request_bar_ui(ui, &mut self.state, &self.preview, &mut self.actions);
+            if self.state.draft.environment == Environment::Sandbox {
+                sandbox_ui::sandbox_ui(
+                    ui,
+                    self.sandbox.as_ref(),
+                    &mut self.state.sandbox,
+                    &mut self.actions,
+                );
+                ui.add_space(4.0);
+            }
         });
         egui::Panel::left("form")
             .default_size(440.0)

@@ -11,16 +11,19 @@ pub enum Environment {
     Production,
     /// Any base URL the user types (a staging host, a local server, a proxy).
     Custom,
+    /// The app's own local double of the API, started on a free loopback port on first use.
+    Sandbox,
 }
 
 impl Environment {
-    pub const ALL: [Self; 2] = [Self::Production, Self::Custom];
+    pub const ALL: [Self; 3] = [Self::Sandbox, Self::Production, Self::Custom];
 
     /// The name shown in the environment picker.
     pub fn label(self) -> &'static str {
         match self {
             Self::Production => "Production",
             Self::Custom => "Custom base URL",
+            Self::Sandbox => "Sandbox (built-in)",
         }
     }
 }
@@ -133,6 +136,10 @@ pub struct Draft {
     /// Other top-level body fields (for example `anonymousId`, or fields a loaded file had that the
     /// form has no input for). A row whose key matches a field the form builds replaces it.
     pub other_fields: Vec<FieldRow>,
+    /// Where the built-in sandbox listens in this run; empty until it has started. Not saved: the
+    /// port differs each run.
+    #[serde(skip)]
+    pub sandbox_base_url: String,
 }
 
 impl Draft {
@@ -141,6 +148,7 @@ impl Draft {
         match self.environment {
             Environment::Production => PRODUCTION_BASE_URL,
             Environment::Custom => self.custom_base_url.trim(),
+            Environment::Sandbox => &self.sandbox_base_url,
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use super::draft::{Draft, PathStyle};
+use super::draft::{Draft, Environment, PathStyle};
 
 /// The environment variable the token is read from, and that previews refer to by default.
 pub const TOKEN_ENV_VAR: &str = "FLAMEUP_API_TOKEN";
@@ -72,6 +72,7 @@ impl fmt::Debug for HttpRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuildError {
     BaseUrl(String),
+    SandboxNotRunning,
     MissingWorkspaceId,
     Token(String),
 }
@@ -80,6 +81,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BaseUrl(reason) => write!(f, "The base URL {reason}."),
+            Self::SandboxNotRunning => write!(f, "The built-in sandbox is not running."),
             Self::MissingWorkspaceId => write!(
                 f,
                 "Enter a workspace id, or switch the path style to POST /people."
@@ -137,6 +139,9 @@ pub fn build_request(draft: &Draft, credential: &Credential) -> Result<HttpReque
 }
 
 fn create_person_url(draft: &Draft) -> Result<url::Url, BuildError> {
+    if draft.environment == Environment::Sandbox && draft.sandbox_base_url.is_empty() {
+        return Err(BuildError::SandboxNotRunning);
+    }
     let base = parse_base_url(draft.base_url())?;
     let base = base.as_str().trim_end_matches('/');
     let full = match draft.path_style {
@@ -230,7 +235,6 @@ impl HttpRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::Environment;
 
     fn draft_at(base: &str) -> Draft {
         Draft {

@@ -1,0 +1,507 @@
+//! The sandbox's rules, as pure functions: what a create-person body must look like, how a rejection
+//! is written in each error dialect, and what a Person looks like. No I/O: the server applies them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::model::WELL_KNOWN_TRAITS;
+
+/// The longest `userId`, `email` and `phone` the docs allow, in characters.
+pub const MAX_USER_ID: usize = 255;
+pub const MAX_EMAIL: usize = 254;
+pub const MAX_PHONE: usize = 50;
+
+/// Which of the documented error body shapes rejections use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum ErrorDialect {
+    /// The create-person page's example: `{error, message, code, details: [{field, message}]}`, 400.
+    #[default]
+    Docs,
+    /// The errors page's standard shape: `{success: false, error: {type, message, details}, request_id}`.
+    Standard,
+    /// The errors page's 422 shape: `{error: {code, message, details: {fields: {field: message}}}}`,
+    /// and 422 instead of 400 for field errors.
+    Validation422,
+}
+
+impl ErrorDialect {
+    pub const ALL: [Self; 3] = [Self::Docs, Self::Standard, Self::Validation422];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Docs => "docs page (400, details list)",
+            Self::Standard => "errors page, standard",
+            Self::Validation422 => "errors page, 422 validation",
+        }
+    }
+}
+
+/// What creating an existing `userId` does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum OnDuplicate {
+    /// Update the person (merging traits) and answer 200, as the SDK's `identifyUser` suggests.
+    #[default]
+    Update,
+    /// Answer 409 Conflict, as the errors page lists for "resource already exists".
+    Conflict,
+}
+
+impl OnDuplicate {
+    pub const ALL: [Self; 2] = [Self::Update, Self::Conflict];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Update => "update it (200)",
+            Self::Conflict => "reject it (409)",
+        }
+    }
+}
+
+/// One offending field and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The kinds of rejection the sandbox makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectionKind {
+    MalformedBody,
+    Validation,
+    Unauthorized,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Internal,
+}
+
+/// A request the sandbox turns down, before it is written in a dialect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub kind: RejectionKind,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl Rejection {
+    pub fn new(kind: RejectionKind, message: impl Into<String>, fields: Vec<FieldError>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            fields,
+        }
+    }
+
+    pub fn unauthorized(message: &str) -> Self {
+        Self::new(
+            RejectionKind::Unauthorized,
+            message,
+            vec![FieldError::new("Authorization", message)],
+        )
+    }
+
+    /// The status code in `dialect`.
+    pub fn status(&self, dialect: ErrorDialect) -> u16 {
+        match self.kind {
+            RejectionKind::MalformedBody => 400,
+            RejectionKind::Validation if dialect == ErrorDialect::Validation422 => 422,
+            RejectionKind::Validation => 400,
+            RejectionKind::Unauthorized => 401,
+            RejectionKind::NotFound => 404,
+            RejectionKind::Conflict => 409,
+            RejectionKind::PayloadTooLarge => 413,
+            RejectionKind::UnsupportedMediaType => 415,
+            RejectionKind::Internal => 500,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self.kind {
+            RejectionKind::MalformedBody => "bad_request",
+            RejectionKind::Validation => "validation_error",
+            RejectionKind::Unauthorized => "unauthorized",
+            RejectionKind::NotFound => "not_found",
+            RejectionKind::Conflict => "conflict",
+            RejectionKind::PayloadTooLarge => "payload_too_large",
+            RejectionKind::UnsupportedMediaType => "unsupported_media_type",
+            RejectionKind::Internal => "internal_error",
+        }
+    }
+
+    fn fields_object(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .map(|error| (error.field.clone(), Value::String(error.message.clone())))
+            .collect()
+    }
+
+    /// The body in `dialect`; `request_id` is used where the dialect has one.
+    pub fn body(&self, dialect: ErrorDialect, request_id: &str) -> Value {
+        let status = self.status(dialect);
+        match dialect {
+            ErrorDialect::Docs => {
+                let mut body = json!({
+                    "error": reason_phrase(status),
+                    "message": self.message,
+                    "code": status,
+                });
+                if !self.fields.is_empty() {
+                    let details: Vec<Value> = self
+                        .fields
+                        .iter()
+                        .map(|error| json!({"field": error.field, "message": error.message}))
+                        .collect();
+                    body["details"] = Value::Array(details);
+                }
+                body
+            }
+            ErrorDialect::Standard => json!({
+                "success": false,
+                "error": {
+                    "type": self.code().to_uppercase(),
+                    "message": self.message,
+                    "details": self.fields_object(),
+                },
+                "request_id": request_id,
+            }),
+            ErrorDialect::Validation422 => json!({
+                "error": {
+                    "code": self.code(),
+                    "message": self.message,
+                    "details": {"fields": self.fields_object()},
+                }
+            }),
+        }
+    }
+}
+
+/// The body of a 429, the same in every dialect: the docs give only this one.
+pub fn rate_limited_body() -> Value {
+    json!({"error": "Rate limit exceeded", "message": "Too many requests. Please try again later."})
+}
+
+/// The standard reason phrase, used as the docs dialect's `error`.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        _ => "Internal Server Error",
+    }
+}
+
+/// A create-person body that passed the rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPerson {
+    pub user_id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub traits: Map<String, Value>,
+}
+
+/// Checks a create-person body against the documented rules, naming every offending field.
+pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| {
+        Rejection::new(
+            RejectionKind::MalformedBody,
+            format!("The request body is not valid JSON: {err}"),
+            vec![FieldError::new("body", format!("Not valid JSON: {err}"))],
+        )
+    })?;
+    let Value::Object(body) = value else {
+        return Err(Rejection::new(
+            RejectionKind::MalformedBody,
+            "The request body must be a JSON object",
+            vec![FieldError::new("body", "Must be a JSON object")],
+        ));
+    };
+    let mut errors = Vec::new();
+    let user_id = match body.get("userId") {
+        None | Some(Value::Null) => {
+            errors.push(FieldError::new("userId", "Required field"));
+            None
+        }
+        Some(value) => string_field(&mut errors, "userId", value, MAX_USER_ID),
+    };
+    if user_id.as_deref() == Some("") {
+        errors.push(FieldError::new("userId", "Must not be empty"));
+    }
+    let email = optional_string(&mut errors, &body, "email", MAX_EMAIL);
+    if let Some(email) = &email
+        && !email_address::EmailAddress::is_valid(email)
+        && !errors.iter().any(|error| error.field == "email")
+    {
+        errors.push(FieldError::new("email", "Invalid email format"));
+    }
+    let phone = optional_string(&mut errors, &body, "phone", MAX_PHONE);
+    optional_string(&mut errors, &body, "anonymousId", usize::MAX);
+    let traits = match body.get("traits") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(traits)) => traits.clone(),
+        Some(_) => {
+            errors.push(FieldError::new("traits", "Must be an object"));
+            Map::new()
+        }
+    };
+    match (errors.is_empty(), user_id) {
+        (true, Some(user_id)) => Ok(NewPerson {
+            user_id,
+            email,
+            phone,
+            traits,
+        }),
+        _ => Err(Rejection::new(
+            RejectionKind::Validation,
+            validation_message(&errors),
+            errors,
+        )),
+    }
+}
+
+fn validation_message(errors: &[FieldError]) -> String {
+    let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
+    format!("Validation failed: {}", fields.join(", "))
+}
+
+fn optional_string(
+    errors: &mut Vec<FieldError>,
+    body: &Map<String, Value>,
+    field: &str,
+    max: usize,
+) -> Option<String> {
+    match body.get(field) {
+        None | Some(Value::Null) => None,
+        Some(value) => string_field(errors, field, value, max),
+    }
+}
+
+fn string_field(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &Value,
+    max: usize,
+) -> Option<String> {
+    let Value::String(text) = value else {
+        errors.push(FieldError::new(field, "Must be a string"));
+        return None;
+    };
+    if text.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("Must be at most {max} characters"),
+        ));
+        return None;
+    }
+    Some(text.clone())
+}
+
+/// A stored person, in the sandbox's memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub workspace_id: String,
+    pub external_id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub traits: Map<String, Value>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Person {
+    pub fn new(id: String, workspace_id: &str, input: NewPerson, now: String) -> Self {
+        Self {
+            id,
+            workspace_id: workspace_id.to_owned(),
+            external_id: input.user_id,
+            email: input.email,
+            phone: input.phone,
+            traits: input.traits,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
+
+    /// Applies a repeated create: given fields replace, traits merge (like `PUT /people/{id}`).
+    pub fn update(&mut self, input: NewPerson, now: String) {
+        if input.email.is_some() {
+            self.email = input.email;
+        }
+        if input.phone.is_some() {
+            self.phone = input.phone;
+        }
+        self.traits.extend(input.traits);
+        self.updated_at = now;
+    }
+
+    /// The documented reference shape: the six well-known traits promoted to top-level fields, the
+    /// others in `attributes`. The top-level `phone` wins over `traits.phone`.
+    pub fn to_json(&self) -> Value {
+        let mut person = Map::new();
+        person.insert("id".into(), json!(self.id));
+        person.insert("workspace_id".into(), json!(self.workspace_id));
+        person.insert("external_id".into(), json!(self.external_id));
+        person.insert("email".into(), json!(self.email));
+        let phone = self
+            .phone
+            .clone()
+            .map(Value::String)
+            .or_else(|| self.traits.get("phone").cloned())
+            .unwrap_or(Value::Null);
+        person.insert("phone".into(), phone);
+        for key in WELL_KNOWN_TRAITS.iter().filter(|key| **key != "phone") {
+            person.insert(
+                (*key).to_owned(),
+                self.traits.get(*key).cloned().unwrap_or(Value::Null),
+            );
+        }
+        person.insert("status".into(), json!("active"));
+        let attributes: Map<String, Value> = self
+            .traits
+            .iter()
+            .filter(|(key, _)| !WELL_KNOWN_TRAITS.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        person.insert("attributes".into(), Value::Object(attributes));
+        person.insert("created_at".into(), json!(self.created_at));
+        person.insert("updated_at".into(), json!(self.updated_at));
+        person.insert("first_seen_at".into(), json!(self.created_at));
+        person.insert("last_seen_at".into(), json!(self.updated_at));
+        Value::Object(person)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejected(body: &str) -> Rejection {
+        validate_create(body.as_bytes()).unwrap_err()
+    }
+
+    fn fields(rejection: &Rejection) -> Vec<&str> {
+        rejection
+            .fields
+            .iter()
+            .map(|error| error.field.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_docs_example_passes() {
+        let body = r#"{"userId": "example_string", "email": "user@example.com", "phone": "+1-555-0123",
+                       "traits": {"first_name": "John Doe", "plan": 3}}"#;
+        let person = validate_create(body.as_bytes()).unwrap();
+        assert_eq!(person.user_id, "example_string");
+        assert_eq!(person.traits["plan"], 3);
+    }
+
+    #[test]
+    fn every_offending_field_is_named() {
+        let long = "x".repeat(256);
+        let rejection = rejected(&format!(
+            r#"{{"userId": "{long}", "email": "not-an-email", "phone": 5, "traits": [], "anonymousId": 1}}"#
+        ));
+        assert_eq!(rejection.kind, RejectionKind::Validation);
+        assert_eq!(
+            fields(&rejection),
+            ["userId", "email", "phone", "anonymousId", "traits"]
+        );
+        assert_eq!(fields(&rejected("{}")), ["userId"]);
+        assert_eq!(fields(&rejected(r#"{"userId": 7}"#)), ["userId"]);
+        assert_eq!(fields(&rejected(r#"{"userId": ""}"#)), ["userId"]);
+        assert_eq!(
+            fields(&rejected(&format!(
+                r#"{{"userId": "u", "phone": "{}"}}"#,
+                "1".repeat(51)
+            ))),
+            ["phone"]
+        );
+    }
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        let name = "é".repeat(MAX_USER_ID);
+        assert!(validate_create(format!(r#"{{"userId": "{name}"}}"#).as_bytes()).is_ok());
+        let local = "a".repeat(64);
+        let domain = format!("{}.com", "b".repeat(186));
+        let email = format!("{local}@{domain}");
+        assert_eq!(email.len(), 255);
+        let rejection = rejected(&format!(r#"{{"userId": "u", "email": "{email}"}}"#));
+        assert_eq!(
+            rejection.fields,
+            [FieldError::new("email", "Must be at most 254 characters")]
+        );
+    }
+
+    #[test]
+    fn malformed_bodies_are_400_in_every_dialect() {
+        for body in ["{", "[1]", "\"text\"", ""] {
+            let rejection = rejected(body);
+            assert_eq!(rejection.kind, RejectionKind::MalformedBody, "{body}");
+            for dialect in ErrorDialect::ALL {
+                assert_eq!(rejection.status(dialect), 400);
+            }
+        }
+    }
+
+    #[test]
+    fn each_dialect_has_its_documented_shape() {
+        let rejection = rejected(r#"{"userId": "u", "email": "nope"}"#);
+        assert_eq!(
+            rejection.body(ErrorDialect::Docs, "req_1"),
+            json!({"error": "Bad Request", "message": "Validation failed: email", "code": 400,
+                   "details": [{"field": "email", "message": "Invalid email format"}]})
+        );
+        assert_eq!(
+            rejection.body(ErrorDialect::Standard, "req_1"),
+            json!({"success": false, "error": {"type": "VALIDATION_ERROR", "message": "Validation failed: email",
+                   "details": {"email": "Invalid email format"}}, "request_id": "req_1"})
+        );
+        assert_eq!(rejection.status(ErrorDialect::Validation422), 422);
+        assert_eq!(
+            rejection.body(ErrorDialect::Validation422, "req_1"),
+            json!({"error": {"code": "validation_error", "message": "Validation failed: email",
+                   "details": {"fields": {"email": "Invalid email format"}}}})
+        );
+    }
+
+    #[test]
+    fn a_person_promotes_the_well_known_traits() {
+        let input = validate_create(
+            br#"{"userId": "u1", "traits": {"first_name": "Ada", "phone": "+44", "plan": "pro"}}"#,
+        )
+        .unwrap();
+        let person = Person::new(
+            "id-1".into(),
+            "ws_sandbox",
+            input,
+            "2026-01-01T00:00:00Z".into(),
+        );
+        let json = person.to_json();
+        assert_eq!(json["external_id"], "u1");
+        assert_eq!(json["first_name"], "Ada");
+        assert_eq!(json["phone"], "+44");
+        assert_eq!(json["locale"], Value::Null);
+        assert_eq!(json["attributes"], json!({"plan": "pro"}));
+        assert_eq!(json["status"], "active");
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 16);
+    }
+}

@@ -1,0 +1,474 @@
+//! The sandbox's HTTP server: axum on a small tokio runtime in its own thread.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::rules::{
+    ErrorDialect, FieldError, OnDuplicate, Person, Rejection, RejectionKind, rate_limited_body,
+    validate_create,
+};
+use super::store::People;
+use super::{DEFAULT_WORKSPACE, SandboxSettings, SharedSettings};
+
+/// The largest body the sandbox reads: 1 MiB, as documented.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The documented limit without a key is 75 a minute per IP, against 120 per key; the IP pool
+/// keeps that ratio when the key limit is changed.
+fn ip_limit(key_limit: u32) -> u32 {
+    (key_limit.saturating_mul(75)).div_ceil(120).max(1)
+}
+
+/// A running sandbox. Dropping it stops the server and forgets every person.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Binds `bind` (port 0 picks a free one) and serves on a background thread.
+    pub fn start(bind: SocketAddr, settings: SandboxSettings) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(bind)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            settings: Arc::new(RwLock::new(settings)),
+            people: Mutex::default(),
+            limiter: Mutex::default(),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("sandbox-worker")
+            .enable_all()
+            .build()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = router(shared.clone());
+        let thread = std::thread::Builder::new()
+            .name("sandbox".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    let server = axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    );
+                    // Not a graceful shutdown: a request held open by the "never answer" fault
+                    // would otherwise keep the sandbox alive forever.
+                    tokio::select! {
+                        _ = server => {}
+                        _ = stopped => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_millis(200));
+            })?;
+        Ok(Self {
+            addr,
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to send requests to, e.g. `http://127.0.0.1:40123/api/v1`.
+    pub fn base_url(&self) -> String {
+        super::base_url(self.addr)
+    }
+
+    pub fn settings(&self) -> SharedSettings {
+        self.shared.settings.clone()
+    }
+
+    /// Replaces the settings; the next request follows them.
+    pub fn set_settings(&self, settings: SandboxSettings) {
+        *self
+            .shared
+            .settings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = settings;
+    }
+
+    /// How many people are in memory.
+    pub fn people_count(&self) -> usize {
+        self.shared.people().len()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Shared {
+    settings: SharedSettings,
+    people: Mutex<People>,
+    limiter: Mutex<RateLimiter>,
+}
+
+impl Shared {
+    fn settings(&self) -> SandboxSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn people(&self) -> std::sync::MutexGuard<'_, People> {
+        self.people.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Per-request facts the handlers need, set by [`gate`].
+#[derive(Clone)]
+struct Context {
+    dialect: ErrorDialect,
+    on_duplicate: OnDuplicate,
+    request_id: String,
+}
+
+impl Context {
+    fn reject(&self, rejection: &Rejection) -> Response {
+        json_response(
+            rejection.status(self.dialect),
+            &rejection.body(self.dialect, &self.request_id),
+        )
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/api/v1/people", post(create_key_scoped).get(list_people))
+        .route("/api/v1/people/{id}", get(get_person))
+        .route(
+            "/api/v1/workspaces/{workspace_id}/people",
+            post(create_in_workspace),
+        )
+        .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(shared)
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Faults, rate limit and authentication, in front of every route; adds the rate-limit headers
+/// to every answer.
+async fn gate(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let settings = shared.settings();
+    if settings.hang {
+        std::future::pending::<()>().await;
+    }
+    if settings.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
+    }
+    let context = Context {
+        dialect: settings.errors,
+        on_duplicate: settings.on_duplicate,
+        request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
+    };
+    let token = bearer_token(request.headers());
+    let (pool, limit) = match &token {
+        Some(token) => (format!("key:{token}"), settings.rate_limit),
+        None => (
+            format!("ip:{}", peer.ip()),
+            settings.rate_limit.map(ip_limit),
+        ),
+    };
+    let quota = limit.map(|limit| {
+        shared
+            .limiter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .hit(pool, limit, unix_now())
+    });
+
+    let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
+        json_response(429, &rate_limited_body())
+    } else if let Err(rejection) = check_token(token.as_deref(), settings.required_token.as_deref())
+    {
+        context.reject(&rejection)
+    } else if settings.fail_rate > 0.0 && fastrand::f64() < settings.fail_rate {
+        let rejection = Rejection::new(
+            RejectionKind::Internal,
+            "Simulated server error (the sandbox's fail rate is on)",
+            Vec::new(),
+        );
+        context.reject(&rejection)
+    } else {
+        request.extensions_mut().insert(context.clone());
+        next.run(request).await
+    };
+
+    let headers = response.headers_mut();
+    if let Some(quota) = quota {
+        for (name, value) in [
+            ("x-ratelimit-limit", quota.limit.to_string()),
+            ("x-ratelimit-remaining", quota.remaining.to_string()),
+            ("x-ratelimit-reset", quota.reset.to_string()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&context.request_id) {
+        headers.insert("x-request-id", value);
+    }
+    response
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+/// The bearer token, if the request has a well-formed, non-empty one.
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+fn check_token(token: Option<&str>, required: Option<&str>) -> Result<(), Rejection> {
+    match (token, required) {
+        (None, _) => Err(Rejection::unauthorized(
+            "Authentication required. Please provide a valid API token",
+        )),
+        (Some(token), Some(required)) if token != required => {
+            Err(Rejection::unauthorized("Invalid or missing API key"))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn create_key_scoped(
+    State(shared): State<Arc<Shared>>,
+    Extension(context): Extension<Context>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    create(&shared, DEFAULT_WORKSPACE, &context, &headers, body)
+}
+
+async fn create_in_workspace(
+    State(shared): State<Arc<Shared>>,
+    Extension(context): Extension<Context>,
+    Path(workspace_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    create(&shared, &workspace_id, &context, &headers, body)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn create(
+    shared: &Shared,
+    workspace: &str,
+    context: &Context,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if !is_json(headers) {
+        return context.reject(&Rejection::new(
+            RejectionKind::UnsupportedMediaType,
+            "Content-Type must be application/json",
+            vec![FieldError::new("Content-Type", "Must be application/json")],
+        ));
+    }
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return context.reject(&Rejection::new(
+                RejectionKind::PayloadTooLarge,
+                "The request body is larger than 1 MiB",
+                vec![FieldError::new("body", "Must be at most 1 MiB")],
+            ));
+        }
+        Err(rejection) => {
+            return context.reject(&Rejection::new(
+                RejectionKind::MalformedBody,
+                format!("The request body could not be read: {rejection}"),
+                vec![FieldError::new("body", "Could not be read")],
+            ));
+        }
+    };
+    let input = match validate_create(&bytes) {
+        Ok(input) => input,
+        Err(rejection) => return context.reject(&rejection),
+    };
+    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let mut people = shared.people();
+    if let Some(person) = people.get_mut(workspace, &input.user_id) {
+        return match context.on_duplicate {
+            OnDuplicate::Update => {
+                person.update(input, now);
+                json_response(200, &person.to_json())
+            }
+            OnDuplicate::Conflict => context.reject(&Rejection::new(
+                RejectionKind::Conflict,
+                "A person with this userId already exists",
+                vec![FieldError::new("userId", "Already exists")],
+            )),
+        };
+    }
+    let person = Person::new(uuid::Uuid::new_v4().to_string(), workspace, input, now);
+    let body = person.to_json();
+    people.insert(person);
+    json_response(201, &body)
+}
+
+async fn get_person(
+    State(shared): State<Arc<Shared>>,
+    Extension(context): Extension<Context>,
+    Path(id): Path<String>,
+) -> Response {
+    match shared.people().find(&id) {
+        Some(person) => json_response(200, &person.to_json()),
+        None => context.reject(&Rejection::new(
+            RejectionKind::NotFound,
+            "No person has that id or email",
+            vec![FieldError::new("id", "Not found")],
+        )),
+    }
+}
+
+async fn list_people(
+    State(shared): State<Arc<Shared>>,
+    Extension(context): Extension<Context>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut errors = Vec::new();
+    let mut number =
+        |name: &str, default: usize, range: std::ops::RangeInclusive<usize>| match query
+            .get(name)
+            .map(|text| text.parse::<usize>())
+        {
+            None => default,
+            Some(Ok(value)) if range.contains(&value) => value,
+            Some(_) => {
+                errors.push(FieldError::new(
+                    name,
+                    format!(
+                        "Must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+                default
+            }
+        };
+    let limit = number("limit", 50, 1..=100);
+    let offset = number("offset", 0, 0..=usize::MAX);
+    if !errors.is_empty() {
+        let message = "Invalid query parameters";
+        return context.reject(&Rejection::new(RejectionKind::Validation, message, errors));
+    }
+    let people = shared.people();
+    let page: Vec<Value> = people
+        .page(offset, limit)
+        .iter()
+        .map(Person::to_json)
+        .collect();
+    json_response(
+        200,
+        &json!({"people": page, "total": people.len(), "limit": limit, "offset": offset}),
+    )
+}
+
+async fn unknown_path(Extension(context): Extension<Context>, request: Request) -> Response {
+    context.reject(&Rejection::new(
+        RejectionKind::NotFound,
+        format!(
+            "No such endpoint: {} {}",
+            request.method(),
+            request.uri().path()
+        ),
+        vec![FieldError::new("path", "Not found")],
+    ))
+}
+
+/// Requests counted per pool (a key, or an IP without one) in fixed one-minute windows.
+#[derive(Default)]
+struct RateLimiter {
+    windows: HashMap<String, (u64, u32)>,
+}
+
+struct Quota {
+    limit: u32,
+    remaining: u32,
+    /// Unix seconds when the window ends.
+    reset: u64,
+    exceeded: bool,
+}
+
+impl RateLimiter {
+    fn hit(&mut self, pool: String, limit: u32, now: u64) -> Quota {
+        let minute = now / 60;
+        if self.windows.len() > 10_000 {
+            self.windows.retain(|_, (window, _)| *window == minute);
+        }
+        let (window, count) = self.windows.entry(pool).or_insert((minute, 0));
+        if *window != minute {
+            *window = minute;
+            *count = 0;
+        }
+        let exceeded = *count >= limit;
+        if !exceeded {
+            *count += 1;
+        }
+        Quota {
+            limit,
+            remaining: limit.saturating_sub(*count),
+            reset: (minute + 1) * 60,
+            exceeded,
+        }
+    }
+}

@@ -1,0 +1,611 @@
+//! The sandbox's contract over real HTTP on loopback: every rule of the create-person contract,
+//! both error dialects, duplicates, the rate limit, the read endpoints, faults, concurrency and
+//! garbage on the socket.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use flameup_explorer::sandbox::{ErrorDialect, OnDuplicate, Sandbox, SandboxSettings};
+use serde_json::{Value, json};
+
+fn start(settings: SandboxSettings) -> Sandbox {
+    Sandbox::start("127.0.0.1:0".parse().unwrap(), settings).expect("the sandbox starts")
+}
+
+fn default_sandbox() -> Sandbox {
+    start(SandboxSettings::default())
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|err| {
+            panic!("not JSON ({err}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Sends raw bytes and reads the answer until the server closes the connection.
+fn exchange(addr: SocketAddr, request: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse_answer(&raw)
+}
+
+fn parse_answer(raw: &[u8]) -> Answer {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: raw[end + 4..].to_vec(),
+    }
+}
+
+fn request(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut text = format!(
+        "{method} {path} HTTP/1.1\r\nhost: sandbox\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+const AUTH: (&str, &str) = ("authorization", "Bearer ws_test_contract.abc");
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+fn create(sandbox: &Sandbox, body: &str) -> Answer {
+    exchange(
+        sandbox.addr(),
+        &request("POST", "/api/v1/people", &[AUTH, JSON], body.as_bytes()),
+    )
+}
+
+fn get(sandbox: &Sandbox, path: &str) -> Answer {
+    exchange(sandbox.addr(), &request("GET", path, &[AUTH], b""))
+}
+
+/// The field names a docs-dialect rejection lists.
+fn detail_fields(answer: &Answer) -> Vec<String> {
+    answer.json()["details"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no details: {}", answer.json()))
+        .iter()
+        .map(|detail| detail["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn is_rfc3339(text: &str) -> bool {
+    humantime::parse_rfc3339(text).is_ok()
+}
+
+#[test]
+fn a_create_answers_201_with_a_person_in_the_reference_shape() {
+    let sandbox = default_sandbox();
+    let answer = create(
+        &sandbox,
+        r#"{"userId": "ada", "email": "ada@example.com", "phone": "+1-555-0123",
+            "traits": {"first_name": "Ada", "last_name": "Lovelace", "locale": "en-GB", "plan": "pro",
+                       "seats": 3, "beta": true, "tags": ["a", {"b": null}]}}"#,
+    );
+    assert_eq!(
+        answer.status,
+        201,
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    let person = answer.json();
+    assert!(uuid::Uuid::parse_str(person["id"].as_str().unwrap()).is_ok());
+    assert_eq!(person["workspace_id"], "ws_sandbox");
+    assert_eq!(person["external_id"], "ada");
+    assert_eq!(person["email"], "ada@example.com");
+    assert_eq!(person["phone"], "+1-555-0123");
+    assert_eq!(person["first_name"], "Ada");
+    assert_eq!(person["last_name"], "Lovelace");
+    assert_eq!(person["locale"], "en-GB");
+    assert_eq!(person["timezone"], Value::Null);
+    assert_eq!(person["status"], "active");
+    assert_eq!(
+        person["attributes"],
+        json!({"plan": "pro", "seats": 3, "beta": true, "tags": ["a", {"b": null}]})
+    );
+    for stamp in ["created_at", "updated_at", "first_seen_at", "last_seen_at"] {
+        assert!(
+            is_rfc3339(person[stamp].as_str().unwrap()),
+            "{stamp}: {}",
+            person[stamp]
+        );
+    }
+}
+
+#[test]
+fn the_workspace_scoped_path_creates_in_that_workspace() {
+    let sandbox = default_sandbox();
+    let answer = exchange(
+        sandbox.addr(),
+        &request(
+            "POST",
+            "/api/v1/workspaces/ws_abc123/people",
+            &[AUTH, JSON],
+            br#"{"userId": "u"}"#,
+        ),
+    );
+    assert_eq!(answer.status, 201);
+    assert_eq!(answer.json()["workspace_id"], "ws_abc123");
+}
+
+#[test]
+fn authentication() {
+    let sandbox = default_sandbox();
+    let body = br#"{"userId": "u"}"#;
+    for auth in [
+        None,
+        Some("Basic dXNlcjpwdw=="),
+        Some("Bearer "),
+        Some("Bearer"),
+        Some("ws_test_abc"),
+    ] {
+        let mut headers = vec![JSON];
+        if let Some(auth) = auth {
+            headers.push(("authorization", auth));
+        }
+        let answer = exchange(
+            sandbox.addr(),
+            &request("POST", "/api/v1/people", &headers, body),
+        );
+        assert_eq!(answer.status, 401, "{auth:?}");
+        assert_eq!(answer.json()["error"], "Unauthorized");
+        assert_eq!(detail_fields(&answer), ["Authorization"]);
+    }
+    let answer = exchange(
+        sandbox.addr(),
+        &request(
+            "POST",
+            "/api/v1/people",
+            &[JSON, ("authorization", "bearer any-token")],
+            body,
+        ),
+    );
+    assert_eq!(answer.status, 201, "any non-empty bearer token is accepted");
+
+    let strict = start(SandboxSettings {
+        required_token: Some("ws_test_right".into()),
+        ..SandboxSettings::default()
+    });
+    let wrong = exchange(
+        strict.addr(),
+        &request("POST", "/api/v1/people", &[JSON, AUTH], body),
+    );
+    assert_eq!(wrong.status, 401);
+    let right = exchange(
+        strict.addr(),
+        &request(
+            "POST",
+            "/api/v1/people",
+            &[JSON, ("authorization", "Bearer ws_test_right")],
+            body,
+        ),
+    );
+    assert_eq!(right.status, 201);
+}
+
+#[test]
+fn body_rules_name_the_offending_fields() {
+    let sandbox = default_sandbox();
+    let cases: Vec<(String, u16, Vec<&str>)> = vec![
+        ("{".into(), 400, vec!["body"]),
+        ("[1, 2]".into(), 400, vec!["body"]),
+        ("{}".into(), 400, vec!["userId"]),
+        (r#"{"userId": 42}"#.into(), 400, vec!["userId"]),
+        (
+            format!(r#"{{"userId": "{}"}}"#, "u".repeat(256)),
+            400,
+            vec!["userId"],
+        ),
+        (
+            r#"{"userId": "u", "email": "not-an-email"}"#.into(),
+            400,
+            vec!["email"],
+        ),
+        (r#"{"userId": "u", "email": 5}"#.into(), 400, vec!["email"]),
+        (
+            format!(r#"{{"userId": "u", "phone": "{}"}}"#, "1".repeat(51)),
+            400,
+            vec!["phone"],
+        ),
+        (
+            r#"{"userId": "u", "traits": "plan=pro"}"#.into(),
+            400,
+            vec!["traits"],
+        ),
+        (
+            r#"{"email": "x", "traits": []}"#.into(),
+            400,
+            vec!["userId", "email", "traits"],
+        ),
+    ];
+    for (body, status, fields) in cases {
+        let answer = create(&sandbox, &body);
+        assert_eq!(answer.status, status, "{body}");
+        assert_eq!(detail_fields(&answer), fields, "{body}");
+        assert_eq!(answer.json()["code"], status);
+    }
+    let at_the_limits = format!(
+        r#"{{"userId": "{}", "email": "user@example.com", "phone": "+1-555-0123", "traits": {{"n": 1.5, "o": {{"deep": [null]}}}}}}"#,
+        "é".repeat(255)
+    );
+    assert_eq!(create(&sandbox, &at_the_limits).status, 201);
+}
+
+#[test]
+fn content_type_and_size() {
+    let sandbox = default_sandbox();
+    let body = br#"{"userId": "u"}"#;
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut headers = vec![AUTH];
+        if let Some(content_type) = content_type {
+            headers.push(("content-type", content_type));
+        }
+        let answer = exchange(
+            sandbox.addr(),
+            &request("POST", "/api/v1/people", &headers, body),
+        );
+        assert_eq!(answer.status, 415, "{content_type:?}");
+        assert_eq!(detail_fields(&answer), ["Content-Type"]);
+    }
+    let with_charset = exchange(
+        sandbox.addr(),
+        &request(
+            "POST",
+            "/api/v1/people",
+            &[AUTH, ("content-type", "application/json; charset=utf-8")],
+            body,
+        ),
+    );
+    assert_eq!(with_charset.status, 201);
+
+    let huge = format!(
+        r#"{{"userId": "u", "traits": {{"blob": "{}"}}}}"#,
+        "x".repeat(1024 * 1024)
+    );
+    let answer = create(&sandbox, &huge);
+    assert_eq!(answer.status, 413);
+    assert_eq!(detail_fields(&answer), ["body"]);
+}
+
+#[test]
+fn the_standard_dialect() {
+    let sandbox = start(SandboxSettings {
+        errors: ErrorDialect::Standard,
+        ..SandboxSettings::default()
+    });
+    let answer = create(&sandbox, r#"{"userId": "u", "email": "nope"}"#);
+    assert_eq!(answer.status, 400);
+    let body = answer.json();
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["type"], "VALIDATION_ERROR");
+    assert_eq!(
+        body["error"]["details"],
+        json!({"email": "Invalid email format"})
+    );
+    let request_id = body["request_id"].as_str().unwrap();
+    assert!(request_id.starts_with("req_"));
+    assert_eq!(answer.header("x-request-id"), Some(request_id));
+}
+
+#[test]
+fn the_validation422_dialect() {
+    let sandbox = start(SandboxSettings {
+        errors: ErrorDialect::Validation422,
+        ..SandboxSettings::default()
+    });
+    let answer = create(&sandbox, r#"{"email": "nope"}"#);
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.json(),
+        json!({"error": {"code": "validation_error", "message": "Validation failed: userId, email",
+               "details": {"fields": {"userId": "Required field", "email": "Invalid email format"}}}})
+    );
+    let malformed = create(&sandbox, "{");
+    assert_eq!(malformed.status, 400, "a malformed body stays a 400");
+    let unauthorized = exchange(
+        sandbox.addr(),
+        &request("POST", "/api/v1/people", &[JSON], b"{}"),
+    );
+    assert_eq!(unauthorized.json()["error"]["code"], "unauthorized");
+}
+
+#[test]
+fn a_repeated_user_id_updates_by_default() {
+    let sandbox = default_sandbox();
+    let first = create(
+        &sandbox,
+        r#"{"userId": "u", "email": "a@example.com", "traits": {"plan": "free", "seats": 1}}"#,
+    );
+    assert_eq!(first.status, 201);
+    let second = create(
+        &sandbox,
+        r#"{"userId": "u", "traits": {"plan": "pro", "first_name": "Ada"}}"#,
+    );
+    assert_eq!(second.status, 200);
+    let (first, second) = (first.json(), second.json());
+    assert_eq!(second["id"], first["id"]);
+    assert_eq!(second["created_at"], first["created_at"]);
+    assert_eq!(second["email"], "a@example.com", "fields not sent are kept");
+    assert_eq!(second["first_name"], "Ada");
+    assert_eq!(
+        second["attributes"],
+        json!({"plan": "pro", "seats": 1}),
+        "traits merge"
+    );
+    assert_eq!(sandbox.people_count(), 1);
+}
+
+#[test]
+fn a_repeated_user_id_conflicts_when_asked() {
+    let sandbox = start(SandboxSettings {
+        on_duplicate: OnDuplicate::Conflict,
+        ..SandboxSettings::default()
+    });
+    assert_eq!(create(&sandbox, r#"{"userId": "u"}"#).status, 201);
+    let again = create(&sandbox, r#"{"userId": "u"}"#);
+    assert_eq!(again.status, 409);
+    assert_eq!(detail_fields(&again), ["userId"]);
+    assert_eq!(sandbox.people_count(), 1);
+}
+
+#[test]
+fn the_rate_limit_counts_per_key_and_answers_429() {
+    let sandbox = start(SandboxSettings {
+        rate_limit: Some(3),
+        ..SandboxSettings::default()
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for remaining in ["2", "1", "0"] {
+        let answer = get(&sandbox, "/api/v1/people");
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(answer.header("x-ratelimit-remaining"), Some(remaining));
+        let reset: u64 = answer.header("x-ratelimit-reset").unwrap().parse().unwrap();
+        assert!(
+            reset > now && reset <= now + 61,
+            "reset {reset} is the end of this minute"
+        );
+    }
+    let limited = get(&sandbox, "/api/v1/people");
+    // The limit can only lift if the minute just turned; then this request counts again.
+    if limited.status != 200 {
+        assert_eq!(limited.status, 429);
+        assert_eq!(
+            limited.json(),
+            json!({"error": "Rate limit exceeded", "message": "Too many requests. Please try again later."})
+        );
+        assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    }
+    let other_key = exchange(
+        sandbox.addr(),
+        &request(
+            "GET",
+            "/api/v1/people",
+            &[("authorization", "Bearer another-key")],
+            b"",
+        ),
+    );
+    assert_eq!(other_key.status, 200, "each key has its own pool");
+    let unauthenticated = exchange(
+        sandbox.addr(),
+        &request("POST", "/api/v1/people", &[JSON], b"{}"),
+    );
+    assert_eq!(unauthenticated.status, 401);
+    assert_eq!(
+        unauthenticated.header("x-ratelimit-limit"),
+        Some("2"),
+        "75/120 of the key limit per IP"
+    );
+
+    let unlimited = start(SandboxSettings {
+        rate_limit: None,
+        ..SandboxSettings::default()
+    });
+    for _ in 0..130 {
+        assert_eq!(get(&unlimited, "/api/v1/people").status, 200);
+    }
+}
+
+#[test]
+fn people_can_be_read_back() {
+    let sandbox = default_sandbox();
+    for index in 0..5 {
+        let body = format!(r#"{{"userId": "u{index}", "email": "u{index}@example.com"}}"#);
+        assert_eq!(create(&sandbox, &body).status, 201);
+    }
+    assert_eq!(
+        get(&sandbox, "/api/v1/people/u3").json()["external_id"],
+        "u3"
+    );
+    assert_eq!(
+        get(&sandbox, "/api/v1/people/u4@example.com").json()["external_id"],
+        "u4"
+    );
+    let missing = get(&sandbox, "/api/v1/people/nobody");
+    assert_eq!(missing.status, 404);
+    assert_eq!(detail_fields(&missing), ["id"]);
+
+    let page = get(&sandbox, "/api/v1/people?limit=2&offset=1").json();
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["limit"], 2);
+    assert_eq!(page["offset"], 1);
+    let ids: Vec<&str> = page["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["external_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["u1", "u2"]);
+    let bad = get(&sandbox, "/api/v1/people?limit=101&offset=-1");
+    assert_eq!(bad.status, 400);
+    assert_eq!(detail_fields(&bad), ["limit", "offset"]);
+    let unknown = get(&sandbox, "/api/v1/teams");
+    assert_eq!(unknown.status, 404);
+    assert_eq!(detail_fields(&unknown), ["path"]);
+}
+
+#[test]
+fn faults_latency_failures_and_never_answering() {
+    let slow = start(SandboxSettings {
+        latency_ms: 300,
+        ..SandboxSettings::default()
+    });
+    let started = Instant::now();
+    assert_eq!(create(&slow, r#"{"userId": "u"}"#).status, 201);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let failing = start(SandboxSettings {
+        fail_rate: 1.0,
+        ..SandboxSettings::default()
+    });
+    let answer = create(&failing, r#"{"userId": "u"}"#);
+    assert_eq!(answer.status, 500);
+    assert_eq!(answer.json()["error"], "Internal Server Error");
+    assert_eq!(failing.people_count(), 0);
+
+    let silent = start(SandboxSettings {
+        hang: true,
+        ..SandboxSettings::default()
+    });
+    let mut stream = TcpStream::connect(silent.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    stream
+        .write_all(&request(
+            "POST",
+            "/api/v1/people",
+            &[AUTH, JSON],
+            br#"{"userId": "u"}"#,
+        ))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let read = stream.read(&mut buf);
+    assert!(
+        matches!(&read, Err(err) if matches!(err.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "no answer: {read:?}"
+    );
+    // Settings change live: the next request is answered.
+    silent.set_settings(SandboxSettings::default());
+    assert_eq!(create(&silent, r#"{"userId": "u"}"#).status, 201);
+    let addr = silent.addr();
+    drop(silent);
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "a stopped sandbox no longer listens"
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_creates() {
+    // One key would meet the documented 120 a minute: this test is about concurrency.
+    let sandbox = start(SandboxSettings {
+        rate_limit: None,
+        ..SandboxSettings::default()
+    });
+    let addr = sandbox.addr();
+    let workers: Vec<_> = (0..200)
+        .map(|index| {
+            std::thread::spawn(move || {
+                let body = format!(r#"{{"userId": "user-{index}", "traits": {{"n": {index}}}}}"#);
+                exchange(
+                    addr,
+                    &request("POST", "/api/v1/people", &[AUTH, JSON], body.as_bytes()),
+                )
+                .status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap())
+        .collect();
+    assert!(statuses.iter().all(|status| *status == 201), "{statuses:?}");
+    assert_eq!(sandbox.people_count(), 200);
+    assert_eq!(get(&sandbox, "/api/v1/people?limit=1").json()["total"], 200);
+}
+
+#[test]
+fn garbage_on_the_socket_then_a_normal_request() {
+    let sandbox = default_sandbox();
+    let garbage: [&[u8]; 4] = [
+        b"\x00\xff\xfe garbage \r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"POST /api/v1/people HTTP/1.1\r\ncontent-length: nope\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+    ];
+    for bytes in garbage {
+        let mut stream = TcpStream::connect(sandbox.addr()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let _ = stream.write_all(bytes);
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    }
+    // Half a request, then the client goes away.
+    drop(
+        TcpStream::connect(sandbox.addr())
+            .unwrap()
+            .write_all(b"POST /api/v1/people HTTP/1.1\r\ncontent-length: 100\r\n\r\n{"),
+    );
+    assert_eq!(
+        create(&sandbox, r#"{"userId": "after-garbage"}"#).status,
+        201
+    );
+}
