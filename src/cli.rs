@@ -123,6 +123,30 @@ pub enum Output {
     Json,
 }
 
+/// Reports a command-line parsing error on one line (exit 2), or prints help or the version
+/// (exit 0). clap's own report spans several lines with a usage block.
+pub fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = error.render().to_string();
+    let message: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .filter(|line| !line.is_empty())
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    eprintln!("flameup-explorer: {message} (see --help)");
+    ExitCode::from(2)
+}
+
 /// A failure that ends the command with exit code 2 and one line on standard error.
 struct Failure(String);
 

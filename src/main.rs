@@ -4,7 +4,10 @@ use clap::Parser as _;
 use flameup_explorer::{app, cli};
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) => return cli::usage_error(&err),
+    };
     match args.command {
         Some(command) => cli::run(command),
         None => match app::run_native() {

@@ -243,8 +243,20 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
     );
     assert!(line.contains("--timeout"), "{line}");
 
-    let output = explorer().args(["send", "--token", "x"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2), "there is no token flag");
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "--token", "x", "--body"])
+            .arg(&good),
+    );
+    assert!(
+        line.contains("unexpected argument '--token'"),
+        "there is no token flag: {line}"
+    );
+    let line = fails_with_2(explorer().args(["send"]));
+    assert!(
+        line.contains("required arguments were not provided: --body <FILE>"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -307,4 +319,96 @@ fn preview_prints_each_target_with_the_token_as_a_reference() {
     );
     assert!(http.contains("authorization: Bearer $FLAMEUP_API_TOKEN\r\n"));
     assert!(!http.contains(TOKEN));
+}
+
+#[test]
+fn the_standalone_sandbox_serves_send_and_stops_on_ctrl_c() {
+    use std::io::{BufRead as _, BufReader};
+
+    let mut sandbox = explorer()
+        .args([
+            "sandbox",
+            "--port",
+            "0",
+            "--on-duplicate",
+            "conflict",
+            "--errors",
+            "validation422",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(sandbox.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout.read_line(&mut first_line).unwrap();
+    let base_url = first_line
+        .trim()
+        .strip_prefix("Flameup sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
+        .to_owned();
+    assert!(
+        base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/api/v1"),
+        "{base_url}"
+    );
+
+    let dir = tempdir::Dir::new("standalone");
+    let path = body_file(&dir, r#"{"userId": "cli-user", "traits": {"plan": "pro"}}"#);
+    let send = |path: &std::path::Path| {
+        explorer()
+            .args([
+                "send",
+                "--output",
+                "json",
+                "--base-url",
+                &base_url,
+                "--body",
+            ])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let created = send(&path);
+    assert_eq!(
+        created.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let printed = stdout_json(&created);
+    assert_eq!(printed["status"], 201);
+    assert_eq!(printed["body"]["attributes"], json!({"plan": "pro"}));
+    assert_eq!(printed["headers"]["x-ratelimit-limit"], "120");
+    let again = send(&path);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(stdout_json(&again)["status"], 409);
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &sandbox.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = sandbox.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "Ctrl+C stops it cleanly");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(rest.contains("Sandbox stopped."), "{rest}");
+}
+
+#[test]
+fn the_standalone_sandbox_rejects_bad_flags() {
+    let line = fails_with_2(explorer().args(["sandbox", "--rate-limit", "fast"]));
+    assert!(line.contains("or `off`"), "{line}");
+    let line = fails_with_2(explorer().args(["sandbox", "--fail-rate", "2"]));
+    assert!(line.contains("from 0 to 1"), "{line}");
+    let line = fails_with_2(
+        explorer()
+            .env_remove("FLAMEUP_API_TOKEN")
+            .args(["sandbox", "--require-token"]),
+    );
+    assert!(line.contains("--require-token needs the token"), "{line}");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let line = fails_with_2(explorer().args(["sandbox", "--port", &port]));
+    assert!(line.contains("cannot listen on 127.0.0.1:"), "{line}");
 }
