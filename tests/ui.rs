@@ -324,3 +324,37 @@ fn panels_keep_their_size_across_frames_and_errors() {
     harness.run_steps(5);
     assert_eq!(panel_sizes(&harness), sizes);
 }
+
+#[test]
+fn copy_puts_the_exact_snippet_on_the_clipboard() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.run();
+    let copied = |harness: &Harness<'_, App>| -> Vec<String> {
+        harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .filter_map(|command| match command {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    harness.get_by_label("Copy").click();
+    harness.step();
+    let curl = copied(&harness);
+    assert_eq!(curl.len(), 1);
+    assert!(curl[0].starts_with("curl -X POST"));
+    assert_eq!(curl[0], preview_text(&harness, "cURL"));
+
+    harness.get_by_label("HTTP").click();
+    harness.run();
+    harness.get_by_label("Copy").click();
+    harness.step();
+    let http = copied(&harness);
+    assert!(
+        http[0].starts_with("POST /api/v1/people HTTP/1.1\r\n"),
+        "the copy keeps CRLF line ends"
+    );
+}
