@@ -2,8 +2,8 @@
 
 use egui::{Color32, RichText, TextEdit, Ui};
 
+use super::widgets::choice_ui;
 use super::{Action, AppState, PreviewCache, TokenInput, TokenOrigin};
-use crate::model::draft::PRODUCTION_BASE_URL;
 use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
 
 /// Environment, base URL, path style, workspace id and the Send / Cancel buttons.
@@ -21,26 +21,19 @@ pub fn request_bar_ui(
     ui.add_space(2.0);
     ui.horizontal(|ui| {
         let draft = &mut state.draft;
-        let label = ui.label("Environment");
-        egui::ComboBox::from_id_salt("environment")
-            .selected_text(draft.environment.label())
-            .show_ui(ui, |ui| {
-                for environment in Environment::ALL {
-                    ui.selectable_value(&mut draft.environment, environment, environment.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        choice_ui(
+            ui,
+            "Environment",
+            &mut draft.environment,
+            &Environment::ALL,
+            Environment::label,
+        );
 
         let label = ui.label("Base URL");
         match draft.environment {
             Environment::Production | Environment::Sandbox => {
                 // Fixed for these two: shown read-only so it can still be selected and copied.
-                let mut fixed = if draft.environment == Environment::Production {
-                    PRODUCTION_BASE_URL
-                } else {
-                    draft.sandbox_base_url.as_str()
-                };
+                let mut fixed = draft.base_url();
                 ui.add(TextEdit::singleline(&mut fixed).desired_width(260.0))
                     .labelled_by(label.id)
                     .on_hover_text(
@@ -57,16 +50,13 @@ pub fn request_bar_ui(
             }
         }
 
-        let label = ui.label("Path");
-        egui::ComboBox::from_id_salt("path_style")
-            .selected_text(draft.path_style.label())
-            .show_ui(ui, |ui| {
-                for style in PathStyle::ALL {
-                    ui.selectable_value(&mut draft.path_style, style, style.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        choice_ui(
+            ui,
+            "Path",
+            &mut draft.path_style,
+            &PathStyle::ALL,
+            PathStyle::label,
+        );
         if draft.path_style == PathStyle::WorkspaceScoped {
             let label = ui.label("Workspace id");
             ui.add(

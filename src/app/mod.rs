@@ -6,6 +6,7 @@ mod form_ui;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
+mod widgets;
 
 use std::time::Duration;
 

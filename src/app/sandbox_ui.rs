@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::Action;
+use super::widgets::choice_ui;
 use crate::sandbox::{DOCUMENTED_RATE_LIMIT, ErrorDialect, OnDuplicate, Sandbox, SandboxSettings};
 
 /// The banner saying where the sandbox runs and that it forgets, with its settings below.
@@ -58,27 +59,20 @@ fn people(count: usize) -> String {
 fn settings_ui(ui: &mut Ui, settings: &mut SandboxSettings) -> bool {
     let before = settings.clone();
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Error bodies");
-        egui::ComboBox::from_id_salt("sandbox_errors")
-            .selected_text(settings.errors.label())
-            .show_ui(ui, |ui| {
-                for dialect in ErrorDialect::ALL {
-                    ui.selectable_value(&mut settings.errors, dialect, dialect.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
-
-        let label = ui.label("Existing userId");
-        egui::ComboBox::from_id_salt("sandbox_duplicates")
-            .selected_text(settings.on_duplicate.label())
-            .show_ui(ui, |ui| {
-                for choice in OnDuplicate::ALL {
-                    ui.selectable_value(&mut settings.on_duplicate, choice, choice.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        choice_ui(
+            ui,
+            "Error bodies",
+            &mut settings.errors,
+            &ErrorDialect::ALL,
+            ErrorDialect::label,
+        );
+        choice_ui(
+            ui,
+            "Existing userId",
+            &mut settings.on_duplicate,
+            &OnDuplicate::ALL,
+            OnDuplicate::label,
+        );
     });
     ui.horizontal_wrapped(|ui| {
         let mut limited = settings.rate_limit.is_some();
