@@ -42,6 +42,9 @@ pub enum Command {
         request: RequestArgs,
         #[arg(long, value_enum, default_value_t = Target::Curl)]
         target: Target,
+        /// How the token appears: read from FLAMEUP_API_TOKEN, or the docs' YOUR_API_TOKEN.
+        #[arg(long, value_enum, default_value_t = TokenStyle::Env)]
+        token_style: TokenStyle,
     },
     /// Run the local sandbox of the People API until Ctrl+C. People are kept in memory only.
     Sandbox(SandboxArgs),
@@ -115,6 +118,16 @@ pub struct RequestArgs {
     workspace: Option<String>,
 }
 
+/// How a printed snippet shows the token. Never the token itself: that would put it in a
+/// terminal's scrollback and in files the output is redirected to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TokenStyle {
+    /// Read from FLAMEUP_API_TOKEN when the snippet runs.
+    Env,
+    /// The docs' YOUR_API_TOKEN, to replace by hand.
+    Placeholder,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
     /// Status line, headers and the body, pretty-printed when it is JSON.
@@ -165,7 +178,11 @@ pub fn run(command: Command) -> ExitCode {
             timeout,
             output,
         } => send(&request, timeout, output),
-        Command::Preview { request, target } => preview(&request, target),
+        Command::Preview {
+            request,
+            target,
+            token_style,
+        } => preview(&request, target, token_style),
         Command::Sandbox(args) => run_sandbox(&args),
     };
     match result {
@@ -222,13 +239,23 @@ fn token_from_env() -> Option<String> {
         .filter(|token| !token.is_empty())
 }
 
-fn preview(args: &RequestArgs, target: Target) -> Result<ExitCode, Failure> {
-    let request = build_request(&args.draft()?, &Credential::EnvVar)?;
+fn preview(
+    args: &RequestArgs,
+    target: Target,
+    token_style: TokenStyle,
+) -> Result<ExitCode, Failure> {
+    let credential = match token_style {
+        TokenStyle::Env => Credential::EnvVar,
+        TokenStyle::Placeholder => Credential::Placeholder,
+    };
+    let request = build_request(&args.draft()?, &credential)?;
     let text = snippet::render(target, &request);
-    match target {
-        // Raw HTTP is printed byte for byte, so it can be piped to a socket as it is.
-        Target::Http => print!("{text}"),
-        Target::Curl => println!("{text}"),
+    // Raw HTTP is printed byte for byte, so it can be piped to a socket as it is; the others end
+    // with a line break, as a file should.
+    if target == Target::Http || text.ends_with('\n') {
+        print!("{text}");
+    } else {
+        println!("{text}");
     }
     Ok(ExitCode::SUCCESS)
 }

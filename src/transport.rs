@@ -227,10 +227,10 @@ impl InFlight {
 }
 
 fn to_ehttp(request: &HttpRequest) -> Result<ehttp::Request, TransportError> {
-    if request.credential == Credential::EnvVar {
+    if !matches!(request.credential, Credential::Token(_)) {
         return Err(TransportError::new(
             FailureKind::Other,
-            "the request holds a reference to the token, not the token",
+            "the request holds a stand-in for the token, not the token",
         ));
     }
     // Built field by field: `Request::post` would add a second, text/plain Content-Type.

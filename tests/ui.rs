@@ -133,10 +133,22 @@ fn the_token_shows_in_the_preview_only_when_asked() {
     let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
     harness.run();
     assert!(!preview_text(&harness, "cURL").contains(TOKEN));
-    harness.get_by_label("Show token").click();
-    harness.run();
+    let choose = |harness: &mut Harness<'_, App>, option: &str| {
+        harness.get_by_label("Token as").click();
+        harness.run();
+        harness.get_by_label(option).click();
+        harness.run();
+    };
+    choose(&mut harness, "YOUR_API_TOKEN");
+    assert!(preview_text(&harness, "cURL").contains("\"Authorization: Bearer YOUR_API_TOKEN\""));
+    harness.get_by_label_contains("Replace YOUR_API_TOKEN");
+
+    choose(&mut harness, "the real token");
     assert!(preview_text(&harness, "cURL").contains(&format!("Bearer {TOKEN}")));
     harness.get_by_label_contains("contain your real token");
+
+    choose(&mut harness, "$FLAMEUP_API_TOKEN");
+    assert!(!preview_text(&harness, "cURL").contains(TOKEN));
 }
 
 #[test]

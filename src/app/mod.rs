@@ -3,6 +3,7 @@
 //! [`crate::model::build_request`].
 
 mod form_ui;
+mod highlight;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
@@ -17,7 +18,7 @@ use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxSettings};
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
-pub use preview_ui::PreviewCache;
+pub use preview_ui::{PreviewCache, TokenDisplay};
 
 /// What the window remembers between runs (through eframe's storage). Never the token.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,8 +127,8 @@ pub enum Action {
 pub struct App {
     pub state: AppState,
     pub token: TokenInput,
-    /// Whether previews show the real token instead of a reference to the environment variable.
-    pub inline_token_in_preview: bool,
+    /// How previews show the token. Not saved: a restart always starts from the safe default.
+    pub token_display: TokenDisplay,
     pub exchange: Exchange,
     /// The built-in sandbox, once started (or why it could not start).
     pub sandbox: Option<Result<Sandbox, String>>,
@@ -151,7 +152,7 @@ impl App {
         Self {
             state,
             token,
-            inline_token_in_preview: false,
+            token_display: TokenDisplay::default(),
             exchange: Exchange::Idle,
             sandbox: None,
             preview: PreviewCache::default(),
@@ -258,8 +259,11 @@ impl eframe::App for App {
         self.ensure_sandbox();
         self.handle_shortcuts(&ctx);
         self.poll_exchange(&ctx);
-        self.preview
-            .refresh(&self.state.draft, self.preview_credential());
+        self.preview.refresh(
+            &self.state.draft,
+            self.preview_credential(),
+            ui.visuals().dark_mode,
+        );
 
         egui::Panel::top("request_bar").show(ui, |ui| {
             form_ui::request_bar_ui(ui, &mut self.state, &self.preview, &mut self.actions);
@@ -287,7 +291,7 @@ impl eframe::App for App {
                 preview_ui::preview_ui(
                     ui,
                     &mut self.state.preview_target,
-                    &mut self.inline_token_in_preview,
+                    &mut self.token_display,
                     &self.preview,
                     &mut self.actions,
                 );
@@ -306,10 +310,10 @@ impl eframe::App for App {
 
 impl App {
     fn preview_credential(&self) -> Credential {
-        if self.inline_token_in_preview {
-            self.token.credential()
-        } else {
-            Credential::EnvVar
+        match self.token_display {
+            TokenDisplay::Environment => Credential::EnvVar,
+            TokenDisplay::Placeholder => Credential::Placeholder,
+            TokenDisplay::Inline => self.token.credential(),
         }
     }
 }

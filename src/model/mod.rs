@@ -6,5 +6,7 @@ pub mod request;
 pub mod response;
 
 pub use draft::{Draft, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_TRAITS};
-pub use request::{BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, build_request};
+pub use request::{
+    BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
+};
 pub use response::{BodyView, HttpResponse, StatusClass};

@@ -13,11 +13,17 @@ pub const TOKEN_ENV_VAR: &str = "FLAMEUP_API_TOKEN";
 /// The `user-agent` the app sends, so server logs can tell explorer traffic apart.
 pub const USER_AGENT: &str = concat!("flameup-explorer/", env!("CARGO_PKG_VERSION"));
 
+/// The docs' stand-in for a token, shown when the user asks previews to look like the docs.
+pub const TOKEN_PLACEHOLDER: &str = "YOUR_API_TOKEN";
+
 /// How the bearer token appears in a request.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
-    /// A reference to [`TOKEN_ENV_VAR`]: what previews show unless asked otherwise.
+    /// A reference to [`TOKEN_ENV_VAR`]: what previews show unless asked otherwise. Each snippet
+    /// reads the variable in its language's own way.
     EnvVar,
+    /// The docs' [`TOKEN_PLACEHOLDER`], to be replaced by hand.
+    Placeholder,
     /// The token itself: what is sent, and what a preview shows only on request.
     Token(String),
 }
@@ -27,16 +33,18 @@ impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::EnvVar => write!(f, "EnvVar"),
+            Self::Placeholder => write!(f, "Placeholder"),
             Self::Token(_) => write!(f, "Token(<redacted>)"),
         }
     }
 }
 
 impl Credential {
-    /// The `authorization` header value.
-    fn header_value(&self) -> String {
+    /// The `authorization` header value, with the variable written shell-style for `EnvVar`.
+    pub fn header_value(&self) -> String {
         match self {
             Self::EnvVar => format!("Bearer ${TOKEN_ENV_VAR}"),
+            Self::Placeholder => format!("Bearer {TOKEN_PLACEHOLDER}"),
             Self::Token(token) => format!("Bearer {token}"),
         }
     }

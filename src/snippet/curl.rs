@@ -7,7 +7,7 @@ pub fn render(request: &HttpRequest) -> String {
     let authorization = match &request.credential {
         // Double quotes, so the shell expands the variable and the token never sits in the text.
         Credential::EnvVar => format!("\"Authorization: Bearer ${TOKEN_ENV_VAR}\""),
-        Credential::Token(token) => shell_quote(&format!("Authorization: Bearer {token}")),
+        other => shell_quote(&format!("Authorization: {}", other.header_value())),
     };
     let body = String::from_utf8_lossy(&request.body);
     [

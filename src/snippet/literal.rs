@@ -1,0 +1,99 @@
+//! Writing JSON values as literals in other languages.
+
+use serde_json::Value;
+
+/// A language's words for the JSON literals, and its indent.
+pub struct Syntax {
+    pub null: &'static str,
+    pub true_: &'static str,
+    pub false_: &'static str,
+    pub indent: &'static str,
+}
+
+pub const PYTHON: Syntax = Syntax {
+    null: "None",
+    true_: "True",
+    false_: "False",
+    indent: "    ",
+};
+
+pub const JAVASCRIPT: Syntax = Syntax {
+    null: "null",
+    true_: "true",
+    false_: "false",
+    indent: "  ",
+};
+
+/// A string as a double-quoted literal with JSON's escapes, which Python, JavaScript (ES2019+) and
+/// Go read the same way: `\"`, `\\`, `\n`, `\t`, `\uXXXX` for other control characters, and every
+/// other character as itself.
+pub fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// `value` as a nested literal (dicts / objects, lists / arrays), indented from `level`.
+pub fn native(value: &Value, syntax: &Syntax, level: usize) -> String {
+    let mut out = String::new();
+    write_native(&mut out, value, syntax, level);
+    out
+}
+
+fn write_native(out: &mut String, value: &Value, syntax: &Syntax, level: usize) {
+    let pad = |level: usize| syntax.indent.repeat(level);
+    match value {
+        Value::Null => out.push_str(syntax.null),
+        Value::Bool(true) => out.push_str(syntax.true_),
+        Value::Bool(false) => out.push_str(syntax.false_),
+        Value::Number(number) => out.push_str(&number.to_string()),
+        Value::String(text) => out.push_str(&quoted(text)),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Array(items) => {
+            out.push_str("[\n");
+            for (index, item) in items.iter().enumerate() {
+                out.push_str(&pad(level + 1));
+                write_native(out, item, syntax, level + 1);
+                out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(level));
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push_str("{\n");
+            for (index, (key, item)) in map.iter().enumerate() {
+                out.push_str(&pad(level + 1));
+                out.push_str(&quoted(key));
+                out.push_str(": ");
+                write_native(out, item, syntax, level + 1);
+                out.push_str(if index + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(level));
+            out.push('}');
+        }
+    }
+}
+
+/// The request body as a JSON value, for targets that write it as a native literal.
+pub fn body_value(body: &[u8]) -> Value {
+    serde_json::from_slice(body).unwrap_or(Value::Null)
+}
+
+/// The request body as text.
+pub fn body_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn python_literals() {
+        let value = json!({"a": [true, false, null, 1.5, "x\"y\n\u{2028}"], "b": {}, "c": []});
+        assert_eq!(
+            native(&value, &PYTHON, 0),
+            "{\n    \"a\": [\n        True,\n        False,\n        None,\n        1.5,\n        \"x\\\"y\\n\u{2028}\"\n    ],\n    \"b\": {},\n    \"c\": []\n}"
+        );
+    }
+}
