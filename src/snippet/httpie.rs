@@ -10,8 +10,10 @@ pub fn render(request: &HttpRequest) -> String {
         other => shell_quote(&format!("Authorization:{}", other.header_value())),
     };
     [
+        // --ignore-stdin: otherwise HTTPie refuses --raw whenever stdin is not a terminal (a script,
+        // a pipe, an editor's run button).
         format!(
-            "http --raw {} \\",
+            "http --ignore-stdin --raw {} \\",
             shell_quote(&literal::body_text(&request.body))
         ),
         format!("  POST {} \\", shell_quote(request.url.as_str())),
