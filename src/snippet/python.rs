@@ -10,7 +10,7 @@ pub fn render(request: &HttpRequest) -> String {
     };
     let data = literal::native(&literal::body_value(&request.body), &PYTHON, 0);
     let import_os = if request.credential == Credential::EnvVar {
-        "import os\n\n"
+        "import os\n"
     } else {
         ""
     };
