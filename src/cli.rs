@@ -132,7 +132,8 @@ pub enum TokenStyle {
 pub enum Output {
     /// Status line, headers and the body, pretty-printed when it is JSON.
     Pretty,
-    /// One JSON object: {"status", "elapsed_ms", "headers", "body"}.
+    /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem"}; for a failure with no
+    /// answer, {"error": {"kind", "message", "detail"}}.
     Json,
 }
 
@@ -276,8 +277,19 @@ fn send(args: &RequestArgs, timeout: f64, output: Output) -> Result<ExitCode, Fa
         ))
     })?;
     let request = build_request(&draft, &Credential::Token(token))?;
-    let response =
-        InFlight::start_and_wait(&request, deadline).map_err(|error| Failure(error.to_string()))?;
+    let response = match InFlight::start_and_wait(&request, deadline) {
+        Ok(response) => response,
+        Err(error) => {
+            if output == Output::Json {
+                let kind = error.kind.code();
+                println!(
+                    "{}",
+                    json!({"error": {"kind": kind, "message": error.message(), "detail": error.detail}})
+                );
+            }
+            return Err(Failure(error.to_string()));
+        }
+    };
     match output {
         Output::Pretty => print_pretty(&response),
         Output::Json => println!("{}", response_json(&response)),
@@ -354,10 +366,25 @@ fn response_json(response: &HttpResponse) -> Value {
     }
     let body = serde_json::from_slice::<Value>(&response.body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()));
+    let problem = response.problem.as_ref().map(|problem| {
+        let fields: Map<String, Value> = problem
+            .fields
+            .iter()
+            .map(|(path, message)| (path.clone(), Value::String(message.clone())))
+            .collect();
+        json!({
+            "title": problem.title,
+            "message": problem.message,
+            "code": problem.code,
+            "request_id": problem.request_id,
+            "fields": fields,
+        })
+    });
     json!({
         "status": response.status,
         "elapsed_ms": response.elapsed.as_millis() as u64,
         "headers": headers,
         "body": body,
+        "problem": problem,
     })
 }

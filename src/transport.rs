@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use poll_promise::Promise;
 
+use crate::model::problem::Problem;
 use crate::model::response::{BodyView, HttpResponse};
 use crate::model::{Credential, HttpRequest};
 
@@ -253,7 +254,9 @@ fn from_ehttp(response: ehttp::Response, elapsed: Duration) -> HttpResponse {
         "ERROR" => "Unknown status".to_owned(),
         text => text.to_owned(),
     };
+    // The heavy part (parsing, pretty-printing) happens here, on the request's own thread.
     let view = BodyView::from_bytes(&response.bytes);
+    let problem = Problem::from_answer(response.status, &response.headers.headers, &response.bytes);
     HttpResponse {
         status: response.status,
         reason,
@@ -261,6 +264,7 @@ fn from_ehttp(response: ehttp::Response, elapsed: Duration) -> HttpResponse {
         body: response.bytes,
         elapsed,
         view,
+        problem,
     }
 }
 

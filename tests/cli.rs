@@ -91,6 +91,7 @@ fn send_keeps_every_field_of_the_file_and_prints_json() {
     assert!(printed["elapsed_ms"].is_u64());
     assert_eq!(printed["headers"]["content-type"], "application/json");
     assert_eq!(printed["body"], json!({"id": "p1", "external_id": "u1"}));
+    assert_eq!(printed["problem"], Value::Null);
 
     let arrived = server.requests().pop().unwrap();
     let sent: Value = serde_json::from_slice(arrived.body()).unwrap();
@@ -381,7 +382,15 @@ fn the_standalone_sandbox_serves_send_and_stops_on_ctrl_c() {
     assert_eq!(printed["headers"]["x-ratelimit-limit"], "120");
     let again = send(&path);
     assert_eq!(again.status.code(), Some(1));
-    assert_eq!(stdout_json(&again)["status"], 409);
+    let printed = stdout_json(&again);
+    assert_eq!(printed["status"], 409);
+    let request_id = printed["headers"]["x-request-id"].as_str().unwrap();
+    assert!(request_id.starts_with("req_"));
+    assert_eq!(
+        printed["problem"],
+        json!({"title": "Conflict", "message": "A person with this userId already exists",
+               "code": "conflict", "request_id": request_id, "fields": {"userId": "Already exists"}})
+    );
 
     let interrupted = Command::new("kill")
         .args(["-INT", &sandbox.id().to_string()])
@@ -411,4 +420,66 @@ fn the_standalone_sandbox_rejects_bad_flags() {
     let port = taken.local_addr().unwrap().port().to_string();
     let line = fails_with_2(explorer().args(["sandbox", "--port", &port]));
     assert!(line.contains("cannot listen on 127.0.0.1:"), "{line}");
+}
+
+#[test]
+fn a_transport_failure_prints_a_json_error_with_output_json() {
+    let dir = tempdir::Dir::new("json-refused");
+    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = explorer()
+        .args([
+            "send",
+            "--output",
+            "json",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/api/v1"),
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let printed = stdout_json(&output);
+    assert_eq!(printed["error"]["kind"], "refused");
+    assert!(
+        printed["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused the connection")
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
+
+#[test]
+fn an_html_error_page_becomes_a_problem() {
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 502,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: b"<html><head><title>Bad Gateway</title></head></html>".to_vec(),
+    });
+    let dir = tempdir::Dir::new("html");
+    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let output = explorer()
+        .args([
+            "send",
+            "--output",
+            "json",
+            "--base-url",
+            &server.base_url(),
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let printed = stdout_json(&output);
+    assert_eq!(printed["problem"]["title"], "Bad Gateway");
+    assert_eq!(
+        printed["problem"]["message"],
+        "The server answered 502 with an HTML page titled 'Bad Gateway'."
+    );
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::problem::Problem;
+
 /// An HTTP answer, whatever its status.
 #[derive(Clone, Debug)]
 pub struct HttpResponse {
@@ -14,6 +16,8 @@ pub struct HttpResponse {
     pub elapsed: Duration,
     /// The body as it is shown: pretty-printed when it is JSON, else as text.
     pub view: BodyView,
+    /// What went wrong, for a non-2xx answer.
+    pub problem: Option<Problem>,
 }
 
 /// The body prepared for display, computed once off the UI thread.

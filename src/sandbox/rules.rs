@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::model::WELL_KNOWN_TRAITS;
+use crate::model::problem::reason_phrase;
 
 /// The longest `userId`, `email` and `phone` the docs allow, in characters.
 pub const MAX_USER_ID: usize = 255;
@@ -189,21 +190,6 @@ impl Rejection {
 /// The body of a 429, the same in every dialect: the docs give only this one.
 pub fn rate_limited_body() -> Value {
     json!({"error": "Rate limit exceeded", "message": "Too many requests. Please try again later."})
-}
-
-/// The standard reason phrase, used as the docs dialect's `error`.
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        _ => "Internal Server Error",
-    }
 }
 
 /// A create-person body that passed the rules.
