@@ -370,3 +370,56 @@ fn copy_puts_the_exact_snippet_on_the_clipboard() {
         "the copy keeps CRLF line ends"
     );
 }
+
+#[test]
+fn a_server_field_error_shows_under_its_input_until_edited() {
+    let server = LoopbackServer::start(Reply::json(
+        400,
+        r#"{"error":"Bad Request","message":"The request contains invalid parameters or malformed data","code":400,"details":[{"field":"email","message":"Invalid email format"},{"field":"body","message":"Something else"}]}"#,
+    ));
+    let mut app = app_for(&server.base_url());
+    app.state.draft.user_id = "u1".into();
+    app.state.draft.email = "nope".into();
+    let mut harness = harness(app);
+    harness.run();
+    // Before sending, only the lint warning.
+    harness.get_by_label("Not a valid email address");
+    assert!(harness.query_by_label("Invalid email format").is_none());
+
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the answer", is_done);
+    harness.run();
+    let email = harness.get_by_label("email").rect();
+    let message = harness.get_by_label("Invalid email format").rect();
+    assert!(message.top() >= email.bottom() && message.top() - email.bottom() < 30.0, "under the email input");
+    harness.get_by_label("2 field errors from the server · 1 warning");
+
+    harness.get_by_label("email").click();
+    harness.run();
+    harness.get_by_label("email").type_text("x");
+    harness.run();
+    assert!(harness.query_by_label("Invalid email format").is_none(), "editing clears it");
+    harness.get_by_label("1 field error from the server · 1 warning");
+}
+
+#[test]
+fn a_422_on_traits_locale_marks_the_locale_row() {
+    let server = LoopbackServer::start(Reply::json(
+        422,
+        r#"{"error":{"code":"validation_error","message":"Validation failed","details":{"fields":{"traits.locale":"Unknown locale"}}}}"#,
+    ));
+    let mut app = app_for(&server.base_url());
+    app.state.draft = Draft {
+        environment: Environment::Custom,
+        custom_base_url: server.base_url(),
+        ..Draft::docs_example()
+    };
+    let mut harness = harness(app);
+    harness.run();
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the answer", is_done);
+    harness.run();
+    let locale = harness.get_by_label("traits.locale").rect();
+    let message = harness.get_by_label("Unknown locale").rect();
+    assert!(message.top() >= locale.bottom() && message.top() - locale.bottom() < 30.0, "under the locale input");
+}

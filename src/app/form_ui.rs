@@ -4,6 +4,7 @@ use egui::{Color32, RichText, TextEdit, Ui};
 
 use super::widgets::choice_ui;
 use super::{Action, AppState, PreviewCache, TokenInput, TokenOrigin};
+use crate::model::lint::{FieldNote, FieldRef};
 use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
 
 /// Environment, base URL, path style, workspace id and the Send / Cancel buttons.
@@ -11,12 +12,16 @@ pub fn request_bar_ui(
     ui: &mut Ui,
     state: &mut AppState,
     preview: &PreviewCache,
+    notes: &FormNotes,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.heading("Flameup Explorer");
         ui.label(RichText::new("Create person").weak());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            notes_summary_ui(ui, notes);
+        });
     });
     ui.add_space(2.0);
     ui.horizontal(|ui| {
@@ -108,6 +113,7 @@ pub fn form_ui(
     ui: &mut Ui,
     state: &mut AppState,
     token: &mut TokenInput,
+    notes: &FormNotes,
     actions: &mut Vec<Action>,
 ) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
@@ -130,17 +136,21 @@ pub fn form_ui(
         });
         let draft = &mut state.draft;
         text_row_ui(ui, "userId *", &mut draft.user_id, "your own id for this person");
+        notes_ui(ui, notes, FieldRef::UserId);
         text_row_ui(ui, "email", &mut draft.email, "user@example.com");
+        notes_ui(ui, notes, FieldRef::Email);
         text_row_ui(ui, "phone", &mut draft.phone, "+1-555-0123");
+        notes_ui(ui, notes, FieldRef::Phone);
         ui.add_space(10.0);
 
         section_heading(ui, "Traits");
-        for (key, value) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()) {
+        for (index, (key, value)) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()).enumerate() {
             // Named by its path in the body: "phone" alone would also name the top-level phone.
             text_row_ui(ui, key, value, "").accessible_name(format!("traits.{key}"));
+            notes_ui(ui, notes, FieldRef::Trait(index));
         }
         ui.add_space(6.0);
-        rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits);
+        rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits, notes, FieldRef::CustomTrait);
         ui.add_space(10.0);
 
         egui::CollapsingHeader::new("Other top-level fields")
@@ -151,7 +161,7 @@ pub fn form_ui(
                         .weak()
 
                 );
-                rows_ui(ui, "other_fields", "Field", &mut draft.other_fields);
+                rows_ui(ui, "other_fields", "Field", &mut draft.other_fields, notes, FieldRef::OtherField);
             });
         ui.add_space(8.0);
         ui.label(RichText::new("Empty fields are left out of the body.").weak());
@@ -221,7 +231,14 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
 }
 
 /// Editable key / type / value rows, with add and remove.
-fn rows_ui(ui: &mut Ui, id: &str, noun: &str, rows: &mut Vec<FieldRow>) {
+fn rows_ui(
+    ui: &mut Ui,
+    id: &str,
+    noun: &str,
+    rows: &mut Vec<FieldRow>,
+    notes: &FormNotes,
+    field: fn(usize) -> FieldRef,
+) {
     let mut remove = None;
     for (index, row) in rows.iter_mut().enumerate() {
         let number = index + 1;
@@ -262,13 +279,7 @@ fn rows_ui(ui: &mut Ui, id: &str, noun: &str, rows: &mut Vec<FieldRow>) {
                 .accessible_name(format!("{noun} {number} value"));
             });
         });
-        if let Some(note) = row.json_value().fallback_note {
-            ui.label(
-                RichText::new(format!("{noun} {number}: {note}"))
-                    .small()
-                    .color(ui.visuals().warn_fg_color),
-            );
-        }
+        notes_ui(ui, notes, field(index));
     }
     if let Some(index) = remove {
         rows.remove(index);
@@ -288,5 +299,98 @@ fn value_hint(kind: ValueKind) -> &'static str {
         ValueKind::Boolean => "true or false",
         ValueKind::Null => "null",
         ValueKind::Json => r#"{"any": ["JSON"]}"#,
+    }
+}
+
+/// What to say under each input: the server's field errors from the last answer (until the input
+/// is edited) and the lint warnings for the draft as it stands.
+#[derive(Default)]
+pub struct FormNotes {
+    pub server: Vec<FieldNote>,
+    pub lint: Vec<FieldNote>,
+    /// Server field errors that name no input (e.g. `body`, `Authorization`): summary only.
+    pub unplaced: Vec<(String, String)>,
+}
+
+impl FormNotes {
+    pub fn is_empty(&self) -> bool {
+        self.server.is_empty() && self.lint.is_empty() && self.unplaced.is_empty()
+    }
+
+    /// One line for the summary, and every message for its tooltip.
+    fn summary(&self) -> Option<(String, String)> {
+        if self.is_empty() {
+            return None;
+        }
+        let errors = self.server.len() + self.unplaced.len();
+        let warnings = self.lint.len();
+        let mut parts = Vec::new();
+        if errors > 0 {
+            parts.push(plural(
+                errors,
+                "field error from the server",
+                "field errors from the server",
+            ));
+        }
+        if warnings > 0 {
+            parts.push(plural(warnings, "warning", "warnings"));
+        }
+        let details: Vec<String> = self
+            .unplaced
+            .iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .chain(
+                self.server
+                    .iter()
+                    .chain(&self.lint)
+                    .map(|note| note.message.clone()),
+            )
+            .collect();
+        Some((parts.join(" · "), details.join("\n")))
+    }
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// The messages for one input, errors first, each on its own line under it.
+fn notes_ui(ui: &mut Ui, notes: &FormNotes, field: FieldRef) {
+    let error = ui.visuals().error_fg_color;
+    let warn = ui.visuals().warn_fg_color;
+    let messages = notes
+        .server
+        .iter()
+        .filter(|note| note.field == field)
+        .map(|note| (error, note.message.as_str()))
+        .chain(
+            notes
+                .lint
+                .iter()
+                .filter(|note| note.field == field)
+                .map(|note| (warn, note.message.as_str())),
+        );
+    for (color, message) in messages {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
+            ui.label(RichText::new(message).color(color));
+        });
+    }
+}
+
+/// The summary of every message, above the Send button.
+pub fn notes_summary_ui(ui: &mut Ui, notes: &FormNotes) {
+    if let Some((line, details)) = notes.summary() {
+        let color = if notes.server.is_empty() && notes.unplaced.is_empty() {
+            ui.visuals().warn_fg_color
+        } else {
+            ui.visuals().error_fg_color
+        };
+        ui.label(RichText::new(line).color(color))
+            .on_hover_text(details);
     }
 }

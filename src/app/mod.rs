@@ -13,11 +13,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::lint::{FieldNote, input_text, locate};
 use crate::model::{Credential, Draft, Environment, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxSettings};
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
+pub use form_ui::FormNotes;
 pub use preview_ui::{PreviewCache, TokenDisplay};
 
 /// What the window remembers between runs (through eframe's storage). Never the token.
@@ -107,7 +109,7 @@ impl TokenInput {
 /// Where the current send stands.
 pub enum Exchange {
     Idle,
-    Running(InFlight),
+    Running(Box<InFlight>),
     Done(Box<Outcome>),
     Cancelled,
 }
@@ -132,6 +134,9 @@ pub struct App {
     pub exchange: Exchange,
     /// The built-in sandbox, once started (or why it could not start).
     pub sandbox: Option<Result<Sandbox, String>>,
+    /// The draft as it was when the current answer's request was sent: a server field error is
+    /// shown under its input until that input differs from what was sent.
+    sent_draft: Option<Draft>,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -155,6 +160,7 @@ impl App {
             token_display: TokenDisplay::default(),
             exchange: Exchange::Idle,
             sandbox: None,
+            sent_draft: None,
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -249,7 +255,42 @@ impl App {
         let in_flight = InFlight::start(&request, self.state.deadline(), move || {
             repaint.request_repaint()
         });
-        self.exchange = Exchange::Running(in_flight);
+        self.exchange = Exchange::Running(Box::new(in_flight));
+        self.sent_draft = Some(self.state.draft.clone());
+    }
+
+    /// The messages under the inputs: the last answer's field errors, and the lint warnings.
+    fn form_notes(&self) -> FormNotes {
+        let mut notes = FormNotes {
+            lint: self.preview.lint.clone(),
+            ..FormNotes::default()
+        };
+        let (Exchange::Done(outcome), Some(sent)) = (&self.exchange, &self.sent_draft) else {
+            return notes;
+        };
+        let Some(problem) = outcome
+            .as_ref()
+            .as_ref()
+            .ok()
+            .and_then(|response| response.problem.as_ref())
+        else {
+            return notes;
+        };
+        let draft = &self.state.draft;
+        for (path, message) in &problem.fields {
+            match locate(draft, path) {
+                Some(field) if input_text(draft, field) == input_text(sent, field) => {
+                    notes.server.push(FieldNote {
+                        field,
+                        message: message.clone(),
+                    });
+                }
+                // Edited since it was sent: the server's verdict no longer applies.
+                Some(_) => {}
+                None => notes.unplaced.push((path.clone(), message.clone())),
+            }
+        }
+        notes
     }
 }
 
@@ -265,8 +306,15 @@ impl eframe::App for App {
             ui.visuals().dark_mode,
         );
 
+        let notes = self.form_notes();
         egui::Panel::top("request_bar").show(ui, |ui| {
-            form_ui::request_bar_ui(ui, &mut self.state, &self.preview, &mut self.actions);
+            form_ui::request_bar_ui(
+                ui,
+                &mut self.state,
+                &self.preview,
+                &notes,
+                &mut self.actions,
+            );
             if self.state.draft.environment == Environment::Sandbox {
                 sandbox_ui::sandbox_ui(
                     ui,
@@ -281,7 +329,13 @@ impl eframe::App for App {
             .default_size(440.0)
             .min_size(320.0)
             .show(ui, |ui| {
-                form_ui::form_ui(ui, &mut self.state, &mut self.token, &mut self.actions);
+                form_ui::form_ui(
+                    ui,
+                    &mut self.state,
+                    &mut self.token,
+                    &notes,
+                    &mut self.actions,
+                );
             });
         egui::Panel::top("preview")
             .resizable(true)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Action;
 use super::highlight::highlight;
 use super::widgets::choice_ui;
+use crate::model::lint::{FieldNote, lint};
 use crate::model::{
     BuildError, Credential, Draft, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
 };
@@ -61,6 +62,8 @@ struct BuildKey {
 pub struct PreviewCache {
     built_from: Option<BuildKey>,
     built: Option<Result<Vec<Snippet>, BuildError>>,
+    /// The lint warnings for the same draft: derived from it, so rebuilt with the snippets.
+    pub lint: Vec<FieldNote>,
     /// How many times the snippets were rebuilt; lets tests check that idle frames do no work.
     pub rebuilds: u64,
 }
@@ -92,6 +95,7 @@ impl PreviewCache {
                 })
                 .collect()
         }));
+        self.lint = lint(draft);
         self.built_from = Some(key);
         self.rebuilds += 1;
     }

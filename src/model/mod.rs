@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod draft;
+pub mod lint;
 pub mod problem;
 pub mod request;
 pub mod response;

@@ -245,6 +245,13 @@ pub fn reason_phrase(status: u16) -> &'static str {
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
+        _ => class_phrase(status),
+    }
+}
+
+/// A name for a status without a standard phrase of its own, by its class.
+fn class_phrase(status: u16) -> &'static str {
+    match status {
         300..=399 => "Redirect",
         400..=499 => "Client Error",
         500..=599 => "Server Error",

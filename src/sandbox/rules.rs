@@ -7,10 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::model::WELL_KNOWN_TRAITS;
 use crate::model::problem::reason_phrase;
 
-/// The longest `userId`, `email` and `phone` the docs allow, in characters.
-pub const MAX_USER_ID: usize = 255;
-pub const MAX_EMAIL: usize = 254;
-pub const MAX_PHONE: usize = 50;
+pub use crate::model::lint::{MAX_EMAIL, MAX_PHONE, MAX_USER_ID};
 
 /// Which of the documented error body shapes rejections use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
