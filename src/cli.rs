@@ -351,7 +351,7 @@ fn print_pretty(response: &HttpResponse) {
         println!("{name}: {value}");
     }
     println!();
-    println!("{}", response.view.text);
+    println!("{}", response.view.text());
 }
 
 /// The `--output json` object. Repeated headers are joined with ", ", as HTTP allows.

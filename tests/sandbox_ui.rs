@@ -46,14 +46,29 @@ fn the_first_send_of_a_fresh_app_creates_the_example_person_in_the_sandbox() {
     harness.get_by_label("Send").click();
     step_until_done(&mut harness);
     harness.get_by_label("201 Created");
-    let body = harness
-        .get_by_label("Response body")
-        .value()
-        .unwrap_or_default();
-    let person: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let Exchange::Done(outcome) = &harness.state().exchange else {
+        unreachable!()
+    };
+    let person = outcome
+        .as_ref()
+        .as_ref()
+        .unwrap()
+        .view
+        .json
+        .clone()
+        .unwrap();
     assert_eq!(person["external_id"], "example_string");
     assert_eq!(person["email"], "user@example.com");
     assert_eq!(person["first_name"], "John Doe");
+    // What the window shows: the person card and the pretty body.
+    harness.get_by_label("Person");
+    harness.get_by_label("John Doe John Doe");
+    assert!(
+        harness
+            .query_all_by_label("  \"external_id\": \"example_string\",")
+            .next()
+            .is_some()
+    );
     harness.run();
     harness.get_by_label_contains("1 person in memory");
 }

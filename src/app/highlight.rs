@@ -91,10 +91,35 @@ fn lexicon(target: Target) -> Lexicon {
     }
 }
 
+const JSON: Lexicon = Lexicon {
+    keywords: &["true", "false", "null"],
+    line_comment: None,
+    quotes: &[('"', true)],
+};
+
+/// A line of JSON as coloured monospace text.
+pub fn highlight_json(text: &str, dark: bool) -> LayoutJob {
+    highlight_with(text, &JSON, dark)
+}
+
+/// Monospace text in the plain colour, for what is too long to be worth colouring.
+pub fn plain(text: &str, dark: bool) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    job.append(
+        text,
+        0.0,
+        TextFormat::simple(FontId::monospace(13.0), Palette::new(dark).plain),
+    );
+    job
+}
+
 /// The snippet as coloured monospace text.
 pub fn highlight(text: &str, target: Target, dark: bool) -> LayoutJob {
+    highlight_with(text, &lexicon(target), dark)
+}
+
+fn highlight_with(text: &str, lexicon: &Lexicon, dark: bool) -> LayoutJob {
     let palette = Palette::new(dark);
-    let lexicon = lexicon(target);
     let font = FontId::monospace(13.0);
     let mut job = LayoutJob::default();
     let push = |job: &mut LayoutJob, piece: &str, color: Color32| {
@@ -102,7 +127,7 @@ pub fn highlight(text: &str, target: Target, dark: bool) -> LayoutJob {
     };
     let mut rest = text;
     while let Some(first) = rest.chars().next() {
-        let (length, color) = if let Some(length) = comment_length(rest, &lexicon) {
+        let (length, color) = if let Some(length) = comment_length(rest, lexicon) {
             (length, palette.comment)
         } else if let Some(&(quote, escapes)) =
             lexicon.quotes.iter().find(|(quote, _)| *quote == first)

@@ -4,6 +4,7 @@
 
 mod form_ui;
 mod highlight;
+mod json_tree;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
@@ -21,6 +22,7 @@ use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
 pub use form_ui::FormNotes;
 pub use preview_ui::{PreviewCache, TokenDisplay};
+pub use response_ui::{BodyTab, ResponseView};
 
 /// What the window remembers between runs (through eframe's storage). Never the token.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -32,6 +34,8 @@ pub struct AppState {
     pub deadline_secs: f64,
     /// How the built-in sandbox behaves.
     pub sandbox: SandboxSettings,
+    /// The view of the answer's body.
+    pub body_tab: BodyTab,
 }
 
 impl Default for AppState {
@@ -41,6 +45,7 @@ impl Default for AppState {
             preview_target: Target::default(),
             deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
             sandbox: SandboxSettings::default(),
+            body_tab: BodyTab::default(),
         }
     }
 }
@@ -137,6 +142,7 @@ pub struct App {
     /// The draft as it was when the current answer's request was sent: a server field error is
     /// shown under its input until that input differs from what was sent.
     sent_draft: Option<Draft>,
+    response_view: ResponseView,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -161,6 +167,7 @@ impl App {
             exchange: Exchange::Idle,
             sandbox: None,
             sent_draft: None,
+            response_view: ResponseView::new(),
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -211,7 +218,10 @@ impl App {
             return;
         };
         match in_flight.poll() {
-            Some(outcome) => self.exchange = Exchange::Done(Box::new(outcome)),
+            Some(outcome) => {
+                self.exchange = Exchange::Done(Box::new(outcome));
+                self.response_view = ResponseView::new();
+            }
             // Wake up at the deadline even if the server never answers.
             None => ctx.request_repaint_after(in_flight.remaining()),
         }
@@ -351,7 +361,13 @@ impl eframe::App for App {
                 );
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            response_ui::response_ui(ui, &self.exchange, &mut self.actions);
+            response_ui::response_ui(
+                ui,
+                &self.exchange,
+                &mut self.state.body_tab,
+                &mut self.response_view,
+                &mut self.actions,
+            );
         });
 
         self.apply(&ctx);

@@ -1,13 +1,57 @@
-//! The answer: status, timing, size, headers and body; or what went wrong in plain words.
+//! The answer at a glance: status, timing, size, the rate limit, what went wrong and where, a
+//! person card for a successful create, and the body as Pretty, Tree or Raw, drawing only the
+//! lines on screen so a 50 MB body does not freeze the window.
 
-use egui::{Color32, RichText, TextEdit, Ui};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use egui::{Color32, RichText, Ui};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::highlight::{highlight_json, plain};
+use super::json_tree::{JsonTree, json_tree_ui};
 use super::{Action, Exchange};
+use crate::model::problem::Problem;
 use crate::model::response::human_size;
-use crate::model::{HttpResponse, StatusClass};
+use crate::model::{HttpResponse, Lines, StatusClass};
 use crate::transport::TransportError;
 
-pub fn response_ui(ui: &mut Ui, exchange: &Exchange, actions: &mut Vec<Action>) {
+/// Lines longer than this are cut on screen (Copy body still copies everything).
+const MAX_LINE_CHARS: usize = 2_000;
+/// Lines longer than this are drawn without colours.
+const MAX_HIGHLIGHT_CHARS: usize = 500;
+
+/// Which view of the answer is shown. Remembered between runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BodyTab {
+    #[default]
+    Pretty,
+    Tree,
+    Raw,
+    Headers,
+}
+
+/// View state for the current answer; a new answer starts afresh.
+#[derive(Default)]
+pub struct ResponseView {
+    pub tree: JsonTree,
+}
+
+impl ResponseView {
+    pub fn new() -> Self {
+        Self {
+            tree: JsonTree::new(),
+        }
+    }
+}
+
+pub fn response_ui(
+    ui: &mut Ui,
+    exchange: &Exchange,
+    tab: &mut BodyTab,
+    view: &mut ResponseView,
+    actions: &mut Vec<Action>,
+) {
     ui.add_space(6.0);
     ui.label(RichText::new("Response").strong().size(15.0));
     ui.separator();
@@ -36,7 +80,7 @@ pub fn response_ui(ui: &mut Ui, exchange: &Exchange, actions: &mut Vec<Action>) 
             ui.label("Request cancelled. Any answer that still arrives is ignored.");
         }
         Exchange::Done(outcome) => match outcome.as_ref() {
-            Ok(response) => answer_ui(ui, response, actions),
+            Ok(response) => answer_ui(ui, response, tab, view, actions),
             Err(error) => failure_ui(ui, error),
         },
     }
@@ -60,7 +104,13 @@ fn status_color(ui: &Ui, class: StatusClass) -> Color32 {
     }
 }
 
-fn answer_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action>) {
+fn answer_ui(
+    ui: &mut Ui,
+    response: &HttpResponse,
+    tab: &mut BodyTab,
+    view: &mut ResponseView,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         let color = status_color(ui, response.status_class());
         ui.label(
@@ -77,41 +127,258 @@ fn answer_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action>) {
             ))
             .weak(),
         );
+        rate_limit_ui(ui, response);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Copy body").clicked() {
-                actions.push(Action::Copy(response.view.text.clone()));
+                actions.push(Action::Copy(response.view.text().to_owned()));
             }
         });
     });
-    egui::CollapsingHeader::new(format!("Headers ({})", response.headers.len()))
-        .id_salt("response_headers")
+    if response.status == 429 {
+        rate_limited_ui(ui, response);
+    }
+    if let Some(problem) = &response.problem {
+        problem_ui(ui, problem, status_color(ui, response.status_class()));
+    } else if let Some(person) = response.view.json.as_deref().filter(|json| is_person(json)) {
+        person_card_ui(ui, person);
+    }
+    ui.horizontal(|ui| {
+        for (candidate, label) in [
+            (BodyTab::Pretty, "Pretty".to_owned()),
+            (BodyTab::Tree, "Tree".to_owned()),
+            (BodyTab::Raw, "Raw".to_owned()),
+            (
+                BodyTab::Headers,
+                format!("Headers ({})", response.headers.len()),
+            ),
+        ] {
+            ui.selectable_value(tab, candidate, label);
+        }
+    });
+    ui.separator();
+    let dark = ui.visuals().dark_mode;
+    match (*tab, &response.view.pretty, response.view.json.as_deref()) {
+        (BodyTab::Headers, _, _) => headers_ui(ui, &response.headers),
+        _ if response.body.is_empty() => {
+            ui.label(RichText::new("The body is empty.").weak());
+        }
+        (BodyTab::Pretty, Some(pretty), _) => {
+            lines_ui(ui, "pretty_body", pretty, |line| highlight_json(line, dark))
+        }
+        (BodyTab::Tree, _, Some(json)) => json_tree_ui(ui, &mut view.tree, json, actions),
+        (BodyTab::Pretty | BodyTab::Tree, _, _) => {
+            ui.label(RichText::new("The body is not JSON; here it is as text.").weak());
+            lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark));
+        }
+        (BodyTab::Raw, _, _) => {
+            lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark))
+        }
+    }
+}
+
+/// Draws only the lines in view.
+fn lines_ui(ui: &mut Ui, id: &str, lines: &Lines, layout: impl Fn(&str) -> egui::text::LayoutJob) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    let dark = ui.visuals().dark_mode;
+    egui::ScrollArea::both()
+        .id_salt(id)
+        .auto_shrink(false)
+        .show_rows(ui, row_height, lines.len(), |ui, range| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            for index in range {
+                let line = lines.line(index);
+                let job = match line.char_indices().nth(MAX_LINE_CHARS) {
+                    Some((cut, _)) => plain(
+                        &format!(
+                            "{}… ({} more characters: Copy body has them all)",
+                            &line[..cut],
+                            line[cut..].chars().count()
+                        ),
+                        dark,
+                    ),
+                    None if line.len() > MAX_HIGHLIGHT_CHARS => plain(line, dark),
+                    None => layout(line),
+                };
+                ui.add(egui::Label::new(job).extend());
+            }
+        });
+}
+
+fn headers_ui(ui: &mut Ui, headers: &[(String, String)]) {
+    egui::ScrollArea::both()
+        .id_salt("headers")
+        .auto_shrink(false)
         .show(ui, |ui| {
             egui::Grid::new("response_header_grid")
                 .num_columns(2)
                 .striped(true)
                 .show(ui, |ui| {
-                    for (name, value) in &response.headers {
+                    for (name, value) in headers {
                         ui.label(RichText::new(name).monospace().strong());
                         ui.label(RichText::new(value).monospace());
                         ui.end_row();
                     }
                 });
         });
-    if response.body.is_empty() {
-        ui.label(RichText::new("The body is empty.").weak());
+}
+
+/// The `X-RateLimit-*` headers, as a meter.
+struct RateLimit {
+    limit: u64,
+    remaining: u64,
+    /// Unix seconds when the window resets.
+    reset: Option<u64>,
+}
+
+fn rate_limit(response: &HttpResponse) -> Option<RateLimit> {
+    let number = |name: &str| {
+        response
+            .header(name)
+            .and_then(|value| value.trim().parse::<u64>().ok())
+    };
+    Some(RateLimit {
+        limit: number("x-ratelimit-limit")?,
+        remaining: number("x-ratelimit-remaining")?,
+        reset: number("x-ratelimit-reset"),
+    })
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+fn rate_limit_ui(ui: &mut Ui, response: &HttpResponse) {
+    let Some(rate) = rate_limit(response) else {
         return;
-    }
-    egui::ScrollArea::both()
-        .id_salt("response_body_scroll")
-        .auto_shrink(false)
+    };
+    ui.separator();
+    let fraction = if rate.limit == 0 {
+        0.0
+    } else {
+        rate.remaining as f32 / rate.limit as f32
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_width(60.0)
+            .desired_height(8.0),
+    );
+    let reset = rate
+        .reset
+        .map(|reset| {
+            let clock = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(reset))
+                .to_string();
+            format!(" · resets {} UTC", clock.get(11..19).unwrap_or(&clock))
+        })
+        .unwrap_or_default();
+    ui.label(
+        RichText::new(format!(
+            "{} of {} requests left{reset}",
+            rate.remaining, rate.limit
+        ))
+        .weak(),
+    )
+    .on_hover_text("From the X-RateLimit-Limit, -Remaining and -Reset headers");
+}
+
+/// A live countdown to the end of a 429.
+fn rate_limited_ui(ui: &mut Ui, response: &HttpResponse) {
+    let reset = rate_limit(response).and_then(|rate| rate.reset);
+    let text = match reset.map(|reset| reset.saturating_sub(unix_now())) {
+        Some(0) => "The rate limit has reset: you can send again.".to_owned(),
+        Some(left) => {
+            // Once a second, only while the countdown shows.
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+            format!("Rate limited: the limit resets in {left} s.")
+        }
+        None => "Rate limited, and the answer does not say when the limit resets.".to_owned(),
+    };
+    ui.label(
+        RichText::new(text)
+            .strong()
+            .color(ui.visuals().warn_fg_color),
+    );
+}
+
+fn problem_ui(ui: &mut Ui, problem: &Problem, color: Color32) {
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.0, color))
         .show(ui, |ui| {
-            ui.add(
-                TextEdit::multiline(&mut response.view.text.as_str())
-                    .code_editor()
-                    .desired_width(f32::INFINITY),
-            )
-            .accessible_name("Response body");
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(&problem.title).strong().color(color));
+            ui.label(&problem.message);
+            let mut facts = Vec::new();
+            if let Some(code) = &problem.code {
+                facts.push(format!("code {code}"));
+            }
+            if let Some(request_id) = &problem.request_id {
+                facts.push(format!("request id {request_id}"));
+            }
+            if !facts.is_empty() {
+                ui.label(RichText::new(facts.join(" · ")).monospace().weak());
+            }
+            for (path, message) in &problem.fields {
+                ui.label(format!("{path}: {message}"));
+            }
         });
+}
+
+/// Whether a JSON body looks like a Person.
+fn is_person(json: &Value) -> bool {
+    json.get("id").is_some() && (json.get("external_id").is_some() || json.get("userId").is_some())
+}
+
+fn person_card_ui(ui: &mut Ui, person: &Value) {
+    let text = |key: &str| match person.get(key) {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => "—".to_owned(),
+        Some(other) => other.to_string(),
+    };
+    let name = [text("first_name"), text("last_name")]
+        .into_iter()
+        .filter(|part| part != "—")
+        .collect::<Vec<_>>()
+        .join(" ");
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new("Person").strong());
+        egui::Grid::new("person_card")
+            .num_columns(4)
+            .spacing([12.0, 2.0])
+            .show(ui, |ui| {
+                let external = if person.get("external_id").is_some() {
+                    text("external_id")
+                } else {
+                    text("userId")
+                };
+                let cells = [
+                    ("id", text("id")),
+                    ("external_id", external),
+                    ("email", text("email")),
+                    ("phone", text("phone")),
+                    (
+                        "name",
+                        if name.is_empty() {
+                            "—".to_owned()
+                        } else {
+                            name
+                        },
+                    ),
+                    ("status", text("status")),
+                    ("created_at", text("created_at")),
+                    ("updated_at", text("updated_at")),
+                ];
+                for pair in cells.chunks(2) {
+                    for (key, value) in pair {
+                        ui.label(RichText::new(*key).weak());
+                        ui.label(RichText::new(value).monospace());
+                    }
+                    ui.end_row();
+                }
+            });
+    });
 }
 
 fn failure_ui(ui: &mut Ui, error: &TransportError) {

@@ -11,4 +11,4 @@ pub use draft::{Draft, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_T
 pub use request::{
     BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
 };
-pub use response::{BodyView, HttpResponse, StatusClass};
+pub use response::{BodyView, HttpResponse, Lines, StatusClass};

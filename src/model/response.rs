@@ -20,25 +20,82 @@ pub struct HttpResponse {
     pub problem: Option<Problem>,
 }
 
+/// Text split into lines once, so a view can draw only the lines on screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    text: String,
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: String) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .filter(|start| *start < text.len() || *start == 0)
+            .collect();
+        Self { text, starts }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Line `index`, without its line break.
+    pub fn line(&self, index: usize) -> &str {
+        let Some(&start) = self.starts.get(index) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
 /// The body prepared for display, computed once off the UI thread.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct BodyView {
-    pub text: String,
-    pub is_json: bool,
+    /// Pretty-printed, when the body is JSON.
+    pub pretty: Option<Lines>,
+    /// The body as text (invalid UTF-8 shown as U+FFFD).
+    pub raw: Lines,
+    /// The parsed body, for the tree and the person card.
+    pub json: Option<std::sync::Arc<serde_json::Value>>,
 }
 
 impl BodyView {
     pub fn from_bytes(bytes: &[u8]) -> Self {
+        let raw = Lines::new(String::from_utf8_lossy(bytes).into_owned());
         match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(value) => Self {
-                text: serde_json::to_string_pretty(&value).unwrap_or_default(),
-                is_json: true,
+                pretty: Some(Lines::new(
+                    serde_json::to_string_pretty(&value).unwrap_or_default(),
+                )),
+                raw,
+                json: Some(std::sync::Arc::new(value)),
             },
             Err(_) => Self {
-                text: String::from_utf8_lossy(bytes).into_owned(),
-                is_json: false,
+                pretty: None,
+                raw,
+                json: None,
             },
         }
+    }
+
+    /// The text shown by default: pretty when JSON, else raw.
+    pub fn text(&self) -> &str {
+        self.pretty.as_ref().unwrap_or(&self.raw).text()
     }
 }
 
@@ -98,19 +155,32 @@ mod tests {
     #[test]
     fn json_bodies_are_pretty_printed_in_their_own_order() {
         let view = BodyView::from_bytes(br#"{"z":1,"a":[true,null]}"#);
-        assert!(view.is_json);
+        assert!(view.json.is_some());
         assert_eq!(
-            view.text,
+            view.text(),
             "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    null\n  ]\n}"
         );
+        let pretty = view.pretty.unwrap();
+        assert_eq!(pretty.len(), 7);
+        assert_eq!(pretty.line(1), "  \"z\": 1,");
+        assert_eq!(pretty.line(6), "}");
+        assert_eq!(pretty.line(7), "", "past the end");
     }
 
     #[test]
     fn other_bodies_are_shown_as_text_even_when_not_utf8() {
         let view = BodyView::from_bytes(b"<html>Bad Gateway</html>\xff");
-        assert!(!view.is_json);
-        assert_eq!(view.text, "<html>Bad Gateway</html>\u{fffd}");
-        assert_eq!(BodyView::from_bytes(b"").text, "");
+        assert!(view.json.is_none());
+        assert_eq!(view.text(), "<html>Bad Gateway</html>\u{fffd}");
+        assert_eq!(BodyView::from_bytes(b"").text(), "");
+        assert_eq!(BodyView::from_bytes(b"").raw.len(), 1);
+    }
+
+    #[test]
+    fn lines_split_on_line_breaks() {
+        let lines = Lines::new("a\r\nb\n\nc\n".to_owned());
+        let all: Vec<&str> = (0..lines.len()).map(|i| lines.line(i)).collect();
+        assert_eq!(all, ["a", "b", "", "c"]);
     }
 
     #[test]
