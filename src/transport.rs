@@ -116,7 +116,9 @@ impl TransportError {
     /// What to try next.
     pub fn hint(&self) -> &'static str {
         match self.kind {
-            FailureKind::Refused => "Check the base URL and port, and that the server is running.",
+            FailureKind::Refused => {
+                "Check the base URL and port, and that the server is running, or try the built-in sandbox."
+            }
             FailureKind::Dns => "Check the host name in the base URL, and your network connection.",
             FailureKind::Tls => {
                 "Check that the URL should be https, and that the server's certificate is valid."
