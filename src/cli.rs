@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::sandbox::{ErrorDialect, OnDuplicate, Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
+use crate::store::presets::{Listed, Preset, PresetStore};
 use crate::transport::{DEFAULT_DEADLINE, InFlight};
 
 /// Flameup Explorer: explore the Flameup People API. With no command, opens the window.
@@ -48,6 +49,27 @@ pub enum Command {
     },
     /// Run the local sandbox of the People API until Ctrl+C. People are kept in memory only.
     Sandbox(SandboxArgs),
+    /// List, show, save and delete presets (the same files the window uses).
+    Presets {
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// Every preset, and every broken preset file with the reason.
+    List,
+    /// A preset's file.
+    Show { name: String },
+    /// Save a request as a preset (replacing one of the same name).
+    Save {
+        name: String,
+        #[command(flatten)]
+        request: RequestArgs,
+    },
+    /// Delete a preset.
+    Delete { name: String },
 }
 
 /// How the standalone sandbox listens and behaves.
@@ -105,11 +127,15 @@ fn parse_fail_rate(text: &str) -> Result<f64, String> {
 
 /// Where the request goes and what it carries.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["body", "preset"])))]
 pub struct RequestArgs {
     /// A JSON object in the documented body format (userId, email, phone, traits, …), or `-` for
     /// standard input. Every top-level field is kept.
     #[arg(long, value_name = "FILE")]
-    body: PathBuf,
+    body: Option<PathBuf>,
+    /// A saved preset, by name; --base-url and --workspace override where it goes.
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
     /// The API's base URL [default: https://api.flameup.ai/api/v1].
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
@@ -185,6 +211,7 @@ pub fn run(command: Command) -> ExitCode {
             token_style,
         } => preview(&request, target, token_style),
         Command::Sandbox(args) => run_sandbox(&args),
+        Command::Presets { command } => presets(command),
     };
     match result {
         Ok(code) => code,
@@ -303,8 +330,15 @@ fn send(args: &RequestArgs, timeout: f64, output: Output) -> Result<ExitCode, Fa
 
 impl RequestArgs {
     fn draft(&self) -> Result<Draft, Failure> {
-        let mut draft = Draft::default();
-        draft.load_body(&read_body(&self.body)?);
+        let mut draft = match (&self.body, &self.preset) {
+            (Some(path), _) => {
+                let mut draft = Draft::default();
+                draft.load_body(&read_body(path)?);
+                draft
+            }
+            (None, Some(name)) => find_preset(name)?.request.to_draft(),
+            (None, None) => return Err(Failure("give --body FILE or --preset NAME".to_owned())),
+        };
         if let Some(base_url) = &self.base_url {
             draft.environment = Environment::Custom;
             draft.custom_base_url = base_url.clone();
@@ -313,8 +347,70 @@ impl RequestArgs {
             draft.path_style = PathStyle::WorkspaceScoped;
             draft.workspace_id = workspace.clone();
         }
+        if draft.environment == Environment::Sandbox {
+            return Err(Failure(
+                "this preset sends to the window's built-in sandbox: start one with `flameup-explorer sandbox` and pass its --base-url".to_owned(),
+            ));
+        }
         Ok(draft)
     }
+}
+
+fn preset_store() -> Result<PresetStore, Failure> {
+    PresetStore::open_default()
+        .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))
+}
+
+fn find_preset(name: &str) -> Result<Preset, Failure> {
+    preset_store()?
+        .find(name)
+        .map(|(_, preset)| preset)
+        .ok_or_else(|| {
+            Failure(format!(
+                "no preset called \"{name}\" (see `flameup-explorer presets list`)"
+            ))
+        })
+}
+
+fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
+    let store = preset_store()?;
+    match command {
+        PresetsCommand::List => {
+            for item in store.list() {
+                match item {
+                    Listed::Preset { preset, .. } => {
+                        let request = &preset.request;
+                        println!(
+                            "{}\t{}\t{}",
+                            preset.name,
+                            request.environment.label(),
+                            preset.saved_at
+                        );
+                    }
+                    Listed::Broken { file, reason } => {
+                        println!("broken: {}: {reason}", file.display())
+                    }
+                }
+            }
+        }
+        PresetsCommand::Show { name } => print!("{}", find_preset(&name)?.to_json()),
+        PresetsCommand::Save { name, request } => {
+            if name.trim().is_empty() {
+                return Err(Failure("a preset needs a name".to_owned()));
+            }
+            let draft = request.draft()?;
+            let file = store
+                .save(&Preset::new(&name, &draft))
+                .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
+            println!("Saved \"{}\" to {}", name.trim(), file.display());
+        }
+        PresetsCommand::Delete { name } => match store.delete(&name) {
+            Ok(Some(_)) => println!("Deleted \"{name}\"."),
+            Ok(None) => return Err(Failure(format!("no preset called \"{name}\""))),
+            Err(err) => return Err(Failure(format!("cannot delete the preset: {err}"))),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {

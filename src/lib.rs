@@ -8,4 +8,5 @@ pub mod cli;
 pub mod model;
 pub mod sandbox;
 pub mod snippet;
+pub mod store;
 pub mod transport;

@@ -1,0 +1,25 @@
+//! What the app keeps on disk: presets (one JSON file each, in the config directory) and the
+//! history of sends (in the data directory). Never the token.
+
+pub mod atomic;
+pub mod history;
+pub mod presets;
+pub mod saved;
+
+use std::path::PathBuf;
+
+/// The app's directories, from the platform's conventions (`$XDG_CONFIG_HOME`, `$XDG_DATA_HOME`
+/// on Linux).
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("ai", "Flameup", "flameup-explorer")
+}
+
+/// Where presets live.
+pub fn presets_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.config_dir().join("presets"))
+}
+
+/// Where the history lives.
+pub fn history_file() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().join("history.jsonl"))
+}

@@ -1,0 +1,381 @@
+//! Presets on disk: round trips, broken and foreign files, newer schemas, concurrent saves from
+//! separate processes, atomic writes under a killed process, and the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use flameup_explorer::model::{Draft, Environment, FieldRow, PathStyle, ValueKind};
+use flameup_explorer::store::presets::{Listed, Preset, PresetStore};
+use serde_json::{Value, json};
+
+/// A scratch config directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("flameup-presets-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    /// Where the app keeps presets when `XDG_CONFIG_HOME` is this directory.
+    fn presets(&self) -> PathBuf {
+        self.0.join("flameup-explorer").join("presets")
+    }
+
+    fn store(&self) -> PresetStore {
+        PresetStore::at(self.presets())
+    }
+
+    fn cli(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
+        command
+            .env("XDG_CONFIG_HOME", &self.0)
+            .env("XDG_DATA_HOME", self.0.join("data"));
+        command
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn every_field_type() -> Draft {
+    Draft {
+        environment: Environment::Custom,
+        custom_base_url: "http://127.0.0.1:8080/api/v1".into(),
+        path_style: PathStyle::WorkspaceScoped,
+        workspace_id: "ws_abc123".into(),
+        user_id: "ada 'quoted' $x".into(),
+        email: "ada@example.com".into(),
+        phone: "+44 20".into(),
+        traits: [
+            "Ada".into(),
+            "Lovelace".into(),
+            "".into(),
+            "".into(),
+            "Europe/London".into(),
+            "en-GB".into(),
+        ],
+        custom_traits: vec![
+            FieldRow::new("plan", ValueKind::String, "pro"),
+            FieldRow::new("seats", ValueKind::Number, "12"),
+            FieldRow::new("ratio", ValueKind::Number, "0.25"),
+            FieldRow::new("beta", ValueKind::Boolean, "false"),
+            FieldRow::new("gone", ValueKind::Null, ""),
+            FieldRow::new("tags", ValueKind::Json, r#"["a",{"b":[1,null]}]"#),
+            FieldRow::new("empty", ValueKind::String, ""),
+        ],
+        other_fields: vec![FieldRow::new("anonymousId", ValueKind::String, "anon-1")],
+        ..Draft::default()
+    }
+}
+
+#[test]
+fn a_preset_round_trips_every_field_type() {
+    let scratch = Scratch::new("roundtrip");
+    let store = scratch.store();
+    let draft = every_field_type();
+    let file = store.save(&Preset::new("Every type", &draft)).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\"kind\": \"flameup-explorer-preset\""),
+        "human-readable JSON:\n{text}"
+    );
+    assert!(text.contains("\"schema\": 1"));
+
+    let (_, loaded) = store.find("every TYPE").unwrap();
+    let restored = loaded.request.to_draft();
+    assert_eq!(restored.environment, draft.environment);
+    assert_eq!(restored.custom_base_url, draft.custom_base_url);
+    assert_eq!(restored.path_style, draft.path_style);
+    assert_eq!(restored.workspace_id, draft.workspace_id);
+    assert_eq!(
+        Value::Object(restored.body_json()),
+        Value::Object(draft.body_json())
+    );
+    assert_eq!(
+        restored.body_bytes(),
+        draft.body_bytes(),
+        "the same bytes go on the wire"
+    );
+}
+
+#[test]
+fn broken_foreign_and_newer_files_are_listed_with_a_reason_and_never_overwritten() {
+    let scratch = Scratch::new("broken");
+    let store = scratch.store();
+    store
+        .save(&Preset::new("Good one", &Draft::docs_example()))
+        .unwrap();
+    let dir = scratch.presets();
+    let broken = [
+        (
+            "torn.json",
+            "{\"kind\": \"flameup-explorer-preset\", \"sche",
+        ),
+        ("foreign.json", "{\"openapi\": \"3.1.0\"}"),
+        (
+            "newer.json",
+            "{\"kind\": \"flameup-explorer-preset\", \"schema\": 2, \"name\": \"Newer\"}",
+        ),
+    ];
+    for (name, text) in broken {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let listed = store.list();
+    assert_eq!(listed.len(), 4);
+    assert!(matches!(&listed[0], Listed::Preset { preset, .. } if preset.name == "Good one"));
+    let reasons: Vec<(String, String)> = listed
+        .iter()
+        .filter_map(|item| match item {
+            Listed::Broken { file, reason } => Some((
+                file.file_name().unwrap().to_string_lossy().into_owned(),
+                reason.clone(),
+            )),
+            Listed::Preset { .. } => None,
+        })
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|(file, reason)| file == "torn.json" && reason.starts_with("not valid JSON"))
+    );
+    assert!(reasons.iter().any(|(file, reason)| file == "foreign.json"
+        && reason.starts_with("not a Flameup Explorer preset")));
+    assert!(
+        reasons.iter().any(
+            |(file, reason)| file == "newer.json" && reason.contains("newer version (schema 2")
+        )
+    );
+
+    // Presets whose names would map onto the broken files' names go elsewhere.
+    for name in ["Torn", "Newer", "Foreign"] {
+        let file = store
+            .save(&Preset::new(name, &Draft::docs_example()))
+            .unwrap();
+        assert_ne!(
+            file.file_name().unwrap().to_string_lossy(),
+            format!("{}.json", name.to_lowercase())
+        );
+    }
+    for (name, text) in broken {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            text,
+            "{name} untouched"
+        );
+    }
+
+    let output = scratch.cli().args(["presets", "list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|line| line.starts_with("broken: "))
+            .count(),
+        3,
+        "{stdout}"
+    );
+    for name in ["Good one", "Torn", "Newer", "Foreign"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.starts_with(&format!("{name}\t"))),
+            "{name} listed:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn rename_duplicate_and_delete() {
+    let scratch = Scratch::new("rename");
+    let store = scratch.store();
+    store
+        .save(&Preset::new("First", &Draft::docs_example()))
+        .unwrap();
+    store
+        .save(&Preset::new("Second", &Draft::default()))
+        .unwrap();
+    assert!(
+        store.rename("First", "second").is_err(),
+        "a taken name is refused"
+    );
+    store.rename("First", "Renamed").unwrap();
+    assert!(store.find("First").is_none());
+    assert_eq!(
+        store.find("Renamed").unwrap().1.request.body["userId"],
+        "example_string"
+    );
+    assert_eq!(store.copy_name("Renamed"), "Renamed (copy)");
+    let deleted = store.delete("Renamed").unwrap().unwrap();
+    assert_eq!(deleted.name, "Renamed");
+    assert_eq!(store.list().len(), 1);
+    store.save(&deleted).unwrap();
+    assert_eq!(store.list().len(), 2, "a deleted preset can be put back");
+}
+
+fn save_with_cli(scratch: &Scratch, name: &str, body: &Path) -> Command {
+    let mut command = scratch.cli();
+    command
+        .args([
+            "presets",
+            "save",
+            name,
+            "--base-url",
+            "http://127.0.0.1:8080/api/v1",
+            "--body",
+        ])
+        .arg(body);
+    command
+}
+
+#[test]
+fn separate_processes_saving_different_presets_lose_none() {
+    let scratch = Scratch::new("concurrent");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    let children: Vec<_> = (0..12)
+        .map(|index| {
+            save_with_cli(&scratch, &format!("Preset {index}"), &body)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        assert!(child.wait_with_output().unwrap().status.success());
+    }
+    let names: Vec<String> = scratch
+        .store()
+        .list()
+        .into_iter()
+        .filter_map(|item| match item {
+            Listed::Preset { preset, .. } => Some(preset.name),
+            Listed::Broken { .. } => None,
+        })
+        .collect();
+    assert_eq!(names.len(), 12, "{names:?}");
+}
+
+#[test]
+fn a_save_killed_midway_leaves_the_old_or_the_new_preset() {
+    let scratch = Scratch::new("killed");
+    let bodies: Vec<PathBuf> = ["A", "B"]
+        .iter()
+        .map(|which| {
+            let path = scratch.0.join(format!("{which}.json"));
+            let blob = which.repeat(400_000);
+            std::fs::write(
+                &path,
+                json!({"userId": which, "traits": {"blob": blob}}).to_string(),
+            )
+            .unwrap();
+            path
+        })
+        .collect();
+    assert!(
+        save_with_cli(&scratch, "Big", &bodies[0])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let store = scratch.store();
+    for round in 0..30 {
+        let mut child = save_with_cli(&scratch, "Big", &bodies[round % 2])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis((round as u64 * 7) % 40));
+        let _ = child.kill();
+        let _ = child.wait();
+        let (_, preset) = store
+            .find("Big")
+            .expect("the preset is always there and whole");
+        let user = preset.request.body["userId"].as_str().unwrap().to_owned();
+        assert!(user == "A" || user == "B");
+        assert_eq!(
+            preset.request.body["traits"]["blob"]
+                .as_str()
+                .unwrap()
+                .len(),
+            400_000,
+            "not torn"
+        );
+        assert_eq!(
+            store.list().len(),
+            1,
+            "leftover temporary files are never listed"
+        );
+    }
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_command_line_saves_shows_previews_and_deletes() {
+    let scratch = Scratch::new("cli");
+    let body = scratch.0.join("body.json");
+    std::fs::write(
+        &body,
+        r#"{"userId": "cli-user", "traits": {"plan": "pro"}}"#,
+    )
+    .unwrap();
+    stdout_of(&save_with_cli(&scratch, "From CLI", &body).output().unwrap());
+
+    let shown: Value = serde_json::from_str(&stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "show", "from cli"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(
+        shown["request"]["body"],
+        json!({"userId": "cli-user", "traits": {"plan": "pro"}})
+    );
+    assert_eq!(shown["request"]["base_url"], "http://127.0.0.1:8080/api/v1");
+
+    let curl = stdout_of(
+        &scratch
+            .cli()
+            .args(["preview", "--preset", "From CLI"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        curl.starts_with("curl -X POST \"http://127.0.0.1:8080/api/v1/people\""),
+        "{curl}"
+    );
+    assert!(curl.contains("\"plan\": \"pro\""));
+
+    stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "delete", "From CLI"])
+            .output()
+            .unwrap(),
+    );
+    let missing = scratch
+        .cli()
+        .args(["presets", "show", "From CLI"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no preset called \"From CLI\""));
+}
