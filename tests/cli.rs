@@ -260,7 +260,7 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
     );
     let line = fails_with_2(explorer().args(["send"]));
     assert!(
-        line.contains("required arguments were not provided: --body <FILE>"),
+        line.contains("required arguments were not provided: <--body <FILE>|--preset <NAME>>"),
         "{line}"
     );
 }

@@ -5,6 +5,7 @@
 mod form_ui;
 mod highlight;
 mod json_tree;
+mod library_ui;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
@@ -14,13 +15,18 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use library_ui::{Library, LibraryTab, import_file};
+use poll_promise::Promise;
+
 use crate::model::lint::{FieldNote, input_text, locate};
 use crate::model::{Credential, Draft, Environment, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxSettings};
 use crate::snippet::Target;
+use crate::store::{self, history::History, history::HistoryEntry, presets::Preset};
 use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
 pub use form_ui::FormNotes;
+pub use library_ui::Library as PresetLibrary;
 pub use preview_ui::{PreviewCache, TokenDisplay};
 pub use response_ui::{BodyTab, ResponseView};
 
@@ -128,6 +134,23 @@ pub enum Action {
     LoadExample,
     /// Hand the edited sandbox settings to the running sandbox.
     ApplySandboxSettings,
+    SavePreset,
+    LoadPreset(String),
+    RenamePreset(String, String),
+    DuplicatePreset(String),
+    DeletePreset(String),
+    UndoDeletePreset,
+    ImportDialog,
+    ImportPreset(std::path::PathBuf),
+    ExportPreset(String),
+    RestoreHistory(usize),
+    ClearHistory,
+}
+
+/// A file dialog running on its own thread, so the window keeps drawing.
+enum Dialog {
+    Import(Promise<Option<std::path::PathBuf>>),
+    Export(Box<Preset>, Promise<Option<std::path::PathBuf>>),
 }
 
 /// The running application.
@@ -143,6 +166,8 @@ pub struct App {
     /// shown under its input until that input differs from what was sent.
     sent_draft: Option<Draft>,
     response_view: ResponseView,
+    pub library: Library,
+    dialog: Option<Dialog>,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -155,7 +180,16 @@ impl App {
             .storage
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_else(|| AppState::first_launch(!token.text.is_empty()));
-        Self::with_state(state, token)
+        let library = Library::open(store::presets_dir(), store::history_file());
+        Self::with_library(state, token, library)
+    }
+
+    /// Creates the app with presets and history kept in the given places; the tests start here.
+    pub fn with_library(state: AppState, token: TokenInput, library: Library) -> Self {
+        Self {
+            library,
+            ..Self::with_state(state, token)
+        }
     }
 
     /// Creates the app with the given state and token; the tests start here.
@@ -168,6 +202,8 @@ impl App {
             sandbox: None,
             sent_draft: None,
             response_view: ResponseView::new(),
+            library: Library::default(),
+            dialog: None,
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -205,6 +241,19 @@ impl App {
         if ctx.input_mut(|input| input.consume_shortcut(&send)) {
             self.actions.push(Action::Send);
         }
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        if ctx.input_mut(|input| input.consume_shortcut(&save)) {
+            self.actions.push(Action::SavePreset);
+        }
+        let search = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
+        if ctx.input_mut(|input| input.consume_shortcut(&search)) {
+            self.library.tab = LibraryTab::Presets;
+            self.library.focus_search = true;
+        }
+        for file in ctx.input(|input| input.raw.dropped_files.clone()) {
+            self.actions
+                .push(Action::ImportPreset(file.path().to_path_buf()));
+        }
         if self.is_running()
             && ctx.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Escape))
         {
@@ -219,6 +268,8 @@ impl App {
         };
         match in_flight.poll() {
             Some(outcome) => {
+                let elapsed = in_flight.elapsed();
+                self.record_history(&outcome, elapsed);
                 self.exchange = Exchange::Done(Box::new(outcome));
                 self.response_view = ResponseView::new();
             }
@@ -250,7 +301,185 @@ impl App {
                         sandbox.set_settings(self.state.sandbox.clone());
                     }
                 }
+                Action::RestoreHistory(index) => {
+                    let saved = self
+                        .library
+                        .history
+                        .as_ref()
+                        .and_then(|history| history.entries().get(index))
+                        .map(|entry| entry.request.clone());
+                    if let Some(saved) = saved {
+                        self.load_draft(saved.to_draft());
+                        self.library
+                            .report(Ok("Restored the request into the form.".to_owned()));
+                    }
+                }
+                Action::ClearHistory => {
+                    let result = self.library.history.as_mut().map(History::clear);
+                    if let Some(Err(err)) = result {
+                        self.library
+                            .report(Err(format!("Could not clear the history: {err}")));
+                    }
+                }
+                preset_action => self.apply_preset_action(preset_action, ctx),
             }
+        }
+    }
+
+    /// Puts a saved request into the form, keeping where this run's sandbox listens.
+    fn load_draft(&mut self, mut draft: Draft) {
+        draft.sandbox_base_url = self.state.draft.sandbox_base_url.clone();
+        self.state.draft = draft;
+    }
+
+    fn apply_preset_action(&mut self, action: Action, ctx: &egui::Context) {
+        let Some(store) = self.library.presets.clone() else {
+            return;
+        };
+        let result = match action {
+            Action::SavePreset => {
+                let name = self.library.save_name.trim().to_owned();
+                if name.is_empty() {
+                    Err("Type a name for the preset first.".to_owned())
+                } else {
+                    store
+                        .save(&Preset::new(&name, &self.state.draft))
+                        .map(|_| format!("Saved \"{name}\"."))
+                        .map_err(|err| format!("Could not save \"{name}\": {err}"))
+                }
+            }
+            Action::LoadPreset(name) => match store.find(&name) {
+                Some((_, preset)) => {
+                    self.load_draft(preset.request.to_draft());
+                    self.library.save_name = preset.name.clone();
+                    Ok(format!("Loaded \"{}\".", preset.name))
+                }
+                None => Err(format!("\"{name}\" is no longer there.")),
+            },
+            Action::RenamePreset(from, to) => store
+                .rename(&from, &to)
+                .map(|()| format!("Renamed to \"{}\".", to.trim()))
+                .map_err(|err| format!("Could not rename: {err}")),
+            Action::DuplicatePreset(name) => match store.find(&name) {
+                Some((_, mut preset)) => {
+                    preset.name = store.copy_name(&name);
+                    store
+                        .save(&preset)
+                        .map(|_| format!("Saved a copy as \"{}\".", preset.name))
+                        .map_err(|err| format!("Could not duplicate: {err}"))
+                }
+                None => Err(format!("\"{name}\" is no longer there.")),
+            },
+            Action::DeletePreset(name) => match store.delete(&name) {
+                Ok(Some(preset)) => {
+                    self.library.deleted.push(preset);
+                    Ok(format!("Deleted \"{name}\"."))
+                }
+                Ok(None) => Err(format!("\"{name}\" is no longer there.")),
+                Err(err) => Err(format!("Could not delete \"{name}\": {err}")),
+            },
+            Action::UndoDeletePreset => match self.library.deleted.pop() {
+                Some(preset) => store
+                    .save(&preset)
+                    .map(|_| format!("Put \"{}\" back.", preset.name))
+                    .map_err(|err| format!("Could not put it back: {err}")),
+                None => return,
+            },
+            Action::ImportPreset(path) => import_file(&path).and_then(|mut preset| {
+                if store.find(&preset.name).is_some() {
+                    preset.name = store.copy_name(&preset.name);
+                }
+                store
+                    .save(&preset)
+                    .map(|_| format!("Imported \"{}\".", preset.name))
+                    .map_err(|err| format!("Could not import: {err}"))
+            }),
+            Action::ImportDialog => {
+                let repaint = ctx.clone();
+                self.dialog = Some(Dialog::Import(Promise::spawn_thread(
+                    "file dialog",
+                    move || {
+                        let path = file_dialog(
+                            rfd::AsyncFileDialog::new()
+                                .add_filter("Preset", &["json"])
+                                .pick_file(),
+                        );
+                        repaint.request_repaint();
+                        path
+                    },
+                )));
+                return;
+            }
+            Action::ExportPreset(name) => match store.find(&name) {
+                Some((_, preset)) => {
+                    let repaint = ctx.clone();
+                    let file_name = format!("{name}.json");
+                    self.dialog = Some(Dialog::Export(
+                        Box::new(preset),
+                        Promise::spawn_thread("file dialog", move || {
+                            let path = file_dialog(
+                                rfd::AsyncFileDialog::new()
+                                    .set_file_name(file_name)
+                                    .save_file(),
+                            );
+                            repaint.request_repaint();
+                            path
+                        }),
+                    ));
+                    return;
+                }
+                None => Err(format!("\"{name}\" is no longer there.")),
+            },
+            _ => return,
+        };
+        self.library.report(result);
+    }
+
+    /// Takes in the answer of a file dialog.
+    fn poll_dialog(&mut self) {
+        let ready = match &self.dialog {
+            Some(Dialog::Import(promise) | Dialog::Export(_, promise)) => promise.ready().is_some(),
+            None => false,
+        };
+        if !ready {
+            return;
+        }
+        match self.dialog.take() {
+            Some(Dialog::Import(promise)) => {
+                if let Some(path) = promise.block_and_take() {
+                    self.actions.push(Action::ImportPreset(path));
+                }
+            }
+            Some(Dialog::Export(preset, promise)) => {
+                if let Some(path) = promise.block_and_take() {
+                    let result =
+                        crate::store::atomic::write_atomic(&path, preset.to_json().as_bytes())
+                            .map(|()| format!("Exported to {}.", path.display()))
+                            .map_err(|err| format!("Could not export: {err}"));
+                    self.library.report(result);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Adds a finished send to the history: the request without the token, and the outcome.
+    fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
+        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent_draft) else {
+            return;
+        };
+        let Ok(request) = build_request(sent, &Credential::EnvVar) else {
+            return;
+        };
+        let elapsed_ms = match outcome {
+            Ok(response) => response.elapsed.as_millis() as u64,
+            Err(_) => elapsed.as_millis() as u64,
+        };
+        let entry = HistoryEntry::new(sent, &request, outcome, elapsed_ms);
+        if let Err(err) = history.record(entry) {
+            self.library.report(Err(format!(
+                "Could not record the send in the history: {err}"
+            )));
         }
     }
 
@@ -308,6 +537,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.ensure_sandbox();
+        self.poll_dialog();
         self.handle_shortcuts(&ctx);
         self.poll_exchange(&ctx);
         self.preview.refresh(
@@ -335,6 +565,12 @@ impl eframe::App for App {
                 ui.add_space(4.0);
             }
         });
+        egui::Panel::left("library")
+            .default_size(230.0)
+            .min_size(160.0)
+            .show(ui, |ui| {
+                library_ui::library_ui(ui, &mut self.library, &mut self.actions);
+            });
         egui::Panel::left("form")
             .default_size(440.0)
             .min_size(320.0)
@@ -386,6 +622,20 @@ impl App {
             TokenDisplay::Inline => self.token.credential(),
         }
     }
+}
+
+/// Runs a file dialog to its end on the calling thread. The XDG portal talks over D-Bus with
+/// tokio, so the dialog gets a small runtime of its own. `None` when cancelled or unavailable.
+fn file_dialog(
+    dialog: impl std::future::Future<Output = Option<rfd::FileHandle>>,
+) -> Option<std::path::PathBuf> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime
+        .block_on(dialog)
+        .map(|handle| handle.path().to_path_buf())
 }
 
 /// Opens the window and runs until it is closed.

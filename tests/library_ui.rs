@@ -1,0 +1,154 @@
+//! The presets and history panel of the real App: save, find with search, load, rename, delete,
+//! undo, the shipped examples on first launch, and history restore.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use flameup_explorer::app::{App, AppState, Exchange, PresetLibrary, TokenInput};
+use flameup_explorer::model::{Draft, Environment};
+use support::{LoopbackServer, Reply};
+
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn app(name: &str, base_url: &str) -> (Scratch, Harness<'static, App>) {
+    let dir = std::env::temp_dir().join(format!("flameup-library-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let library = PresetLibrary::open(Some(dir.join("presets")), Some(dir.join("history.jsonl")));
+    let state = AppState {
+        draft: Draft {
+            environment: Environment::Custom,
+            custom_base_url: base_url.to_owned(),
+            ..Draft::docs_example()
+        },
+        ..AppState::default()
+    };
+    let token = TokenInput {
+        text: "ws_test_library.secret".into(),
+        ..TokenInput::default()
+    };
+    let app = App::with_library(state, token, library);
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| app);
+    (Scratch(dir), harness)
+}
+
+fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
+
+fn open_menu(harness: &mut Harness<'_, App>, preset: &str, item: &str) {
+    harness
+        .get_by_label(&format!("Actions for {preset}"))
+        .click();
+    harness.run();
+    harness.get_by_label(item).click();
+    harness.run();
+}
+
+#[test]
+fn save_search_load_rename_delete_and_undo() {
+    let (_scratch, mut harness) = app("presets", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    for example in [
+        "Docs example person",
+        "Invalid email (see a 400)",
+        "Unicode name",
+        "Typed custom traits",
+    ] {
+        harness.get_by_label(example);
+    }
+
+    type_into(&mut harness, "Preset name", "My preset");
+    harness.get_by_label("Save").click();
+    harness.run();
+    harness.get_by_label("Saved \"My preset\".");
+    harness.get_by_label("My preset");
+
+    type_into(&mut harness, "Search presets", "my p");
+    assert!(
+        harness.query_by_label("Docs example person").is_none(),
+        "the search hides the others"
+    );
+    harness.get_by_label("My preset");
+
+    harness.state_mut().state.draft.user_id = "changed".into();
+    harness.get_by_label("My preset").click();
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.user_id,
+        "example_string",
+        "loading restores the form"
+    );
+
+    open_menu(&mut harness, "My preset", "Rename");
+    type_into(&mut harness, "New name for My preset", "Renamed");
+    harness.get_by_label("OK").click();
+    harness.run();
+    type_into(&mut harness, "Search presets", "");
+    harness.get_by_label("Renamed");
+    assert!(harness.query_by_label("My preset").is_none());
+
+    open_menu(&mut harness, "Renamed", "Delete");
+    assert!(harness.query_by_label("Renamed").is_none());
+    harness.get_by_label("Undo delete of \"Renamed\"").click();
+    harness.run();
+    harness.get_by_label("Renamed");
+    harness.check_accessibility();
+}
+
+#[test]
+fn ctrl_s_saves_under_the_name_in_the_box() {
+    let (_scratch, mut harness) = app("ctrl-s", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    harness.get_by_label("Type a name for the preset first.");
+    harness.state_mut().library.save_name = "Quick".into();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    harness.get_by_label("Saved \"Quick\".");
+}
+
+#[test]
+fn every_send_is_in_the_history_and_a_click_restores_it() {
+    let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1"}"#));
+    let (_scratch, mut harness) = app("history", &server.base_url());
+    harness.run();
+    harness.get_by_label("Send").click();
+    let started = Instant::now();
+    while !matches!(harness.state().exchange, Exchange::Done(_)) {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.state_mut().state.draft.email = "changed@example.com".into();
+    harness
+        .get_by_label_contains("201 Created  /api/v1/people")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().state.draft.email, "user@example.com");
+    harness.get_by_label("Clear all").click();
+    harness.run();
+    harness.get_by_label("Every send is recorded here, without the token.");
+}
