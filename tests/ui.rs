@@ -320,7 +320,11 @@ fn panels_keep_their_size_across_frames_and_errors() {
     let mut harness = harness(app);
     harness.run();
     let sizes = panel_sizes(&harness);
-    assert_eq!(sizes.len(), 3, "the library, the form and the preview panels");
+    assert_eq!(
+        sizes.len(),
+        3,
+        "the library, the form and the preview panels"
+    );
     for _ in 0..30 {
         harness.hover_at(egui::pos2(200.0, 300.0));
         harness.step();

@@ -113,13 +113,14 @@ pub fn form_ui(
     ui: &mut Ui,
     state: &mut AppState,
     token: &mut TokenInput,
+    keyring: &KeyringNote,
     notes: &FormNotes,
     actions: &mut Vec<Action>,
 ) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         ui.add_space(6.0);
         section_heading(ui, "Authentication");
-        token_ui(ui, token);
+        token_ui(ui, token, keyring, actions);
         ui.add_space(10.0);
 
         ui.horizontal(|ui| {
@@ -192,7 +193,7 @@ fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) -> egui:
     .inner
 }
 
-fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
+fn token_ui(ui: &mut Ui, token: &mut TokenInput, keyring: &KeyringNote, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let label = ui.label("API token");
         ui.add_space((LABEL_WIDTH - label.rect.width()).max(0.0));
@@ -215,19 +216,49 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
             .labelled_by(label.id);
         });
     });
-    let note = match token.origin {
-        TokenOrigin::Environment => {
-            format!("Read from ${TOKEN_ENV_VAR}. Kept in memory only, never saved.")
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(&keyring.note).weak());
+        if keyring.can_forget
+            && ui
+                .small_button("Forget")
+                .on_hover_text("Remove the token from the keyring")
+                .clicked()
+        {
+            actions.push(Action::ForgetToken);
         }
-        TokenOrigin::Sandbox => {
-            "A stand-in token for the local sandbox, which accepts any. Kept in memory only."
-                .to_owned()
-        }
-        TokenOrigin::Typed => {
-            format!("Kept in memory only, never saved. Tip: set ${TOKEN_ENV_VAR} before starting.")
-        }
-    };
-    ui.label(RichText::new(note).weak());
+    });
+}
+
+/// What the form says about where the token is kept.
+pub struct KeyringNote {
+    pub note: String,
+    /// Whether a saved token can be removed from the keyring.
+    pub can_forget: bool,
+}
+
+impl KeyringNote {
+    /// The note for a token from `origin`, given what the keyring said (`None` while unknown).
+    pub fn new(origin: TokenOrigin, keyring: Option<&Result<bool, String>>) -> Self {
+        let note = match (origin, keyring) {
+            (TokenOrigin::Environment, _) => {
+                format!("Read from ${TOKEN_ENV_VAR}; never written anywhere.")
+            }
+            (TokenOrigin::Sandbox, _) => {
+                "A stand-in token for the local sandbox, which accepts any; never written anywhere."
+                    .to_owned()
+            }
+            (_, Some(Err(reason))) => format!("Kept for this session only: {reason}."),
+            (TokenOrigin::Keyring, _) => "From the system keyring.".to_owned(),
+            (TokenOrigin::Typed, Some(Ok(true))) => {
+                "Saved in the system keyring when you send.".to_owned()
+            }
+            (TokenOrigin::Typed, _) => {
+                "Saved in the system keyring when you send, if there is one.".to_owned()
+            }
+        };
+        let can_forget = matches!(keyring, Some(Ok(true)));
+        Self { note, can_forget }
+    }
 }
 
 /// Editable key / type / value rows, with add and remove.

@@ -25,7 +25,7 @@ use crate::snippet::Target;
 use crate::store::{self, history::History, history::HistoryEntry, presets::Preset};
 use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
 
-pub use form_ui::FormNotes;
+pub use form_ui::{FormNotes, KeyringNote};
 pub use library_ui::Library as PresetLibrary;
 pub use preview_ui::{PreviewCache, TokenDisplay};
 pub use response_ui::{BodyTab, ResponseView};
@@ -81,6 +81,8 @@ pub enum TokenOrigin {
     Environment,
     /// Filled in for the sandbox, which takes any non-empty token.
     Sandbox,
+    /// Read from the system keyring at start.
+    Keyring,
 }
 
 /// The API token as typed. Lives only in memory for the session.
@@ -143,8 +145,22 @@ pub enum Action {
     ImportDialog,
     ImportPreset(std::path::PathBuf),
     ExportPreset(String),
+    ForgetToken,
     RestoreHistory(usize),
     ClearHistory,
+}
+
+/// The system keyring, as far as the app knows it.
+enum Keyring {
+    /// Not consulted: the token comes from the environment, or this app is a test's.
+    Unused,
+    /// Asked on a background thread (D-Bus calls can block).
+    Busy(Promise<Result<Option<String>, String>>),
+    /// It answered: whether it holds the token now in the field.
+    Ready {
+        saved: Option<String>,
+    },
+    Unavailable(String),
 }
 
 /// A file dialog running on its own thread, so the window keeps drawing.
@@ -168,6 +184,7 @@ pub struct App {
     response_view: ResponseView,
     pub library: Library,
     dialog: Option<Dialog>,
+    keyring: Keyring,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -181,7 +198,17 @@ impl App {
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_else(|| AppState::first_launch(!token.text.is_empty()));
         let library = Library::open(store::presets_dir(), store::history_file());
-        Self::with_library(state, token, library)
+        let from_env = token.origin == TokenOrigin::Environment;
+        let mut app = Self::with_library(state, token, library);
+        if !from_env {
+            let repaint = cc.egui_ctx.clone();
+            app.keyring = Keyring::Busy(Promise::spawn_thread("keyring", move || {
+                let loaded = store::token::load();
+                repaint.request_repaint();
+                loaded
+            }));
+        }
+        app
     }
 
     /// Creates the app with presets and history kept in the given places; the tests start here.
@@ -204,6 +231,7 @@ impl App {
             response_view: ResponseView::new(),
             library: Library::default(),
             dialog: None,
+            keyring: Keyring::Unused,
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -321,6 +349,12 @@ impl App {
                             .report(Err(format!("Could not clear the history: {err}")));
                     }
                 }
+                Action::ForgetToken => {
+                    self.keyring = Keyring::Busy(Promise::spawn_thread("keyring", || {
+                        store::token::forget().map(|()| None)
+                    }));
+                    self.token = TokenInput::default();
+                }
                 preset_action => self.apply_preset_action(preset_action, ctx),
             }
         }
@@ -435,6 +469,56 @@ impl App {
         self.library.report(result);
     }
 
+    /// Takes in what the keyring said at start; a saved token fills an empty (or stand-in) field.
+    fn poll_keyring(&mut self) {
+        let Keyring::Busy(promise) = &self.keyring else {
+            return;
+        };
+        let Some(loaded) = promise.ready() else {
+            return;
+        };
+        self.keyring = match loaded.clone() {
+            Ok(Some(saved)) => {
+                if self.token.text.trim().is_empty() || self.token.origin == TokenOrigin::Sandbox {
+                    self.token = TokenInput {
+                        text: saved.clone(),
+                        revealed: false,
+                        origin: TokenOrigin::Keyring,
+                    };
+                }
+                Keyring::Ready { saved: Some(saved) }
+            }
+            Ok(None) => Keyring::Ready { saved: None },
+            Err(reason) => Keyring::Unavailable(reason),
+        };
+    }
+
+    /// Keeps a typed token in the keyring once it has been used, on a background thread.
+    fn remember_token(&mut self) {
+        let Keyring::Ready { saved } = &self.keyring else {
+            return;
+        };
+        let token = self.token.text.trim().to_owned();
+        if self.token.origin != TokenOrigin::Typed
+            || token.is_empty()
+            || saved.as_deref() == Some(token.as_str())
+        {
+            return;
+        }
+        self.keyring = Keyring::Busy(Promise::spawn_thread("keyring", move || {
+            store::token::save(&token).map(|()| Some(token))
+        }));
+    }
+
+    fn keyring_note(&self) -> KeyringNote {
+        let status = match &self.keyring {
+            Keyring::Ready { saved } => Some(Ok(saved.as_deref() == Some(self.token.text.trim()))),
+            Keyring::Unavailable(reason) => Some(Err(reason.clone())),
+            Keyring::Unused | Keyring::Busy(_) => None,
+        };
+        KeyringNote::new(self.token.origin, status.as_ref())
+    }
+
     /// Takes in the answer of a file dialog.
     fn poll_dialog(&mut self) {
         let ready = match &self.dialog {
@@ -452,15 +536,19 @@ impl App {
             }
             Some(Dialog::Export(preset, promise)) => {
                 if let Some(path) = promise.block_and_take() {
-                    let result =
-                        crate::store::atomic::write_atomic(&path, preset.to_json().as_bytes())
-                            .map(|()| format!("Exported to {}.", path.display()))
-                            .map_err(|err| format!("Could not export: {err}"));
-                    self.library.report(result);
+                    self.export_preset(&preset, &path);
                 }
             }
             None => {}
         }
+    }
+
+    /// Writes a preset to a file of the user's choosing.
+    pub fn export_preset(&mut self, preset: &Preset, path: &std::path::Path) {
+        let result = crate::store::atomic::write_atomic(path, preset.to_json().as_bytes())
+            .map(|()| format!("Exported to {}.", path.display()))
+            .map_err(|err| format!("Could not export: {err}"));
+        self.library.report(result);
     }
 
     /// Adds a finished send to the history: the request without the token, and the outcome.
@@ -496,6 +584,7 @@ impl App {
         });
         self.exchange = Exchange::Running(Box::new(in_flight));
         self.sent_draft = Some(self.state.draft.clone());
+        self.remember_token();
     }
 
     /// The messages under the inputs: the last answer's field errors, and the lint warnings.
@@ -538,6 +627,7 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         self.ensure_sandbox();
         self.poll_dialog();
+        self.poll_keyring();
         self.handle_shortcuts(&ctx);
         self.poll_exchange(&ctx);
         self.preview.refresh(
@@ -547,6 +637,7 @@ impl eframe::App for App {
         );
 
         let notes = self.form_notes();
+        let keyring_note = self.keyring_note();
         egui::Panel::top("request_bar").show(ui, |ui| {
             form_ui::request_bar_ui(
                 ui,
@@ -579,6 +670,7 @@ impl eframe::App for App {
                     ui,
                     &mut self.state,
                     &mut self.token,
+                    &keyring_note,
                     &notes,
                     &mut self.actions,
                 );

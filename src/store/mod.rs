@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod history;
 pub mod presets;
 pub mod saved;
+pub mod token;
 
 use std::path::PathBuf;
 
