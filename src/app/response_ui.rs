@@ -127,13 +127,13 @@ fn answer_ui(
             ))
             .weak(),
         );
-        rate_limit_ui(ui, response);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Copy body").clicked() {
                 actions.push(Action::Copy(response.view.text().to_owned()));
             }
         });
     });
+    rate_limit_ui(ui, response);
     if response.status == 429 {
         rate_limited_ui(ui, response);
     }
@@ -256,7 +256,10 @@ fn rate_limit_ui(ui: &mut Ui, response: &HttpResponse) {
     let Some(rate) = rate_limit(response) else {
         return;
     };
-    ui.separator();
+    ui.horizontal(|ui| rate_meter_ui(ui, &rate));
+}
+
+fn rate_meter_ui(ui: &mut Ui, rate: &RateLimit) {
     let fraction = if rate.limit == 0 {
         0.0
     } else {
@@ -346,40 +349,36 @@ fn person_card_ui(ui: &mut Ui, person: &Value) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new("Person").strong());
-        egui::Grid::new("person_card")
-            .num_columns(4)
-            .spacing([12.0, 2.0])
-            .show(ui, |ui| {
-                let external = if person.get("external_id").is_some() {
-                    text("external_id")
+        let external = if person.get("external_id").is_some() {
+            text("external_id")
+        } else {
+            text("userId")
+        };
+        let cells = [
+            ("id", text("id")),
+            ("external_id", external),
+            ("email", text("email")),
+            ("phone", text("phone")),
+            (
+                "name",
+                if name.is_empty() {
+                    "—".to_owned()
                 } else {
-                    text("userId")
-                };
-                let cells = [
-                    ("id", text("id")),
-                    ("external_id", external),
-                    ("email", text("email")),
-                    ("phone", text("phone")),
-                    (
-                        "name",
-                        if name.is_empty() {
-                            "—".to_owned()
-                        } else {
-                            name
-                        },
-                    ),
-                    ("status", text("status")),
-                    ("created_at", text("created_at")),
-                    ("updated_at", text("updated_at")),
-                ];
-                for pair in cells.chunks(2) {
-                    for (key, value) in pair {
-                        ui.label(RichText::new(*key).weak());
-                        ui.label(RichText::new(value).monospace());
-                    }
-                    ui.end_row();
-                }
-            });
+                    name
+                },
+            ),
+            ("status", text("status")),
+            ("created_at", text("created_at")),
+            ("updated_at", text("updated_at")),
+        ];
+        // Flowing pairs, so the card fits any panel width.
+        ui.horizontal_wrapped(|ui| {
+            for (key, value) in cells {
+                ui.label(RichText::new(key).weak());
+                ui.label(RichText::new(value).monospace());
+                ui.add_space(10.0);
+            }
+        });
     });
 }
 
