@@ -539,3 +539,28 @@ fn a_large_body_draws_only_the_lines_on_screen() {
         .count();
     assert!(labels < 400, "{labels} labels for 200,002 lines");
 }
+
+#[test]
+fn shortcuts_help_theme_and_ctrl_l() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.state_mut().state.draft.environment = Environment::Production;
+    harness.run();
+
+    harness.key_press(Key::F1);
+    harness.run();
+    harness.get_by_label("Edit the base URL");
+    harness.key_press(Key::F1);
+    harness.run();
+    assert!(harness.query_by_label("Edit the base URL").is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run();
+    assert_eq!(harness.state().state.draft.environment, Environment::Custom);
+    assert!(harness.get_by_label("Base URL").is_focused());
+
+    harness.get_by_label("Theme").click();
+    harness.run();
+    harness.get_by_label("Light").click();
+    harness.run();
+    assert!(!harness.ctx.global_style().visuals.dark_mode);
+}

@@ -3,7 +3,7 @@
 use egui::{Color32, RichText, TextEdit, Ui};
 
 use super::widgets::choice_ui;
-use super::{Action, AppState, PreviewCache, TokenInput, TokenOrigin};
+use super::{Action, AppState, PreviewCache, Theme, TokenInput, TokenOrigin};
 use crate::model::lint::{FieldNote, FieldRef};
 use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
 
@@ -13,6 +13,8 @@ pub fn request_bar_ui(
     state: &mut AppState,
     preview: &PreviewCache,
     notes: &FormNotes,
+    focus_base_url: bool,
+    show_shortcuts: &mut bool,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
@@ -20,9 +22,27 @@ pub fn request_bar_ui(
         ui.heading("Flameup Explorer");
         ui.label(RichText::new("Create person").weak());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            notes_summary_ui(ui, notes);
+            if ui
+                .small_button("Shortcuts")
+                .on_hover_text("Keyboard shortcuts (F1)")
+                .clicked()
+            {
+                *show_shortcuts = !*show_shortcuts;
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add_space((ui.available_width() - 130.0).max(0.0));
+                choice_ui(ui, "Theme", &mut state.theme, &Theme::ALL, Theme::label);
+            });
         });
     });
+    if !notes.is_empty() {
+        // Inside a row: a right-to-left layout straight in the panel would take all its height.
+        ui.horizontal(|ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                notes_summary_ui(ui, notes);
+            });
+        });
+    }
     ui.add_space(2.0);
     ui.horizontal(|ui| {
         let draft = &mut state.draft;
@@ -46,12 +66,16 @@ pub fn request_bar_ui(
                     );
             }
             Environment::Custom => {
-                ui.add(
-                    TextEdit::singleline(&mut draft.custom_base_url)
-                        .hint_text("http://127.0.0.1:8080/api/v1")
-                        .desired_width(260.0),
-                )
-                .labelled_by(label.id);
+                let field = ui
+                    .add(
+                        TextEdit::singleline(&mut draft.custom_base_url)
+                            .hint_text("http://127.0.0.1:8080/api/v1")
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(label.id);
+                if focus_base_url {
+                    field.request_focus();
+                }
             }
         }
 

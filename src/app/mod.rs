@@ -13,6 +13,7 @@ mod widgets;
 
 use std::time::Duration;
 
+use egui::RichText;
 use serde::{Deserialize, Serialize};
 
 use library_ui::{Library, LibraryTab, import_file};
@@ -42,6 +43,36 @@ pub struct AppState {
     pub sandbox: SandboxSettings,
     /// The view of the answer's body.
     pub body_tab: BodyTab,
+    pub theme: Theme,
+}
+
+/// The colour scheme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    #[default]
+    FollowSystem,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Self; 3] = [Self::FollowSystem, Self::Light, Self::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FollowSystem => "System",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+
+    fn preference(self) -> egui::ThemePreference {
+        match self {
+            Self::FollowSystem => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
 }
 
 impl Default for AppState {
@@ -52,6 +83,7 @@ impl Default for AppState {
             deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
             sandbox: SandboxSettings::default(),
             body_tab: BodyTab::default(),
+            theme: Theme::default(),
         }
     }
 }
@@ -185,6 +217,12 @@ pub struct App {
     pub library: Library,
     dialog: Option<Dialog>,
     keyring: Keyring,
+    /// The theme last handed to egui, so it is set only when it changes.
+    applied_theme: Option<Theme>,
+    /// Whether the keyboard shortcuts window is open.
+    pub show_shortcuts: bool,
+    /// Set by Ctrl+L: the base URL field takes the keyboard on the next frame.
+    focus_base_url: bool,
     preview: PreviewCache,
     actions: Vec<Action>,
 }
@@ -232,6 +270,9 @@ impl App {
             library: Library::default(),
             dialog: None,
             keyring: Keyring::Unused,
+            applied_theme: None,
+            show_shortcuts: false,
+            focus_base_url: false,
             preview: PreviewCache::default(),
             actions: Vec::new(),
         }
@@ -272,6 +313,29 @@ impl App {
         let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
         if ctx.input_mut(|input| input.consume_shortcut(&save)) {
             self.actions.push(Action::SavePreset);
+        }
+        let location = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+        if ctx.input_mut(|input| input.consume_shortcut(&location)) {
+            let draft = &mut self.state.draft;
+            if draft.environment != Environment::Custom {
+                if draft.custom_base_url.is_empty() {
+                    draft.custom_base_url = draft.base_url().to_owned();
+                }
+                draft.environment = Environment::Custom;
+            }
+            self.focus_base_url = true;
+        }
+        let typing = ctx.memory(|memory| memory.focused().is_some());
+        if ctx.input_mut(|input| input.consume_key(Modifiers::NONE, Key::F1))
+            || (!typing
+                && ctx.input(|input| {
+                    input
+                        .events
+                        .iter()
+                        .any(|event| matches!(event, egui::Event::Text(text) if text == "?"))
+                }))
+        {
+            self.show_shortcuts = !self.show_shortcuts;
         }
         let search = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
         if ctx.input_mut(|input| input.consume_shortcut(&search)) {
@@ -625,6 +689,10 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if self.applied_theme != Some(self.state.theme) {
+            ctx.set_theme(self.state.theme.preference());
+            self.applied_theme = Some(self.state.theme);
+        }
         self.ensure_sandbox();
         self.poll_dialog();
         self.poll_keyring();
@@ -644,6 +712,8 @@ impl eframe::App for App {
                 &mut self.state,
                 &self.preview,
                 &notes,
+                std::mem::take(&mut self.focus_base_url),
+                &mut self.show_shortcuts,
                 &mut self.actions,
             );
             if self.state.draft.environment == Environment::Sandbox {
@@ -698,6 +768,7 @@ impl eframe::App for App {
             );
         });
 
+        shortcuts_window(&ctx, &mut self.show_shortcuts);
         self.apply(&ctx);
     }
 
@@ -714,6 +785,33 @@ impl App {
             TokenDisplay::Inline => self.token.credential(),
         }
     }
+}
+
+/// Every keyboard shortcut, in a small window (F1 or ?).
+fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("Keyboard shortcuts")
+        .open(open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts")
+                .num_columns(2)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    for (keys, what) in [
+                        ("Ctrl+Enter", "Send the request"),
+                        ("Esc", "Cancel a running send"),
+                        ("Ctrl+S", "Save the request as a preset"),
+                        ("Ctrl+K", "Search presets"),
+                        ("Ctrl+L", "Edit the base URL"),
+                        ("F1 or ?", "Show or hide this list"),
+                    ] {
+                        ui.label(RichText::new(keys).monospace().strong());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// Runs a file dialog to its end on the calling thread. The XDG portal talks over D-Bus with
@@ -737,7 +835,11 @@ pub fn run_native() -> eframe::Result {
             .with_title("Flameup Explorer")
             .with_app_id("flameup-explorer")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([900.0, 560.0]),
+            .with_min_inner_size([900.0, 560.0])
+            .with_icon(
+                eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+                    .unwrap_or_default(),
+            ),
         ..Default::default()
     };
     eframe::run_native(
