@@ -2,7 +2,10 @@
 //! person card for a successful create, and the body as Pretty, Tree or Raw, drawing only the
 //! lines on screen so a 50 MB body does not freeze the window.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use poll_promise::Promise;
 
 use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
@@ -35,13 +38,33 @@ pub enum BodyTab {
 #[derive(Default)]
 pub struct ResponseView {
     pub tree: JsonTree,
+    /// A large body parsed again for the tree, on a background thread, when the tree is opened.
+    parsed: Option<Promise<Option<Arc<Value>>>>,
 }
 
 impl ResponseView {
     pub fn new() -> Self {
         Self {
             tree: JsonTree::new(),
+            parsed: None,
         }
+    }
+
+    /// The parsed body for the tree: kept with the answer when small, else parsed once on demand.
+    fn parsed(&mut self, ui: &Ui, response: &HttpResponse) -> Option<Arc<Value>> {
+        if let Some(json) = &response.view.json {
+            return Some(json.clone());
+        }
+        let promise = self.parsed.get_or_insert_with(|| {
+            let text = response.view.raw.text().to_owned();
+            let repaint = ui.ctx().clone();
+            Promise::spawn_thread("parse for the tree", move || {
+                let parsed = serde_json::from_str::<Value>(&text).ok().map(Arc::new);
+                repaint.request_repaint();
+                parsed
+            })
+        });
+        promise.ready().cloned().flatten()
     }
 }
 
@@ -166,6 +189,15 @@ fn answer_ui(
             lines_ui(ui, "pretty_body", pretty, |line| highlight_json(line, dark))
         }
         (BodyTab::Tree, _, Some(json)) => json_tree_ui(ui, &mut view.tree, json, actions),
+        (BodyTab::Tree, Some(_), None) => match view.parsed(ui, response) {
+            Some(json) => json_tree_ui(ui, &mut view.tree, &json, actions),
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Building the tree of a large body…");
+                });
+            }
+        },
         (BodyTab::Pretty | BodyTab::Tree, _, _) => {
             ui.label(RichText::new("The body is not JSON; here it is as text.").weak());
             lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark));

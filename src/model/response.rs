@@ -70,9 +70,14 @@ pub struct BodyView {
     pub pretty: Option<Lines>,
     /// The body as text (invalid UTF-8 shown as U+FFFD).
     pub raw: Lines,
-    /// The parsed body, for the tree and the person card.
+    /// The parsed body, for the tree and the person card; kept only for bodies up to
+    /// [`KEEP_PARSED`], since a parsed 50 MB body takes many times its size in memory.
     pub json: Option<std::sync::Arc<serde_json::Value>>,
 }
+
+/// The largest body whose parsed form is kept (larger ones are parsed again when the tree is asked
+/// for, on a background thread).
+pub const KEEP_PARSED: usize = 8 * 1024 * 1024;
 
 impl BodyView {
     pub fn from_bytes(bytes: &[u8]) -> Self {
@@ -83,7 +88,7 @@ impl BodyView {
                     serde_json::to_string_pretty(&value).unwrap_or_default(),
                 )),
                 raw,
-                json: Some(std::sync::Arc::new(value)),
+                json: (bytes.len() <= KEEP_PARSED).then(|| std::sync::Arc::new(value)),
             },
             Err(_) => Self {
                 pretty: None,

@@ -41,10 +41,13 @@ impl HistoryEntry {
     /// and so the token, are never recorded.
     pub fn new(draft: &Draft, request: &HttpRequest, outcome: &Outcome, elapsed_ms: u64) -> Self {
         let (status, summary, body) = match outcome {
+            // Only the first part is kept: a 50 MB answer is not copied whole (plus a few bytes, so
+            // that a cut character still shows as cut rather than making the body look complete).
             Ok(response) => (
                 Some(response.status),
                 format!("{} {}", response.status, response.reason),
-                String::from_utf8_lossy(&response.body).into_owned(),
+                String::from_utf8_lossy(&response.body[..response.body.len().min(MAX_BODY + 4)])
+                    .into_owned(),
             ),
             Err(error) => (None, error.message().to_owned(), String::new()),
         };
