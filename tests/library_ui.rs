@@ -152,3 +152,53 @@ fn every_send_is_in_the_history_and_a_click_restores_it() {
     harness.run();
     harness.get_by_label("Every send is recorded here, without the token.");
 }
+
+#[test]
+fn dropping_a_json_file_imports_it() {
+    let (scratch, mut harness) = app("drop", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    let preset_file = scratch.0.join("dropped.json");
+    std::fs::write(
+        &preset_file,
+        r#"{"kind": "flameup-explorer-preset", "schema": 1, "name": "Dropped in", "saved_at": "2026-11-27T12:00:00Z",
+            "request": {"environment": "Sandbox", "body": {"userId": "dropped"}}}"#,
+    )
+    .unwrap();
+    let body_file = scratch.0.join("plain body.json");
+    std::fs::write(
+        &body_file,
+        r#"{"userId": "plain", "traits": {"plan": "pro"}}"#,
+    )
+    .unwrap();
+    let broken_file = scratch.0.join("broken.json");
+    std::fs::write(&broken_file, "{nope").unwrap();
+    for path in [&preset_file, &body_file, &broken_file] {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(path.clone())));
+        harness.run();
+    }
+    harness.get_by_label("Dropped in");
+    harness.get_by_label("plain body");
+    harness.get_by_label_contains("broken.json is not valid JSON");
+    let presets = harness.state().library.presets.clone().unwrap();
+    assert_eq!(
+        presets.find("plain body").unwrap().1.request.body["traits"]["plan"],
+        "pro"
+    );
+}
+
+/// A file dropped on the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|err| err.to_string())
+    }
+}
