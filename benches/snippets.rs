@@ -9,7 +9,7 @@ use flameup_explorer::model::{Credential, Draft, FieldRow, ValueKind, build_requ
 use flameup_explorer::snippet::{Target, render};
 
 fn rebuild_all(draft: &Draft) -> usize {
-    let request = build_request(draft, &Credential::EnvVar).expect("a valid draft");
+    let request = build_request(draft, None, &Credential::EnvVar).expect("a valid draft");
     Target::ALL
         .into_iter()
         .map(|target| render(target, &request).len())

@@ -276,7 +276,7 @@ fn preview(
         TokenStyle::Env => Credential::EnvVar,
         TokenStyle::Placeholder => Credential::Placeholder,
     };
-    let request = build_request(&args.draft()?, &credential)?;
+    let request = build_request(&args.draft()?, None, &credential)?;
     let text = snippet::render(target, &request);
     // Raw HTTP is printed byte for byte, so it can be piped to a socket as it is; the others end
     // with a line break, as a file should.
@@ -303,7 +303,7 @@ fn send(args: &RequestArgs, timeout: f64, output: Output) -> Result<ExitCode, Fa
             "{TOKEN_ENV_VAR} is not set: export it with your API key first"
         ))
     })?;
-    let request = build_request(&draft, &Credential::Token(token))?;
+    let request = build_request(&draft, None, &Credential::Token(token))?;
     let response = match InFlight::start_and_wait(&request, deadline) {
         Ok(response) => response,
         Err(error) => {

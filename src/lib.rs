@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod model;
 pub mod sandbox;
 pub mod snippet;

@@ -36,7 +36,7 @@ fn run_snippet(shell: &str, snippet: &str, server: &LoopbackServer) -> support::
 }
 
 fn assert_same_request(draft: &Draft, arrived: &support::Recorded) {
-    let request = build_request(draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(draft, None, &Credential::Token(TOKEN.into())).unwrap();
     let text = arrived.text();
     let request_line = text.lines().next().unwrap();
     assert_eq!(request_line, format!("POST {} HTTP/1.1", request.target()));
@@ -89,7 +89,7 @@ fn hostile_drafts_survive_bash_and_dash() {
         let draft = draft_for(&server, &text);
         let snippet = render(
             Target::Curl,
-            &build_request(&draft, &Credential::EnvVar).unwrap(),
+            &build_request(&draft, None, &Credential::EnvVar).unwrap(),
         );
         assert!(!snippet.contains(TOKEN));
         for shell in ["bash", "dash"] {
@@ -106,7 +106,7 @@ fn an_inlined_token_with_shell_characters_still_arrives_intact() {
     let token = r#"tok$HOME`id`'"!\"#;
     let snippet = render(
         Target::Curl,
-        &build_request(&draft, &Credential::Token(token.into())).unwrap(),
+        &build_request(&draft, None, &Credential::Token(token.into())).unwrap(),
     );
     let output = Command::new("bash")
         .arg("-c")
@@ -130,7 +130,7 @@ proptest! {
     fn any_text_survives_bash(text in "\\PC{0,40}|[\\x01-\\x7f]{0,40}") {
         let server = LoopbackServer::start(Reply::json(201, "{}"));
         let draft = draft_for(&server, &text);
-        let snippet = render(Target::Curl, &build_request(&draft, &Credential::EnvVar).unwrap());
+        let snippet = render(Target::Curl, &build_request(&draft, None, &Credential::EnvVar).unwrap());
         let arrived = run_snippet("bash", &snippet, &server);
         assert_same_request(&draft, &arrived);
     }

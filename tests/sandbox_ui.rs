@@ -1,5 +1,6 @@
 //! A fresh app, with no token and empty config directories, opens on the built-in sandbox; the
 //! first click on Send creates the example person. Its settings are reachable from the window.
+#![allow(unsafe_code)] // Until these tests take a config struct instead of the environment.
 
 use std::time::{Duration, Instant};
 

@@ -265,7 +265,7 @@ fn command_for(target: Target, snippet: &str, dir: &Path) -> Command {
 
 /// Runs the `target` snippet for `draft` and returns what reached `server`.
 fn run_snippet(target: Target, draft: &Draft, server: &LoopbackServer, dir: &Path) -> Arrival {
-    let request = build_request(draft, &Credential::EnvVar).unwrap();
+    let request = build_request(draft, None, &Credential::EnvVar).unwrap();
     let snippet = render(target, &request);
     assert!(
         !snippet.contains(TOKEN),
@@ -305,7 +305,7 @@ fn send_raw(server: &LoopbackServer, text: &str) {
 
 /// What the app's own transport delivers for `draft`.
 fn app_arrival(draft: &Draft, server: &LoopbackServer) -> Arrival {
-    let request = build_request(draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(draft, None, &Credential::Token(TOKEN.into())).unwrap();
     InFlight::start_and_wait(&request, Duration::from_secs(10)).expect("the app's send");
     Arrival::of(&server.requests().pop().unwrap())
 }
@@ -424,7 +424,7 @@ fn raw_http_sends_what_the_app_sends() {
 
 #[test]
 fn every_target_can_show_the_docs_placeholder_or_the_real_token() {
-    let request = build_request(&Draft::docs_example(), &Credential::Placeholder).unwrap();
+    let request = build_request(&Draft::docs_example(), None, &Credential::Placeholder).unwrap();
     for target in Target::ALL {
         let snippet = render(target, &request);
         assert!(
@@ -436,7 +436,12 @@ fn every_target_can_show_the_docs_placeholder_or_the_real_token() {
             "{target:?}:\n{snippet}"
         );
     }
-    let request = build_request(&Draft::docs_example(), &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(
+        &Draft::docs_example(),
+        None,
+        &Credential::Token(TOKEN.into()),
+    )
+    .unwrap();
     for target in Target::ALL {
         assert!(render(target, &request).contains(TOKEN), "{target:?}");
     }
@@ -449,7 +454,7 @@ fn an_inlined_token_runs_too() {
     let mut draft = Draft::docs_example();
     draft.environment = Environment::Custom;
     draft.custom_base_url = server.base_url();
-    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
     for target in [Target::Curl, Target::Python, Target::JavaScript] {
         if !can_run(target) {
             continue;

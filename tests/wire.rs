@@ -45,7 +45,7 @@ fn what_arrives_is_byte_for_byte_the_raw_http_preview() {
             draft.path_style = PathStyle::WorkspaceScoped;
             draft.workspace_id = format!("ws/{text}");
         }
-        let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+        let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
         let preview = render(Target::Http, &request);
         let response = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap();
         assert_eq!(response.status, 201);
@@ -70,9 +70,9 @@ fn the_preview_names_the_variable_where_the_wire_has_the_token() {
     let draft = hostile_draft(&server, "plain");
     let preview = render(
         Target::Http,
-        &build_request(&draft, &Credential::EnvVar).unwrap(),
+        &build_request(&draft, None, &Credential::EnvVar).unwrap(),
     );
-    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
     InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap();
     let arrived = server.requests().pop().unwrap().text();
     assert!(preview.contains("authorization: Bearer $FLAMEUP_API_TOKEN\r\n"));
@@ -85,6 +85,7 @@ fn a_server_that_never_answers_ends_at_the_deadline() {
     let server = LoopbackServer::start(Reply::Never);
     let request = build_request(
         &hostile_draft(&server, "x"),
+        None,
         &Credential::Token(TOKEN.into()),
     )
     .unwrap();
@@ -112,7 +113,7 @@ fn a_refused_connection_is_reported_as_refused() {
         custom_base_url: format!("http://127.0.0.1:{port}/api/v1"),
         ..Draft::docs_example()
     };
-    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
     let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
     assert_eq!(error.kind, FailureKind::Refused, "{error}");
 }
@@ -124,7 +125,7 @@ fn an_unknown_host_is_reported_as_dns() {
         custom_base_url: "http://no-such-host.invalid/api/v1".into(),
         ..Draft::docs_example()
     };
-    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
     let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
     assert_eq!(error.kind, FailureKind::Dns, "{error}");
 }
@@ -146,7 +147,7 @@ fn a_server_that_is_not_http_is_an_invalid_response() {
         custom_base_url: format!("http://{addr}/api/v1"),
         ..Draft::docs_example()
     };
-    let request = build_request(&draft, &Credential::Token(TOKEN.into())).unwrap();
+    let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
     let error = InFlight::start_and_wait(&request, Duration::from_secs(10)).unwrap_err();
     assert_eq!(error.kind, FailureKind::InvalidResponse, "{error}");
 }

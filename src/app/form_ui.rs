@@ -13,6 +13,7 @@ pub fn request_bar_ui(
     state: &mut AppState,
     preview: &PreviewCache,
     notes: &FormNotes,
+    sandbox_base_url: Option<&str>,
     focus_base_url: bool,
     show_shortcuts: &mut bool,
     actions: &mut Vec<Action>,
@@ -58,7 +59,7 @@ pub fn request_bar_ui(
         match draft.environment {
             Environment::Production | Environment::Sandbox => {
                 // Fixed for these two: shown read-only so it can still be selected and copied.
-                let mut fixed = draft.base_url();
+                let mut fixed = draft.base_url(sandbox_base_url).unwrap_or_default();
                 ui.add(TextEdit::singleline(&mut fixed).desired_width(260.0))
                     .labelled_by(label.id)
                     .on_hover_text(

@@ -295,8 +295,7 @@ impl App {
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let started = Sandbox::start(loopback, self.state.sandbox.clone())
             .map_err(|err| format!("The local sandbox could not start: {err}"));
-        if let Ok(sandbox) = &started {
-            self.state.draft.sandbox_base_url = sandbox.base_url();
+        if started.is_ok() {
             if self.token.text.trim().is_empty() {
                 self.token = TokenInput::sandbox();
             }
@@ -319,7 +318,11 @@ impl App {
             let draft = &mut self.state.draft;
             if draft.environment != Environment::Custom {
                 if draft.custom_base_url.is_empty() {
-                    draft.custom_base_url = draft.base_url().to_owned();
+                    let sandbox = sandbox_base_url(self.sandbox.as_ref());
+                    draft.custom_base_url = draft
+                        .base_url(sandbox.as_deref())
+                        .unwrap_or_default()
+                        .to_owned();
                 }
                 draft.environment = Environment::Custom;
             }
@@ -385,7 +388,6 @@ impl App {
                     let mut example = Draft::docs_example();
                     example.environment = self.state.draft.environment;
                     example.custom_base_url = self.state.draft.custom_base_url.clone();
-                    example.sandbox_base_url = self.state.draft.sandbox_base_url.clone();
                     self.state.draft = example;
                 }
                 Action::ApplySandboxSettings => {
@@ -425,8 +427,7 @@ impl App {
     }
 
     /// Puts a saved request into the form, keeping where this run's sandbox listens.
-    fn load_draft(&mut self, mut draft: Draft) {
-        draft.sandbox_base_url = self.state.draft.sandbox_base_url.clone();
+    fn load_draft(&mut self, draft: Draft) {
         self.state.draft = draft;
     }
 
@@ -617,10 +618,11 @@ impl App {
 
     /// Adds a finished send to the history: the request without the token, and the outcome.
     fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
+        let sandbox_url = self.sandbox_url();
         let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent_draft) else {
             return;
         };
-        let Ok(request) = build_request(sent, &Credential::EnvVar) else {
+        let Ok(request) = build_request(sent, sandbox_url.as_deref(), &Credential::EnvVar) else {
             return;
         };
         let elapsed_ms = match outcome {
@@ -637,7 +639,11 @@ impl App {
 
     /// Starts a send, replacing any that is running: only the newest answer is ever shown.
     fn send(&mut self, ctx: &egui::Context) {
-        let request = match build_request(&self.state.draft, &self.token.credential()) {
+        let request = match build_request(
+            &self.state.draft,
+            self.sandbox_url().as_deref(),
+            &self.token.credential(),
+        ) {
             Ok(request) => request,
             // The preview panel already says what is wrong; there is nothing to send.
             Err(_) => return,
@@ -701,8 +707,10 @@ impl eframe::App for App {
         self.poll_keyring();
         self.handle_shortcuts(&ctx);
         self.poll_exchange(&ctx);
+        let sandbox_url = self.sandbox_url();
         self.preview.refresh(
             &self.state.draft,
+            sandbox_url.as_deref(),
             self.preview_credential(),
             ui.visuals().dark_mode,
         );
@@ -715,6 +723,7 @@ impl eframe::App for App {
                 &mut self.state,
                 &self.preview,
                 &notes,
+                sandbox_url.as_deref(),
                 std::mem::take(&mut self.focus_base_url),
                 &mut self.show_shortcuts,
                 &mut self.actions,
@@ -781,12 +790,24 @@ impl eframe::App for App {
 }
 
 impl App {
+    fn sandbox_url(&self) -> Option<String> {
+        sandbox_base_url(self.sandbox.as_ref())
+    }
+
     fn preview_credential(&self) -> Credential {
         match self.token_display {
             TokenDisplay::Environment => Credential::EnvVar,
             TokenDisplay::Placeholder => Credential::Placeholder,
             TokenDisplay::Inline => self.token.credential(),
         }
+    }
+}
+
+/// Where the running sandbox listens, if it runs.
+fn sandbox_base_url(sandbox: Option<&Result<Sandbox, String>>) -> Option<String> {
+    match sandbox {
+        Some(Ok(sandbox)) => Some(sandbox.base_url()),
+        _ => None,
     }
 }
 

@@ -53,6 +53,7 @@ pub struct Snippet {
 #[derive(PartialEq)]
 struct BuildKey {
     draft: Draft,
+    sandbox_base_url: Option<String>,
     credential: Credential,
     dark_mode: bool,
 }
@@ -70,31 +71,40 @@ pub struct PreviewCache {
 
 impl PreviewCache {
     /// Rebuilds the snippets if anything they depend on differs from the last build.
-    pub fn refresh(&mut self, draft: &Draft, credential: Credential, dark_mode: bool) {
+    pub fn refresh(
+        &mut self,
+        draft: &Draft,
+        sandbox_base_url: Option<&str>,
+        credential: Credential,
+        dark_mode: bool,
+    ) {
         let key = BuildKey {
             draft: draft.clone(),
+            sandbox_base_url: sandbox_base_url.map(str::to_owned),
             credential,
             dark_mode,
         };
         if self.built_from.as_ref() == Some(&key) {
             return;
         }
-        self.built = Some(build_request(draft, &key.credential).map(|request| {
-            Target::ALL
-                .into_iter()
-                .map(|target| {
-                    let copy = snippet::render(target, &request);
-                    let display = copy.replace("\r\n", "\n");
-                    let highlighted = highlight(&display, target, dark_mode);
-                    Snippet {
-                        target,
-                        copy,
-                        display,
-                        highlighted,
-                    }
-                })
-                .collect()
-        }));
+        self.built = Some(
+            build_request(draft, sandbox_base_url, &key.credential).map(|request| {
+                Target::ALL
+                    .into_iter()
+                    .map(|target| {
+                        let copy = snippet::render(target, &request);
+                        let display = copy.replace("\r\n", "\n");
+                        let highlighted = highlight(&display, target, dark_mode);
+                        Snippet {
+                            target,
+                            copy,
+                            display,
+                            highlighted,
+                        }
+                    })
+                    .collect()
+            }),
+        );
         self.lint = lint(draft);
         self.built_from = Some(key);
         self.rebuilds += 1;

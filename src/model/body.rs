@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 use super::draft::{Draft, FieldRow, ValueKind, WELL_KNOWN_TRAITS};
 
 /// The body's top-level keys that have their own inputs, in the documented order.
-const USER_ID: &str = "userId";
-const EMAIL: &str = "email";
-const PHONE: &str = "phone";
-const TRAITS: &str = "traits";
+pub const USER_ID: &str = "userId";
+pub const EMAIL: &str = "email";
+pub const PHONE: &str = "phone";
+pub const TRAITS: &str = "traits";
 
 /// A row's value as it will be sent, and why it differs from what was asked for, if it does.
 #[derive(Clone, Debug, PartialEq)]

@@ -136,19 +136,16 @@ pub struct Draft {
     /// Other top-level body fields (for example `anonymousId`, or fields a loaded file had that the
     /// form has no input for). A row whose key matches a field the form builds replaces it.
     pub other_fields: Vec<FieldRow>,
-    /// Where the built-in sandbox listens in this run; empty until it has started. Not saved: the
-    /// port differs each run.
-    #[serde(skip)]
-    pub sandbox_base_url: String,
 }
 
 impl Draft {
-    /// The base URL requests go to, before any path is added.
-    pub fn base_url(&self) -> &str {
+    /// The base URL requests go to, before any path is added. The sandbox's address is not part
+    /// of the draft (its port differs each run): `None` when the sandbox is chosen but not running.
+    pub fn base_url<'a>(&'a self, sandbox_base_url: Option<&'a str>) -> Option<&'a str> {
         match self.environment {
-            Environment::Production => PRODUCTION_BASE_URL,
-            Environment::Custom => self.custom_base_url.trim(),
-            Environment::Sandbox => &self.sandbox_base_url,
+            Environment::Production => Some(PRODUCTION_BASE_URL),
+            Environment::Custom => Some(self.custom_base_url.trim()),
+            Environment::Sandbox => sandbox_base_url,
         }
     }
 

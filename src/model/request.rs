@@ -5,7 +5,7 @@ use std::fmt;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use super::draft::{Draft, Environment, PathStyle};
+use super::draft::{Draft, PathStyle};
 
 /// The environment variable the token is read from, and that previews refer to by default.
 pub const TOKEN_ENV_VAR: &str = "FLAMEUP_API_TOKEN";
@@ -121,8 +121,14 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Builds the create-person request for `draft`, with the token shown as `credential`.
-pub fn build_request(draft: &Draft, credential: &Credential) -> Result<HttpRequest, BuildError> {
-    let url = create_person_url(draft)?;
+/// `sandbox_base_url` is where the built-in sandbox listens in this run (`None` when it is not
+/// running): the one part of an address that is not in the draft, because it changes every run.
+pub fn build_request(
+    draft: &Draft,
+    sandbox_base_url: Option<&str>,
+    credential: &Credential,
+) -> Result<HttpRequest, BuildError> {
+    let url = create_person_url(draft, sandbox_base_url)?;
     if let Credential::Token(token) = credential {
         check_token(token)?;
     }
@@ -146,11 +152,14 @@ pub fn build_request(draft: &Draft, credential: &Credential) -> Result<HttpReque
     })
 }
 
-fn create_person_url(draft: &Draft) -> Result<url::Url, BuildError> {
-    if draft.environment == Environment::Sandbox && draft.sandbox_base_url.is_empty() {
-        return Err(BuildError::SandboxNotRunning);
-    }
-    let base = parse_base_url(draft.base_url())?;
+fn create_person_url(
+    draft: &Draft,
+    sandbox_base_url: Option<&str>,
+) -> Result<url::Url, BuildError> {
+    let base = draft
+        .base_url(sandbox_base_url)
+        .ok_or(BuildError::SandboxNotRunning)?;
+    let base = parse_base_url(base)?;
     let base = base.as_str().trim_end_matches('/');
     let full = match draft.path_style {
         PathStyle::KeyScoped => format!("{base}/people"),
@@ -243,6 +252,7 @@ impl HttpRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Environment;
 
     fn draft_at(base: &str) -> Draft {
         Draft {
@@ -254,7 +264,7 @@ mod tests {
 
     #[test]
     fn key_scoped_production_request() {
-        let request = build_request(&Draft::docs_example(), &Credential::EnvVar).unwrap();
+        let request = build_request(&Draft::docs_example(), None, &Credential::EnvVar).unwrap();
         assert_eq!(request.method, "POST");
         assert_eq!(request.url.as_str(), "https://api.flameup.ai/api/v1/people");
         assert_eq!(request.target(), "/api/v1/people");
@@ -280,7 +290,7 @@ mod tests {
         let mut draft = draft_at("http://127.0.0.1:8080/api/v1/");
         draft.path_style = PathStyle::WorkspaceScoped;
         draft.workspace_id = " ws_abc123 ".into();
-        let request = build_request(&draft, &Credential::EnvVar).unwrap();
+        let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(
             request.url.as_str(),
             "http://127.0.0.1:8080/api/v1/workspaces/ws_abc123/people"
@@ -288,7 +298,7 @@ mod tests {
         assert_eq!(request.host_header(), "127.0.0.1:8080");
 
         draft.workspace_id = "a/b?c#d é%".into();
-        let request = build_request(&draft, &Credential::EnvVar).unwrap();
+        let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(
             request.target(),
             "/api/v1/workspaces/a%2Fb%3Fc%23d%20%C3%A9%25/people"
@@ -296,7 +306,7 @@ mod tests {
 
         draft.workspace_id = "  ".into();
         assert_eq!(
-            build_request(&draft, &Credential::EnvVar),
+            build_request(&draft, None, &Credential::EnvVar),
             Err(BuildError::MissingWorkspaceId)
         );
     }
@@ -312,7 +322,7 @@ mod tests {
             "http://host/api?x=1",
             "http://[::1",
         ] {
-            let err = build_request(&draft_at(base), &Credential::EnvVar).unwrap_err();
+            let err = build_request(&draft_at(base), None, &Credential::EnvVar).unwrap_err();
             assert!(matches!(err, BuildError::BaseUrl(_)), "{base}: {err:?}");
             assert!(err.to_string().starts_with("The base URL"), "{err}");
         }
@@ -320,11 +330,16 @@ mod tests {
 
     #[test]
     fn default_ports_are_dropped_and_ipv6_hosts_keep_brackets() {
-        let request =
-            build_request(&draft_at("HTTP://LocalHost:80/x"), &Credential::EnvVar).unwrap();
+        let request = build_request(
+            &draft_at("HTTP://LocalHost:80/x"),
+            None,
+            &Credential::EnvVar,
+        )
+        .unwrap();
         assert_eq!(request.url.as_str(), "http://localhost/x/people");
         assert_eq!(request.host_header(), "localhost");
-        let request = build_request(&draft_at("http://[::1]:9/v1"), &Credential::EnvVar).unwrap();
+        let request =
+            build_request(&draft_at("http://[::1]:9/v1"), None, &Credential::EnvVar).unwrap();
         assert_eq!(request.host_header(), "[::1]:9");
     }
 
@@ -332,18 +347,23 @@ mod tests {
     fn tokens_that_cannot_be_a_header_are_refused_and_never_printed() {
         let draft = Draft::docs_example();
         for token in ["has space", "line\nbreak", "naïve"] {
-            let err = build_request(&draft, &Credential::Token(token.into())).unwrap_err();
+            let err = build_request(&draft, None, &Credential::Token(token.into())).unwrap_err();
             assert!(matches!(err, BuildError::Token(_)));
             assert!(!err.to_string().contains(token));
         }
-        let request = build_request(&draft, &Credential::Token("ws_test_secret".into())).unwrap();
+        let request =
+            build_request(&draft, None, &Credential::Token("ws_test_secret".into())).unwrap();
         assert!(!format!("{request:?}").contains("ws_test_secret"));
     }
 
     #[test]
     fn wire_headers_add_length_and_host_first() {
-        let request =
-            build_request(&draft_at("http://127.0.0.1:9/v1"), &Credential::EnvVar).unwrap();
+        let request = build_request(
+            &draft_at("http://127.0.0.1:9/v1"),
+            None,
+            &Credential::EnvVar,
+        )
+        .unwrap();
         let wire = request.wire_headers();
         assert_eq!(
             wire[0],

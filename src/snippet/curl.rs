@@ -43,7 +43,7 @@ mod tests {
 
     #[test]
     fn looks_like_the_docs() {
-        let request = build_request(&Draft::docs_example(), &Credential::EnvVar).unwrap();
+        let request = build_request(&Draft::docs_example(), None, &Credential::EnvVar).unwrap();
         let snippet = render(&request);
         let expected_start = "curl -X POST \"https://api.flameup.ai/api/v1/people\" \\\n  \
                               -H \"Content-Type: application/json\" \\\n  \
@@ -63,8 +63,12 @@ mod tests {
 
     #[test]
     fn an_inlined_token_is_quoted_like_any_other_word() {
-        let request =
-            build_request(&Draft::docs_example(), &Credential::Token("a$b'c".into())).unwrap();
+        let request = build_request(
+            &Draft::docs_example(),
+            None,
+            &Credential::Token("a$b'c".into()),
+        )
+        .unwrap();
         assert!(render(&request).contains(r"-H 'Authorization: Bearer a$b'\''c'"));
     }
 }
