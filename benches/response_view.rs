@@ -3,6 +3,7 @@
 //! the time of a frame afterwards in each view. Prints figures; asserts nothing about speed.
 //! Frames run the real App through egui_kittest (layout and widgets; no GPU).
 //! Run: `cargo bench --bench response_view`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 use std::time::{Duration, Instant};
 

@@ -1,29 +1,22 @@
 //! The presets and history panel of the real App: save, find with search, load, rename, delete,
 //! undo, the shipped examples on first launch, and history restore.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, AppState, Exchange, PresetLibrary, TokenInput};
 use flameup_explorer::model::{Draft, Environment};
+use support::app::{Scratch, harness_of, step_until, type_into};
 use support::{LoopbackServer, Reply};
 
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn app(name: &str, base_url: &str) -> (Scratch, Harness<'static, App>) {
-    let dir = std::env::temp_dir().join(format!("flameup-library-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = Scratch::new(&format!("library-{name}"));
+    let dir = scratch.path();
     let library = PresetLibrary::open(Some(dir.join("presets")), Some(dir.join("history.jsonl")));
     let state = AppState {
         draft: Draft {
@@ -38,20 +31,11 @@ fn app(name: &str, base_url: &str) -> (Scratch, Harness<'static, App>) {
         ..TokenInput::default()
     };
     let app = App::with_library(state, token, library);
-    let harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| app);
-    (Scratch(dir), harness)
+    (scratch, harness_of(app, egui::vec2(1400.0, 900.0)))
 }
 
-fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.key_press(Key::Backspace);
-    harness.run();
-    harness.get_by_label(label).type_text(text);
-    harness.run();
+fn is_done(app: &App) -> bool {
+    matches!(app.exchange, Exchange::Done(_))
 }
 
 fn open_menu(harness: &mut Harness<'_, App>, preset: &str, item: &str) {
@@ -133,12 +117,7 @@ fn every_send_is_in_the_history_and_a_click_restores_it() {
     let (_scratch, mut harness) = app("history", &server.base_url());
     harness.run();
     harness.get_by_label("Send").click();
-    let started = Instant::now();
-    while !matches!(harness.state().exchange, Exchange::Done(_)) {
-        assert!(started.elapsed() < Duration::from_secs(10));
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    step_until(&mut harness, "the answer", is_done);
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -157,20 +136,20 @@ fn every_send_is_in_the_history_and_a_click_restores_it() {
 fn dropping_a_json_file_imports_it() {
     let (scratch, mut harness) = app("drop", "http://127.0.0.1:9/api/v1");
     harness.run();
-    let preset_file = scratch.0.join("dropped.json");
+    let preset_file = scratch.path().join("dropped.json");
     std::fs::write(
         &preset_file,
         r#"{"kind": "flameup-explorer-preset", "schema": 1, "name": "Dropped in", "saved_at": "2026-11-27T12:00:00Z",
             "request": {"environment": "Sandbox", "body": {"userId": "dropped"}}}"#,
     )
     .unwrap();
-    let body_file = scratch.0.join("plain body.json");
+    let body_file = scratch.path().join("plain body.json");
     std::fs::write(
         &body_file,
         r#"{"userId": "plain", "traits": {"plan": "pro"}}"#,
     )
     .unwrap();
-    let broken_file = scratch.0.join("broken.json");
+    let broken_file = scratch.path().join("broken.json");
     std::fs::write(&broken_file, "{nope").unwrap();
     for path in [&preset_file, &body_file, &broken_file] {
         harness
@@ -201,4 +180,29 @@ impl egui::DroppedFile for Dropped {
     fn bytes(&self) -> Result<Vec<u8>, String> {
         std::fs::read(&self.0).map_err(|err| err.to_string())
     }
+}
+
+#[test]
+fn a_send_that_ends_while_the_window_is_hidden_is_recorded() {
+    let server = LoopbackServer::start(Reply::Held(Box::new(Reply::json(201, r#"{"id":"p1"}"#))));
+    let (_scratch, mut harness) = app("hidden", &server.base_url());
+    harness.run();
+    harness.get_by_label("Send").click();
+    harness.step();
+    assert!(harness.state().is_running());
+    // From here on no frame is drawn: eframe only calls `logic` (our `tick`) while hidden.
+    server.release();
+    server.wait_for_replies(1);
+    let ctx = harness.ctx.clone();
+    let started = std::time::Instant::now();
+    while !is_done(harness.state()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no answer"
+        );
+        harness.state_mut().tick(&ctx);
+        std::thread::yield_now();
+    }
+    let history = harness.state().library.history.as_ref().unwrap();
+    assert_eq!(history.entries().len(), 1, "recorded without a frame drawn");
 }

@@ -1,41 +1,30 @@
 //! A fresh app, with no token and empty config directories, opens on the built-in sandbox; the
 //! first click on Send creates the example person. Its settings are reachable from the window.
-#![allow(unsafe_code)] // Until these tests take a config struct instead of the environment.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
-use std::time::{Duration, Instant};
+mod support;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::model::Environment;
+use support::app::{Scratch, started, step_until};
 
-fn fresh_app() -> Harness<'static, App> {
-    let scratch = std::env::temp_dir().join(format!("flameup-fresh-{}", std::process::id()));
-    // SAFETY: every test in this binary sets the same values before starting its app, and none
-    // reads the environment concurrently with a different expectation.
-    unsafe {
-        std::env::remove_var("FLAMEUP_API_TOKEN");
-        std::env::set_var("XDG_CONFIG_HOME", scratch.join("config"));
-        std::env::set_var("XDG_DATA_HOME", scratch.join("data"));
-    }
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| App::new(cc))
+/// An app started as on a fresh machine: no token, no saved state, empty folders.
+fn fresh_app(scratch: &Scratch) -> Harness<'static, App> {
+    started(scratch.startup(), None)
 }
 
 fn step_until_done(harness: &mut Harness<'_, App>) {
-    let started = Instant::now();
-    while !matches!(harness.state().exchange, Exchange::Done(_)) {
-        assert!(started.elapsed() < Duration::from_secs(15), "no answer");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
+    step_until(harness, "the answer", |app| {
+        matches!(app.exchange, Exchange::Done(_))
+    });
 }
 
 #[test]
 fn the_first_send_of_a_fresh_app_creates_the_example_person_in_the_sandbox() {
-    let mut harness = fresh_app();
+    let scratch = Scratch::new("fresh-first-send");
+    let mut harness = fresh_app(&scratch);
     harness.run();
     assert_eq!(
         harness.state().state.draft.environment,
@@ -76,7 +65,8 @@ fn the_first_send_of_a_fresh_app_creates_the_example_person_in_the_sandbox() {
 
 #[test]
 fn sandbox_settings_apply_to_the_next_send() {
-    let mut harness = fresh_app();
+    let scratch = Scratch::new("fresh-settings");
+    let mut harness = fresh_app(&scratch);
     harness.run();
     harness.get_by_label("Sandbox settings").click();
     harness.run();
@@ -89,4 +79,64 @@ fn sandbox_settings_apply_to_the_next_send() {
     harness.get_by_label("Send").click();
     step_until_done(&mut harness);
     harness.get_by_label("No answer came back before the deadline.");
+}
+
+#[test]
+fn leaving_the_sandbox_takes_its_stand_in_token_away_and_an_edited_token_is_typed() {
+    let scratch = Scratch::new("fresh-token");
+    let mut harness = fresh_app(&scratch);
+    harness.run();
+    assert_eq!(
+        harness.state().token.text,
+        flameup_explorer::sandbox::SANDBOX_TOKEN
+    );
+    harness.get_by_label_contains("A stand-in token for the local sandbox");
+
+    harness.get_by_label("Environment").click();
+    harness.run();
+    harness.get_by_label("Custom base URL").click();
+    harness.run();
+    assert_eq!(harness.state().token.text, "", "the stand-in stays behind");
+    assert!(
+        harness
+            .query_by_label_contains("A stand-in token for the local sandbox")
+            .is_none()
+    );
+
+    support::app::type_into(&mut harness, "API token", "ws_live_typed.token");
+    assert_eq!(harness.state().token.text, "ws_live_typed.token");
+    assert_eq!(
+        harness.state().token.origin,
+        flameup_explorer::app::TokenOrigin::Typed
+    );
+    harness.get_by_label("Kept for this session only.");
+}
+
+#[test]
+fn a_saved_state_that_cannot_be_read_is_kept_aside_and_said_once() {
+    let scratch = Scratch::new("fresh-broken-state");
+    let broken = "(draft: (user_id: 42, environment: Custom), theme: Dark";
+    let mut harness = started(scratch.startup(), Some(broken.to_owned()));
+    harness.run();
+    harness.get_by_label_contains("The last session's state could not be read");
+    let copies: Vec<_> = std::fs::read_dir(scratch.path().join("data"))
+        .unwrap()
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("unreadable-state-")
+        })
+        .collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(std::fs::read_to_string(copies[0].path()).unwrap(), broken);
+
+    harness.get_by_label("Dismiss").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("could not be read")
+            .is_none()
+    );
 }

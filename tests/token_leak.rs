@@ -1,13 +1,12 @@
 //! A whole session with a recognisable token — save a preset, send, record history, export,
 //! save the window's state, and the command line — then every file written is scanned for the
 //! token: it must appear nowhere.
-#![allow(unsafe_code)] // Until these tests take a config struct instead of the environment.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -66,12 +65,6 @@ fn the_token_is_in_no_file_the_app_writes() {
     let scratch = std::env::temp_dir().join(format!("flameup-leak-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).unwrap();
-    // SAFETY: the only test in this binary; nothing else reads the environment concurrently.
-    unsafe {
-        std::env::set_var("FLAMEUP_EXPLORER_KEYRING", "off");
-        std::env::set_var("XDG_CONFIG_HOME", scratch.join("config"));
-        std::env::set_var("XDG_DATA_HOME", scratch.join("data"));
-    }
     let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1","external_id":"leak"}"#));
 
     let library = PresetLibrary::open(
@@ -103,12 +96,9 @@ fn the_token_is_in_no_file_the_app_writes() {
     harness.run();
     harness.get_by_label("Saved \"Leak check\".");
     harness.get_by_label("Send").click();
-    let started = Instant::now();
-    while !matches!(harness.state().exchange, Exchange::Done(_)) {
-        assert!(started.elapsed() < Duration::from_secs(10));
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    support::app::step_until(&mut harness, "the answer", |app| {
+        matches!(app.exchange, Exchange::Done(_))
+    });
     harness.run();
     assert!(
         server.requests()[0].text().contains(CANARY),

@@ -1,15 +1,15 @@
 //! The real App driven through egui_kittest: labelled inputs, the live preview, and sends against
 //! a loopback server (answer, cancel, deadline, stale answers).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
-
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
 use flameup_explorer::model::{Draft, Environment, FieldRow, PathStyle, ValueKind};
+use support::app::{harness_of, step_until};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_ui_tok.feedfacecafe";
@@ -31,24 +31,7 @@ fn app_for(base_url: &str) -> App {
 }
 
 fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| app)
-}
-
-/// Steps frames in real time until `done` holds (a running spinner keeps asking for repaints, so
-/// `run()` would never settle).
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "timed out waiting for {what}"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
+    harness_of(app, egui::vec2(1280.0, 800.0))
 }
 
 fn is_done(app: &App) -> bool {
@@ -200,10 +183,7 @@ fn ctrl_enter_sends() {
 
 #[test]
 fn cancel_ignores_the_answer_that_arrives_later() {
-    let server = LoopbackServer::start(Reply::After(
-        Duration::from_millis(600),
-        Box::new(Reply::json(201, r#"{"late":true}"#)),
-    ));
+    let server = LoopbackServer::start(Reply::Held(Box::new(Reply::json(201, r#"{"late":true}"#))));
     let mut harness = harness(app_for(&server.base_url()));
     harness.run();
     harness.get_by_label("Send").click();
@@ -213,7 +193,8 @@ fn cancel_ignores_the_answer_that_arrives_later() {
     assert!(matches!(harness.state().exchange, Exchange::Cancelled));
 
     // Let the server answer, then keep drawing: the late answer must not appear.
-    std::thread::sleep(Duration::from_millis(900));
+    server.release();
+    server.wait_for_replies(1);
     harness.run_steps(5);
     assert!(matches!(harness.state().exchange, Exchange::Cancelled));
     harness.get_by_label_contains("Request cancelled");
@@ -222,10 +203,10 @@ fn cancel_ignores_the_answer_that_arrives_later() {
 
 #[test]
 fn a_newer_send_wins_over_a_slower_older_one() {
-    let server = LoopbackServer::start(Reply::After(
-        Duration::from_millis(700),
-        Box::new(Reply::json(201, r#"{"which":"old"}"#)),
-    ));
+    let server = LoopbackServer::start(Reply::Held(Box::new(Reply::json(
+        201,
+        r#"{"which":"old"}"#,
+    ))));
     let mut harness = harness(app_for(&server.base_url()));
     harness.run();
     harness.get_by_label("Send").click();
@@ -235,7 +216,8 @@ fn a_newer_send_wins_over_a_slower_older_one() {
     step_until(&mut harness, "the second answer", is_done);
     harness.get_by_label("200 OK");
 
-    std::thread::sleep(Duration::from_millis(900));
+    server.release();
+    server.wait_for_replies(2);
     harness.run_steps(5);
     harness.get_by_label("200 OK");
     assert!(shows_line(&harness, "  \"which\": \"new\""));
@@ -250,11 +232,14 @@ fn a_server_that_never_answers_ends_at_the_deadline() {
     app.state.deadline_secs = 1.0;
     let mut harness = harness(app);
     harness.run();
-    let started = Instant::now();
     harness.get_by_label("Send").click();
     step_until(&mut harness, "the deadline", is_done);
-    assert!(started.elapsed() >= Duration::from_secs(1));
     harness.get_by_label("No answer came back before the deadline.");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the request did reach the server"
+    );
 }
 
 #[test]
@@ -276,10 +261,43 @@ fn a_refused_connection_reads_as_a_sentence() {
 fn a_bad_base_url_disables_send_and_says_why() {
     let mut harness = harness(app_for("localhost:8080"));
     harness.run();
-    harness.get_by_label_contains("needs a scheme");
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("needs a scheme")
+            .count(),
+        2,
+        "beside Send, and in the preview"
+    );
+    assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
     harness.get_by_label("Send").click();
     harness.run();
     assert!(matches!(harness.state().exchange, Exchange::Idle));
+}
+
+#[test]
+fn a_token_that_cannot_be_sent_disables_send_and_says_why() {
+    let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1"}"#));
+    for (token, reason) in [
+        ("ws_live_has space", "contains a space or line break"),
+        ("ws_live_naïve", "cannot be sent in a header"),
+        ("", "is empty"),
+    ] {
+        let mut app = app_for(&server.base_url());
+        app.token.text = token.to_owned();
+        let mut harness = harness(app);
+        harness.run();
+        // The preview shows the token as $FLAMEUP_API_TOKEN, so only Send's line names it.
+        harness.get_by_label_contains(reason);
+        assert!(
+            harness.get_by_label("Send").accesskit_node().is_disabled(),
+            "{token:?}"
+        );
+        assert!(harness.state().send_blocker().is_some());
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+        harness.run();
+        assert!(matches!(harness.state().exchange, Exchange::Idle));
+    }
+    assert_eq!(server.requests().len(), 0);
 }
 
 #[test]
@@ -340,7 +358,7 @@ fn panels_keep_their_size_across_frames_and_errors() {
     // A short error in the preview panel must not shrink it for good.
     harness.state_mut().state.draft.custom_base_url.clear();
     harness.run_steps(5);
-    harness.get_by_label_contains("is empty");
+    assert_eq!(harness.query_all_by_label_contains("is empty").count(), 2);
     harness.state_mut().state.draft.custom_base_url = "http://127.0.0.1:9/api/v1".into();
     harness.run_steps(5);
     assert_eq!(panel_sizes(&harness), sizes);

@@ -2,6 +2,7 @@
 //!
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); `.ci/run` installs them. Without them the
 //! test says so and skips, except under `CI=true`, where a missing tool is a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,20 +2,40 @@
 
 use egui::{Color32, RichText, TextEdit, Ui};
 
+use super::action::Action;
+use super::shortcuts::{EDIT_BASE_URL, SEND, SHOW_SHORTCUTS};
+use super::token::{KeyringNote, TokenInput};
 use super::widgets::choice_ui;
-use super::{Action, AppState, PreviewCache, Theme, TokenInput, TokenOrigin};
-use crate::model::lint::{FieldNote, FieldRef};
-use crate::model::{Environment, FieldRow, PathStyle, TOKEN_ENV_VAR, ValueKind, WELL_KNOWN_TRAITS};
+use super::{AppState, Theme};
+use crate::model::field_notes::{FieldRef, FormNotes};
+use crate::model::{BuildError, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_TRAITS};
 
-/// Environment, base URL, path style, workspace id and the Send / Cancel buttons.
+/// What the request bar needs to know besides the state it edits.
+pub struct SendState<'a> {
+    /// Why the request cannot be sent, if it cannot: shown beside Send, which is then disabled.
+    pub blocker: Option<&'a BuildError>,
+    pub notes: &'a FormNotes,
+    pub sandbox_base_url: Option<&'a str>,
+}
+
+/// Something to say once, above everything, until dismissed.
+pub fn notice_ui(ui: &mut Ui, notice: &str, actions: &mut Vec<Action>) {
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(notice).color(ui.visuals().warn_fg_color));
+        if ui.small_button("Dismiss").clicked() {
+            actions.push(Action::DismissNotice);
+        }
+    });
+}
+
+/// The title row, where the request goes (environment, base URL, path style, workspace id), and
+/// the send row. Rows wrap rather than overflow, so the bar fits any width from 800 px up.
 pub fn request_bar_ui(
     ui: &mut Ui,
     state: &mut AppState,
-    preview: &PreviewCache,
-    notes: &FormNotes,
-    sandbox_base_url: Option<&str>,
+    send: &SendState<'_>,
     focus_base_url: bool,
-    show_shortcuts: &mut bool,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
@@ -25,42 +45,51 @@ pub fn request_bar_ui(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .small_button("Shortcuts")
-                .on_hover_text("Keyboard shortcuts (F1)")
+                .on_hover_text(SHOW_SHORTCUTS.hint_for("Keyboard shortcuts"))
                 .clicked()
             {
-                *show_shortcuts = !*show_shortcuts;
+                actions.push(Action::ToggleShortcuts);
             }
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                ui.add_space((ui.available_width() - 130.0).max(0.0));
-                choice_ui(ui, "Theme", &mut state.theme, &Theme::ALL, Theme::label);
-            });
+            choice_ui(ui, "Theme", &mut state.theme, &Theme::ALL, Theme::label);
         });
     });
-    if !notes.is_empty() {
-        // Inside a row: a right-to-left layout straight in the panel would take all its height.
-        ui.horizontal(|ui| {
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                notes_summary_ui(ui, notes);
-            });
-        });
-    }
     ui.add_space(2.0);
+    ui.horizontal_wrapped(|ui| {
+        destination_ui(ui, &mut state.draft, send.sandbox_base_url, focus_base_url);
+    });
     ui.horizontal(|ui| {
-        let draft = &mut state.draft;
-        choice_ui(
-            ui,
-            "Environment",
-            &mut draft.environment,
-            &Environment::ALL,
-            Environment::label,
-        );
+        // Always drawn, even empty, so nothing below moves when a message appears.
+        status_line_ui(ui, send);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            send_buttons_ui(ui, state, send.blocker, actions);
+        });
+    });
+    ui.add_space(4.0);
+}
 
+fn destination_ui(
+    ui: &mut Ui,
+    draft: &mut crate::model::Draft,
+    sandbox_base_url: Option<&str>,
+    focus_base_url: bool,
+) {
+    choice_ui(
+        ui,
+        "Environment",
+        &mut draft.environment,
+        &Environment::ALL,
+        Environment::label,
+    );
+    let url_width = ui.available_width().clamp(160.0, 300.0);
+    ui.horizontal(|ui| {
         let label = ui.label("Base URL");
         match draft.environment {
             Environment::Production | Environment::Sandbox => {
                 // Fixed for these two: shown read-only so it can still be selected and copied.
-                let mut fixed = draft.base_url(sandbox_base_url).unwrap_or_default();
-                ui.add(TextEdit::singleline(&mut fixed).desired_width(260.0))
+                let mut fixed = draft
+                    .base_url(sandbox_base_url)
+                    .unwrap_or("(starting the sandbox…)");
+                ui.add(TextEdit::singleline(&mut fixed).desired_width(url_width))
                     .labelled_by(label.id)
                     .on_hover_text(
                         "Fixed for this environment. Choose \"Custom base URL\" to send elsewhere.",
@@ -71,23 +100,25 @@ pub fn request_bar_ui(
                     .add(
                         TextEdit::singleline(&mut draft.custom_base_url)
                             .hint_text("http://127.0.0.1:8080/api/v1")
-                            .desired_width(260.0),
+                            .desired_width(url_width),
                     )
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text(EDIT_BASE_URL.hint_for("The base URL requests go to"));
                 if focus_base_url {
                     field.request_focus();
                 }
             }
         }
-
-        choice_ui(
-            ui,
-            "Path",
-            &mut draft.path_style,
-            &PathStyle::ALL,
-            PathStyle::label,
-        );
-        if draft.path_style == PathStyle::WorkspaceScoped {
+    });
+    choice_ui(
+        ui,
+        "Path",
+        &mut draft.path_style,
+        &PathStyle::ALL,
+        PathStyle::label,
+    );
+    if draft.path_style == PathStyle::WorkspaceScoped {
+        ui.horizontal(|ui| {
             let label = ui.label("Workspace id");
             ui.add(
                 TextEdit::singleline(&mut draft.workspace_id)
@@ -95,28 +126,34 @@ pub fn request_bar_ui(
                     .desired_width(110.0),
             )
             .labelled_by(label.id);
-        }
-
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            send_buttons_ui(ui, state, preview, actions);
         });
-    });
-    ui.add_space(4.0);
+    }
+}
+
+/// Why Send is disabled, or else the summary of the notes on the form.
+fn status_line_ui(ui: &mut Ui, send: &SendState<'_>) {
+    let height = ui.text_style_height(&egui::TextStyle::Body);
+    ui.allocate_ui(egui::vec2(0.0, height), |_| {});
+    if let Some(blocker) = send.blocker {
+        ui.label(RichText::new(blocker.to_string()).color(ui.visuals().error_fg_color));
+    } else {
+        notes_summary_ui(ui, send.notes);
+    }
 }
 
 fn send_buttons_ui(
     ui: &mut Ui,
     state: &mut AppState,
-    preview: &PreviewCache,
+    blocker: Option<&BuildError>,
     actions: &mut Vec<Action>,
 ) {
     let send = egui::Button::new(RichText::new("Send").strong().color(Color32::WHITE))
         .fill(Color32::from_rgb(0xd9, 0x4f, 0x1e))
         .min_size(egui::vec2(72.0, 0.0));
-    let response = ui.add_enabled(preview.error().is_none(), send);
-    let response = match preview.error() {
+    let response = ui.add_enabled(blocker.is_none(), send);
+    let response = match blocker {
         Some(error) => response.on_disabled_hover_text(error.to_string()),
-        None => response.on_hover_text("Send the request (Ctrl+Enter)"),
+        None => response.on_hover_text(SEND.hint()),
     };
     if response.clicked() {
         actions.push(Action::Send);
@@ -232,13 +269,17 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput, keyring: &KeyringNote, actions:
             if ui.button(toggle).on_hover_text(hover).clicked() {
                 token.revealed = !token.revealed;
             }
-            ui.add(
-                TextEdit::singleline(&mut token.text)
-                    .password(!token.revealed)
-                    .hint_text("ws_live_… or ws_test_…")
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    TextEdit::singleline(&mut token.text)
+                        .password(!token.revealed)
+                        .hint_text("ws_live_… or ws_test_…")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if field.changed() {
+                token.edited();
+            }
         });
     });
     ui.horizontal_wrapped(|ui| {
@@ -252,38 +293,6 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput, keyring: &KeyringNote, actions:
             actions.push(Action::ForgetToken);
         }
     });
-}
-
-/// What the form says about where the token is kept.
-pub struct KeyringNote {
-    pub note: String,
-    /// Whether a saved token can be removed from the keyring.
-    pub can_forget: bool,
-}
-
-impl KeyringNote {
-    /// The note for a token from `origin`, given what the keyring said (`None` while unknown).
-    pub fn new(origin: TokenOrigin, keyring: Option<&Result<bool, String>>) -> Self {
-        let note = match (origin, keyring) {
-            (TokenOrigin::Environment, _) => {
-                format!("Read from ${TOKEN_ENV_VAR}; never written anywhere.")
-            }
-            (TokenOrigin::Sandbox, _) => {
-                "A stand-in token for the local sandbox, which accepts any; never written anywhere."
-                    .to_owned()
-            }
-            (_, Some(Err(reason))) => format!("Kept for this session only: {reason}."),
-            (TokenOrigin::Keyring, _) => "From the system keyring.".to_owned(),
-            (TokenOrigin::Typed, Some(Ok(true))) => {
-                "Saved in the system keyring when you send.".to_owned()
-            }
-            (TokenOrigin::Typed, _) => {
-                "Saved in the system keyring when you send, if there is one.".to_owned()
-            }
-        };
-        let can_forget = matches!(keyring, Some(Ok(true)));
-        Self { note, can_forget }
-    }
 }
 
 /// Editable key / type / value rows, with add and remove.
@@ -358,79 +367,12 @@ fn value_hint(kind: ValueKind) -> &'static str {
     }
 }
 
-/// What to say under each input: the server's field errors from the last answer (until the input
-/// is edited) and the lint warnings for the draft as it stands.
-#[derive(Default)]
-pub struct FormNotes {
-    pub server: Vec<FieldNote>,
-    pub lint: Vec<FieldNote>,
-    /// Server field errors that name no input (e.g. `body`, `Authorization`): summary only.
-    pub unplaced: Vec<(String, String)>,
-}
-
-impl FormNotes {
-    pub fn is_empty(&self) -> bool {
-        self.server.is_empty() && self.lint.is_empty() && self.unplaced.is_empty()
-    }
-
-    /// One line for the summary, and every message for its tooltip.
-    fn summary(&self) -> Option<(String, String)> {
-        if self.is_empty() {
-            return None;
-        }
-        let errors = self.server.len() + self.unplaced.len();
-        let warnings = self.lint.len();
-        let mut parts = Vec::new();
-        if errors > 0 {
-            parts.push(plural(
-                errors,
-                "field error from the server",
-                "field errors from the server",
-            ));
-        }
-        if warnings > 0 {
-            parts.push(plural(warnings, "warning", "warnings"));
-        }
-        let details: Vec<String> = self
-            .unplaced
-            .iter()
-            .map(|(path, message)| format!("{path}: {message}"))
-            .chain(
-                self.server
-                    .iter()
-                    .chain(&self.lint)
-                    .map(|note| note.message.clone()),
-            )
-            .collect();
-        Some((parts.join(" · "), details.join("\n")))
-    }
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
-    }
-}
-
 /// The messages for one input, errors first, each on its own line under it.
 fn notes_ui(ui: &mut Ui, notes: &FormNotes, field: FieldRef) {
     let error = ui.visuals().error_fg_color;
     let warn = ui.visuals().warn_fg_color;
-    let messages = notes
-        .server
-        .iter()
-        .filter(|note| note.field == field)
-        .map(|note| (error, note.message.as_str()))
-        .chain(
-            notes
-                .lint
-                .iter()
-                .filter(|note| note.field == field)
-                .map(|note| (warn, note.message.as_str())),
-        );
-    for (color, message) in messages {
+    for (is_error, message) in notes.for_field(field) {
+        let color = if is_error { error } else { warn };
         ui.horizontal(|ui| {
             ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
             ui.label(RichText::new(message).color(color));
@@ -438,13 +380,13 @@ fn notes_ui(ui: &mut Ui, notes: &FormNotes, field: FieldRef) {
     }
 }
 
-/// The summary of every message, above the Send button.
-pub fn notes_summary_ui(ui: &mut Ui, notes: &FormNotes) {
+/// The summary of every message, beside the Send button.
+fn notes_summary_ui(ui: &mut Ui, notes: &FormNotes) {
     if let Some((line, details)) = notes.summary() {
-        let color = if notes.server.is_empty() && notes.unplaced.is_empty() {
-            ui.visuals().warn_fg_color
-        } else {
+        let color = if notes.has_errors() {
             ui.visuals().error_fg_color
+        } else {
+            ui.visuals().warn_fg_color
         };
         ui.label(RichText::new(line).color(color))
             .on_hover_text(details);

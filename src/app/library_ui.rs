@@ -1,33 +1,13 @@
 //! The library beside the form: presets (save, search, load, rename, duplicate, delete with undo,
 //! import and export) and the history of sends (search, restore, clear).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use super::Action;
+use super::action::Action;
 use crate::store::history::History;
 use crate::store::presets::{Listed, Preset, PresetStore};
-
-/// The presets shipped with the app, written to the presets folder on first launch.
-const EXAMPLES: [(&str, &str); 4] = [
-    (
-        "docs-example.json",
-        include_str!("../../assets/presets/docs-example.json"),
-    ),
-    (
-        "invalid-email.json",
-        include_str!("../../assets/presets/invalid-email.json"),
-    ),
-    (
-        "unicode-name.json",
-        include_str!("../../assets/presets/unicode-name.json"),
-    ),
-    (
-        "typed-traits.json",
-        include_str!("../../assets/presets/typed-traits.json"),
-    ),
-];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LibraryTab {
@@ -60,15 +40,15 @@ pub struct Library {
 impl Library {
     /// Opens the presets folder (seeding the examples on first launch) and the history file.
     pub fn open(presets_dir: Option<PathBuf>, history_file: Option<PathBuf>) -> Self {
-        let presets = presets_dir.map(|dir| {
-            if !dir.exists() {
-                seed_examples(&dir);
-            }
-            PresetStore::at(dir)
-        });
+        let (history, notice) = match history_file.map(History::open) {
+            Some((history, notice)) => (Some(history), notice),
+            None => (None, None),
+        };
         let mut library = Self {
-            presets,
-            history: history_file.map(History::open),
+            presets: presets_dir.map(PresetStore::open_seeded),
+            history,
+            // Said once: the lines are moved aside, so the next start finds none.
+            status: notice.map(|notice| (notice, true)),
             ..Self::default()
         };
         library.refresh();
@@ -90,12 +70,6 @@ impl Library {
             Err(message) => (message, true),
         });
         self.refresh();
-    }
-}
-
-fn seed_examples(dir: &Path) {
-    for (file, text) in EXAMPLES {
-        let _ = crate::store::atomic::write_atomic(&dir.join(file), text.as_bytes());
     }
 }
 
@@ -316,25 +290,4 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
                 }
             }
         });
-}
-
-/// Reads a dropped or chosen file as a preset; a plain JSON object is taken as a body.
-pub fn import_file(path: &Path) -> Result<Preset, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    match Preset::parse(&text) {
-        Ok(preset) => Ok(preset),
-        Err(reason) => match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(serde_json::Value::Object(body)) if !body.contains_key("kind") => {
-                let name = path
-                    .file_stem()
-                    .map(|stem| stem.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "Imported".to_owned());
-                let mut draft = crate::model::Draft::default();
-                draft.load_body(&body);
-                Ok(Preset::new(&name, &draft))
-            }
-            _ => Err(format!("{} is {reason}", path.display())),
-        },
-    }
 }

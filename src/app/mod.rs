@@ -1,7 +1,11 @@
-//! The window. Panels draw and emit [`Action`]s; [`App::apply`] carries them out after the UI pass
-//! and starts background work. Nothing here builds a request by hand: it all comes from
-//! [`crate::model::build_request`].
+//! The window. [`App`] holds the persisted [`AppState`] and the runtime around it; panels draw and
+//! push [`Action`]s, applied after the UI pass (see `action.rs`); background work lives in
+//! `background.rs`; everything derived from the draft — including the one request Send sends — in
+//! `derived.rs`.
 
+mod action;
+mod background;
+mod derived;
 mod form_ui;
 mod highlight;
 mod json_tree;
@@ -9,145 +13,53 @@ mod library_ui;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
+mod shortcuts;
+mod state;
+mod token;
 mod widgets;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use egui::RichText;
-use serde::{Deserialize, Serialize};
-
-use library_ui::{Library, LibraryTab, import_file};
-use poll_promise::Promise;
-
-use crate::model::lint::{FieldNote, input_text, locate};
-use crate::model::{Credential, Draft, Environment, TOKEN_ENV_VAR, build_request};
-use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxSettings};
-use crate::snippet::Target;
-use crate::store::{self, history::History, history::HistoryEntry, presets::Preset};
-use crate::transport::{DEFAULT_DEADLINE, InFlight, Outcome};
-
-pub use form_ui::{FormNotes, KeyringNote};
+pub use action::Action;
+use background::Dialog;
+use derived::Derived;
 pub use library_ui::Library as PresetLibrary;
-pub use preview_ui::{PreviewCache, TokenDisplay};
+pub use preview_ui::TokenDisplay;
 pub use response_ui::{BodyTab, ResponseView};
+pub use state::{AppState, Theme};
+pub use token::{Keyring, KeyringNote, TokenInput, TokenOrigin};
 
-/// What the window remembers between runs (through eframe's storage). Never the token.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AppState {
-    pub draft: Draft,
-    pub preview_target: Target,
-    /// How long a send may take before it is ended, in seconds.
-    pub deadline_secs: f64,
-    /// How the built-in sandbox behaves.
-    pub sandbox: SandboxSettings,
-    /// The view of the answer's body.
-    pub body_tab: BodyTab,
-    pub theme: Theme,
+use crate::model::field_notes::FormNotes;
+use crate::model::{Credential, Draft, Environment, HttpRequest};
+use crate::sandbox::Sandbox;
+use crate::store::token::TokenStore;
+use crate::store::{self, history::HistoryEntry};
+use crate::transport::{InFlight, Outcome};
+
+/// What the app starts from besides its saved state: where its files go and what the environment
+/// says. [`Startup::from_environment`] reads the real one; tests pass their own.
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    /// The token given in the environment (`FLAMEUP_API_TOKEN`), if any.
+    pub token: Option<String>,
+    /// Where in the system keyring the token is kept; `None` keeps the keyring out of it.
+    pub keyring: Option<TokenStore>,
+    pub presets_dir: Option<PathBuf>,
+    pub history_file: Option<PathBuf>,
+    /// Where a copy of a saved state that could not be read is kept.
+    pub data_dir: Option<PathBuf>,
 }
 
-/// The colour scheme.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Theme {
-    #[default]
-    FollowSystem,
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub const ALL: [Self; 3] = [Self::FollowSystem, Self::Light, Self::Dark];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::FollowSystem => "System",
-            Self::Light => "Light",
-            Self::Dark => "Dark",
-        }
-    }
-
-    fn preference(self) -> egui::ThemePreference {
-        match self {
-            Self::FollowSystem => egui::ThemePreference::System,
-            Self::Light => egui::ThemePreference::Light,
-            Self::Dark => egui::ThemePreference::Dark,
-        }
-    }
-}
-
-impl Default for AppState {
-    fn default() -> Self {
+impl Startup {
+    pub fn from_environment() -> Self {
         Self {
-            draft: Draft::docs_example(),
-            preview_target: Target::default(),
-            deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
-            sandbox: SandboxSettings::default(),
-            body_tab: BodyTab::default(),
-            theme: Theme::default(),
+            token: std::env::var(crate::model::TOKEN_ENV_VAR).ok(),
+            keyring: (!store::token::switched_off()).then(TokenStore::default),
+            presets_dir: store::presets_dir(),
+            history_file: store::history_file(),
+            data_dir: store::data_dir(),
         }
-    }
-}
-
-impl AppState {
-    /// The state of a first launch: the docs' example person, sent to the built-in sandbox unless
-    /// a token is configured, so that the first Send works with no key and no network.
-    pub fn first_launch(has_token: bool) -> Self {
-        let mut state = Self::default();
-        if !has_token {
-            state.draft.environment = Environment::Sandbox;
-        }
-        state
-    }
-
-    fn deadline(&self) -> Duration {
-        Duration::try_from_secs_f64(self.deadline_secs).unwrap_or(DEFAULT_DEADLINE)
-    }
-}
-
-/// Where the token in the field came from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TokenOrigin {
-    #[default]
-    Typed,
-    /// Read from [`TOKEN_ENV_VAR`] at start.
-    Environment,
-    /// Filled in for the sandbox, which takes any non-empty token.
-    Sandbox,
-    /// Read from the system keyring at start.
-    Keyring,
-}
-
-/// The API token as typed. Lives only in memory for the session.
-#[derive(Default)]
-pub struct TokenInput {
-    pub text: String,
-    pub revealed: bool,
-    pub origin: TokenOrigin,
-}
-
-impl TokenInput {
-    fn from_env() -> Self {
-        match std::env::var(TOKEN_ENV_VAR) {
-            Ok(token) if !token.trim().is_empty() => Self {
-                text: token.trim().to_owned(),
-                revealed: false,
-                origin: TokenOrigin::Environment,
-            },
-            _ => Self::default(),
-        }
-    }
-
-    fn sandbox() -> Self {
-        Self {
-            text: SANDBOX_TOKEN.to_owned(),
-            revealed: true,
-            origin: TokenOrigin::Sandbox,
-        }
-    }
-
-    /// The token as sent: surrounding spaces and a pasted line break are not part of it.
-    fn credential(&self) -> Credential {
-        Credential::Token(self.text.trim().to_owned())
     }
 }
 
@@ -159,46 +71,13 @@ pub enum Exchange {
     Cancelled,
 }
 
-/// Something a panel asks for; applied after the UI pass.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Send,
-    Cancel,
-    Copy(String),
-    LoadExample,
-    /// Hand the edited sandbox settings to the running sandbox.
-    ApplySandboxSettings,
-    SavePreset,
-    LoadPreset(String),
-    RenamePreset(String, String),
-    DuplicatePreset(String),
-    DeletePreset(String),
-    UndoDeletePreset,
-    ImportDialog,
-    ImportPreset(std::path::PathBuf),
-    ExportPreset(String),
-    ForgetToken,
-    RestoreHistory(usize),
-    ClearHistory,
-}
-
-/// The system keyring, as far as the app knows it.
-enum Keyring {
-    /// Not consulted: the token comes from the environment, or this app is a test's.
-    Unused,
-    /// Asked on a background thread (D-Bus calls can block).
-    Busy(Promise<Result<Option<String>, String>>),
-    /// It answered: whether it holds the token now in the field.
-    Ready {
-        saved: Option<String>,
-    },
-    Unavailable(String),
-}
-
-/// A file dialog running on its own thread, so the window keeps drawing.
-enum Dialog {
-    Import(Promise<Option<std::path::PathBuf>>),
-    Export(Box<Preset>, Promise<Option<std::path::PathBuf>>),
+/// A request as it was sent, for the history and for the notes under the form.
+struct Sent {
+    /// The draft then: a server field error is shown under its input until that input differs
+    /// from what was sent.
+    draft: Draft,
+    /// The request with the token as a reference: what the history keeps.
+    request: HttpRequest,
 }
 
 /// The running application.
@@ -210,47 +89,66 @@ pub struct App {
     pub exchange: Exchange,
     /// The built-in sandbox, once started (or why it could not start).
     pub sandbox: Option<Result<Sandbox, String>>,
-    /// The draft as it was when the current answer's request was sent: a server field error is
-    /// shown under its input until that input differs from what was sent.
-    sent_draft: Option<Draft>,
+    /// The current answer's request, as it was sent.
+    sent: Option<Sent>,
     response_view: ResponseView,
-    pub library: Library,
+    pub library: PresetLibrary,
     dialog: Option<Dialog>,
     keyring: Keyring,
+    /// Where the keyring keeps the token; `None` when the keyring is not used.
+    token_store: Option<TokenStore>,
     /// The theme last handed to egui, so it is set only when it changes.
     applied_theme: Option<Theme>,
     /// Whether the keyboard shortcuts window is open.
     pub show_shortcuts: bool,
     /// Set by Ctrl+L: the base URL field takes the keyboard on the next frame.
     focus_base_url: bool,
-    preview: PreviewCache,
+    derived: Derived,
     actions: Vec<Action>,
+    /// Something the user should know once (a saved state or history that could not be read).
+    pub notice: Option<String>,
 }
 
 impl App {
     /// Creates the app, restoring what eframe stored last time.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let token = TokenInput::from_env();
-        let state = cc
-            .storage
-            .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
-            .unwrap_or_else(|| AppState::first_launch(!token.text.is_empty()));
-        let library = Library::open(store::presets_dir(), store::history_file());
+        Self::start(&cc.egui_ctx, cc.storage, Startup::from_environment())
+    }
+
+    /// Creates the app from `startup`, restoring the state eframe stored in `storage` last time.
+    pub fn start(
+        ctx: &egui::Context,
+        storage: Option<&dyn eframe::Storage>,
+        startup: Startup,
+    ) -> Self {
+        let token = TokenInput::from_environment(startup.token.clone());
+        let saved = storage
+            .and_then(|storage| storage.get_string(eframe::APP_KEY))
+            .map(|text| {
+                store::window_state::decode::<AppState>(&text, startup.data_dir.as_deref())
+            });
+        let (state, notice) = match saved {
+            Some(Ok(state)) => (state, None),
+            Some(Err(notice)) => (AppState::first_launch(!token.text.is_empty()), Some(notice)),
+            None => (AppState::first_launch(!token.text.is_empty()), None),
+        };
+        let library = PresetLibrary::open(startup.presets_dir, startup.history_file);
         let from_env = token.origin == TokenOrigin::Environment;
         let mut app = Self::with_library(state, token, library);
-        if !from_env {
-            let repaint = cc.egui_ctx.clone();
-            app.keyring = Keyring::Busy(Promise::spawn_thread("keyring", move || {
-                let loaded = store::token::load();
-                repaint.request_repaint();
-                loaded
-            }));
+        app.notice = notice;
+        if let Some(store) = startup.keyring {
+            if !from_env {
+                let loading = store.clone();
+                app.keyring =
+                    Keyring::Busy(background::spawn("keyring", ctx, move || loading.load()));
+            }
+            app.token_store = Some(store);
         }
         app
     }
 
     /// Creates the app with presets and history kept in the given places; the tests start here.
-    pub fn with_library(state: AppState, token: TokenInput, library: Library) -> Self {
+    pub fn with_library(state: AppState, token: TokenInput, library: PresetLibrary) -> Self {
         Self {
             library,
             ..Self::with_state(state, token)
@@ -265,29 +163,81 @@ impl App {
             token_display: TokenDisplay::default(),
             exchange: Exchange::Idle,
             sandbox: None,
-            sent_draft: None,
+            sent: None,
             response_view: ResponseView::new(),
-            library: Library::default(),
+            library: PresetLibrary::default(),
             dialog: None,
             keyring: Keyring::Unused,
+            token_store: None,
             applied_theme: None,
             show_shortcuts: false,
             focus_base_url: false,
-            preview: PreviewCache::default(),
+            derived: Derived::default(),
             actions: Vec::new(),
+            notice: None,
         }
     }
 
-    /// How many times the preview was rebuilt: it should change only when the draft does.
+    /// How many times the request and its previews were rebuilt: it should change only when the
+    /// draft, the token, the token display or the theme does.
     pub fn preview_rebuilds(&self) -> u64 {
-        self.preview.rebuilds
+        self.derived.rebuilds
+    }
+
+    /// Why the request cannot be sent right now, if it cannot.
+    pub fn send_blocker(&self) -> Option<String> {
+        self.derived.send_blocker().map(ToString::to_string)
     }
 
     pub fn is_running(&self) -> bool {
         matches!(self.exchange, Exchange::Running(_))
     }
 
-    /// Starts the sandbox the first time it is the environment, and points the draft at it.
+    /// What the keyring knows, as the form says it.
+    pub fn keyring_note(&self) -> KeyringNote {
+        KeyringNote::new(&self.token, &self.keyring)
+    }
+
+    /// Whether a keyring call is still running.
+    pub fn keyring_busy(&self) -> bool {
+        matches!(self.keyring, Keyring::Busy(_))
+    }
+
+    /// Where the running sandbox listens, if it runs.
+    fn sandbox_base_url(&self) -> Option<String> {
+        match &self.sandbox {
+            Some(Ok(sandbox)) => Some(sandbox.base_url()),
+            _ => None,
+        }
+    }
+
+    /// Everything that is not drawing: called every frame before the UI, and also while the
+    /// window is hidden (eframe calls `logic` then), so a send that ends unseen is still recorded.
+    pub fn tick(&mut self, ctx: &egui::Context) {
+        self.apply_theme(ctx);
+        self.ensure_sandbox();
+        self.poll_background();
+        self.poll_exchange(ctx);
+        self.token.follow_environment(
+            self.state.draft.environment,
+            self.sandbox_base_url().is_some(),
+            &self.keyring,
+        );
+        self.refresh_derived(ctx);
+        self.apply_pending(ctx);
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.state.theme) {
+            ctx.set_theme(self.state.theme.preference());
+            // A blinking text cursor repaints the window twice a second for as long as a field
+            // has the focus: an idle window should cost nothing.
+            ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
+            self.applied_theme = Some(self.state.theme);
+        }
+    }
+
+    /// Starts the sandbox the first time it is the environment.
     fn ensure_sandbox(&mut self) {
         if self.state.draft.environment != Environment::Sandbox || self.sandbox.is_some() {
             return;
@@ -295,64 +245,44 @@ impl App {
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let started = Sandbox::start(loopback, self.state.sandbox.clone())
             .map_err(|err| format!("The local sandbox could not start: {err}"));
-        if started.is_ok() {
-            if self.token.text.trim().is_empty() {
-                self.token = TokenInput::sandbox();
-            }
-        }
         self.sandbox = Some(started);
     }
 
-    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        let send = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
-        if ctx.input_mut(|input| input.consume_shortcut(&send)) {
-            self.actions.push(Action::Send);
-        }
-        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-        if ctx.input_mut(|input| input.consume_shortcut(&save)) {
-            self.actions.push(Action::SavePreset);
-        }
-        let location = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
-        if ctx.input_mut(|input| input.consume_shortcut(&location)) {
-            let draft = &mut self.state.draft;
-            if draft.environment != Environment::Custom {
-                if draft.custom_base_url.is_empty() {
-                    let sandbox = sandbox_base_url(self.sandbox.as_ref());
-                    draft.custom_base_url = draft
-                        .base_url(sandbox.as_deref())
-                        .unwrap_or_default()
-                        .to_owned();
-                }
-                draft.environment = Environment::Custom;
+    /// Takes in what finished in the background: file dialogs and keyring calls.
+    fn poll_background(&mut self) {
+        if let Some(loaded) = self.keyring.poll() {
+            let empty = self.token.trimmed().is_empty();
+            if empty || self.token.origin == TokenOrigin::Sandbox && !self.in_sandbox() {
+                self.token = TokenInput::from_keyring(loaded);
             }
-            self.focus_base_url = true;
         }
-        let typing = ctx.memory(|memory| memory.focused().is_some());
-        if ctx.input_mut(|input| input.consume_key(Modifiers::NONE, Key::F1))
-            || (!typing
-                && ctx.input(|input| {
-                    input
-                        .events
-                        .iter()
-                        .any(|event| matches!(event, egui::Event::Text(text) if text == "?"))
-                }))
-        {
-            self.show_shortcuts = !self.show_shortcuts;
+        if self.dialog.as_ref().is_some_and(Dialog::is_ready) {
+            self.take_dialog();
         }
-        let search = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
-        if ctx.input_mut(|input| input.consume_shortcut(&search)) {
-            self.library.tab = LibraryTab::Presets;
-            self.library.focus_search = true;
-        }
-        for file in ctx.input(|input| input.raw.dropped_files.clone()) {
-            self.actions
-                .push(Action::ImportPreset(file.path().to_path_buf()));
-        }
-        if self.is_running()
-            && ctx.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Escape))
-        {
-            self.actions.push(Action::Cancel);
+    }
+
+    fn in_sandbox(&self) -> bool {
+        self.state.draft.environment == Environment::Sandbox
+    }
+
+    fn take_dialog(&mut self) {
+        let answer = match self.dialog.take() {
+            Some(Dialog::Import(promise)) => promise.block_and_take().map(|path| {
+                if let Some(path) = path {
+                    self.actions.push(Action::ImportPreset(path));
+                }
+            }),
+            Some(Dialog::Export(preset, promise)) => promise.block_and_take().map(|path| {
+                if let Some(path) = path {
+                    self.export_preset(&preset, &path);
+                }
+            }),
+            None => Ok(()),
+        };
+        if let Err(reason) = answer {
+            self.library.report(Err(format!(
+                "The file dialog could not open: {reason}. Drop the file on the window instead."
+            )));
         }
     }
 
@@ -373,263 +303,82 @@ impl App {
         }
     }
 
-    fn apply(&mut self, ctx: &egui::Context) {
+    fn refresh_derived(&mut self, ctx: &egui::Context) {
+        let sandbox = self.sandbox_base_url();
+        self.derived.refresh(
+            &self.state.draft,
+            sandbox.as_deref(),
+            &self.token,
+            self.token_display,
+            ctx.theme() == egui::Theme::Dark,
+        );
+    }
+
+    fn apply_pending(&mut self, ctx: &egui::Context) {
         for action in std::mem::take(&mut self.actions) {
-            match action {
-                Action::Send => self.send(ctx),
-                Action::Cancel => {
-                    if self.is_running() {
-                        // Dropping the request means its late answer, if any, goes nowhere.
-                        self.exchange = Exchange::Cancelled;
-                    }
-                }
-                Action::Copy(text) => ctx.copy_text(text),
-                Action::LoadExample => {
-                    let mut example = Draft::docs_example();
-                    example.environment = self.state.draft.environment;
-                    example.custom_base_url = self.state.draft.custom_base_url.clone();
-                    self.state.draft = example;
-                }
-                Action::ApplySandboxSettings => {
-                    if let Some(Ok(sandbox)) = &self.sandbox {
-                        sandbox.set_settings(self.state.sandbox.clone());
-                    }
-                }
-                Action::RestoreHistory(index) => {
-                    let saved = self
-                        .library
-                        .history
-                        .as_ref()
-                        .and_then(|history| history.entries().get(index))
-                        .map(|entry| entry.request.clone());
-                    if let Some(saved) = saved {
-                        self.load_draft(saved.to_draft());
-                        self.library
-                            .report(Ok("Restored the request into the form.".to_owned()));
-                    }
-                }
-                Action::ClearHistory => {
-                    let result = self.library.history.as_mut().map(History::clear);
-                    if let Some(Err(err)) = result {
-                        self.library
-                            .report(Err(format!("Could not clear the history: {err}")));
-                    }
-                }
-                Action::ForgetToken => {
-                    self.keyring = Keyring::Busy(Promise::spawn_thread("keyring", || {
-                        store::token::forget().map(|()| None)
-                    }));
-                    self.token = TokenInput::default();
-                }
-                preset_action => self.apply_preset_action(preset_action, ctx),
-            }
+            self.apply(action, ctx);
         }
     }
 
-    /// Puts a saved request into the form, keeping where this run's sandbox listens.
-    fn load_draft(&mut self, draft: Draft) {
-        self.state.draft = draft;
+    /// Starts a send of exactly the derived request, replacing any that is running: only the
+    /// newest answer is ever shown. With a reason not to send, Send is disabled and says why.
+    fn send(&mut self, ctx: &egui::Context) {
+        // The draft may have been edited in this frame's UI pass.
+        self.refresh_derived(ctx);
+        let Ok(request) = &self.derived.request else {
+            return;
+        };
+        let Ok(recorded) = request.with_credential(&Credential::EnvVar) else {
+            return;
+        };
+        let repaint = ctx.clone();
+        let in_flight = InFlight::start(request, self.state.deadline(), move || {
+            repaint.request_repaint();
+        });
+        self.exchange = Exchange::Running(Box::new(in_flight));
+        self.sent = Some(Sent {
+            draft: self.state.draft.clone(),
+            request: recorded,
+        });
+        self.remember_token(ctx);
     }
 
-    fn apply_preset_action(&mut self, action: Action, ctx: &egui::Context) {
-        let Some(store) = self.library.presets.clone() else {
+    /// Offers a typed token to the keyring once it has been used, on a background thread.
+    fn remember_token(&mut self, ctx: &egui::Context) {
+        let Some(store) = self.token_store.clone() else {
             return;
         };
-        let result = match action {
-            Action::SavePreset => {
-                let name = self.library.save_name.trim().to_owned();
-                if name.is_empty() {
-                    Err("Type a name for the preset first.".to_owned())
-                } else {
-                    store
-                        .save(&Preset::new(&name, &self.state.draft))
-                        .map(|_| format!("Saved \"{name}\"."))
-                        .map_err(|err| format!("Could not save \"{name}\": {err}"))
-                }
-            }
-            Action::LoadPreset(name) => match store.find(&name) {
-                Some((_, preset)) => {
-                    self.load_draft(preset.request.to_draft());
-                    self.library.save_name = preset.name.clone();
-                    Ok(format!("Loaded \"{}\".", preset.name))
-                }
-                None => Err(format!("\"{name}\" is no longer there.")),
-            },
-            Action::RenamePreset(from, to) => store
-                .rename(&from, &to)
-                .map(|()| format!("Renamed to \"{}\".", to.trim()))
-                .map_err(|err| format!("Could not rename: {err}")),
-            Action::DuplicatePreset(name) => match store.find(&name) {
-                Some((_, mut preset)) => {
-                    preset.name = store.copy_name(&name);
-                    store
-                        .save(&preset)
-                        .map(|_| format!("Saved a copy as \"{}\".", preset.name))
-                        .map_err(|err| format!("Could not duplicate: {err}"))
-                }
-                None => Err(format!("\"{name}\" is no longer there.")),
-            },
-            Action::DeletePreset(name) => match store.delete(&name) {
-                Ok(Some(preset)) => {
-                    self.library.deleted.push(preset);
-                    Ok(format!("Deleted \"{name}\"."))
-                }
-                Ok(None) => Err(format!("\"{name}\" is no longer there.")),
-                Err(err) => Err(format!("Could not delete \"{name}\": {err}")),
-            },
-            Action::UndoDeletePreset => match self.library.deleted.pop() {
-                Some(preset) => store
-                    .save(&preset)
-                    .map(|_| format!("Put \"{}\" back.", preset.name))
-                    .map_err(|err| format!("Could not put it back: {err}")),
-                None => return,
-            },
-            Action::ImportPreset(path) => import_file(&path).and_then(|mut preset| {
-                if store.find(&preset.name).is_some() {
-                    preset.name = store.copy_name(&preset.name);
-                }
-                store
-                    .save(&preset)
-                    .map(|_| format!("Imported \"{}\".", preset.name))
-                    .map_err(|err| format!("Could not import: {err}"))
-            }),
-            Action::ImportDialog => {
-                let repaint = ctx.clone();
-                self.dialog = Some(Dialog::Import(Promise::spawn_thread(
-                    "file dialog",
-                    move || {
-                        let path = file_dialog(
-                            rfd::AsyncFileDialog::new()
-                                .add_filter("Preset", &["json"])
-                                .pick_file(),
-                        );
-                        repaint.request_repaint();
-                        path
-                    },
-                )));
-                return;
-            }
-            Action::ExportPreset(name) => match store.find(&name) {
-                Some((_, preset)) => {
-                    let repaint = ctx.clone();
-                    let file_name = format!("{name}.json");
-                    self.dialog = Some(Dialog::Export(
-                        Box::new(preset),
-                        Promise::spawn_thread("file dialog", move || {
-                            let path = file_dialog(
-                                rfd::AsyncFileDialog::new()
-                                    .set_file_name(file_name)
-                                    .save_file(),
-                            );
-                            repaint.request_repaint();
-                            path
-                        }),
-                    ));
-                    return;
-                }
-                None => Err(format!("\"{name}\" is no longer there.")),
-            },
-            _ => return,
-        };
-        self.library.report(result);
-    }
-
-    /// Takes in what the keyring said at start; a saved token fills an empty (or stand-in) field.
-    fn poll_keyring(&mut self) {
-        let Keyring::Busy(promise) = &self.keyring else {
-            return;
-        };
-        let Some(loaded) = promise.ready() else {
-            return;
-        };
-        self.keyring = match loaded.clone() {
-            Ok(Some(saved)) => {
-                if self.token.text.trim().is_empty() || self.token.origin == TokenOrigin::Sandbox {
-                    self.token = TokenInput {
-                        text: saved.clone(),
-                        revealed: false,
-                        origin: TokenOrigin::Keyring,
-                    };
-                }
-                Keyring::Ready { saved: Some(saved) }
-            }
-            Ok(None) => Keyring::Ready { saved: None },
-            Err(reason) => Keyring::Unavailable(reason),
-        };
-    }
-
-    /// Keeps a typed token in the keyring once it has been used, on a background thread.
-    fn remember_token(&mut self) {
-        let Keyring::Ready { saved } = &self.keyring else {
-            return;
-        };
-        let token = self.token.text.trim().to_owned();
-        if self.token.origin != TokenOrigin::Typed
-            || token.is_empty()
-            || saved.as_deref() == Some(token.as_str())
-        {
+        if !self.keyring.should_save(&self.token) {
             return;
         }
-        self.keyring = Keyring::Busy(Promise::spawn_thread("keyring", move || {
-            store::token::save(&token).map(|()| Some(token))
+        let token = self.token.trimmed().to_owned();
+        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
+            store.save(&token).map(|()| Some(token))
         }));
     }
 
-    fn keyring_note(&self) -> KeyringNote {
-        let status = match &self.keyring {
-            Keyring::Ready { saved } => Some(Ok(saved.as_deref() == Some(self.token.text.trim()))),
-            Keyring::Unavailable(reason) => Some(Err(reason.clone())),
-            Keyring::Unused | Keyring::Busy(_) => None,
-        };
-        KeyringNote::new(self.token.origin, status.as_ref())
-    }
-
-    /// Takes in the answer of a file dialog.
-    fn poll_dialog(&mut self) {
-        let ready = match &self.dialog {
-            Some(Dialog::Import(promise) | Dialog::Export(_, promise)) => promise.ready().is_some(),
-            None => false,
-        };
-        if !ready {
+    fn forget_token(&mut self, ctx: &egui::Context) {
+        let Some(store) = self.token_store.clone() else {
             return;
+        };
+        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
+            store.forget().map(|()| None)
+        }));
+        if self.token.origin == TokenOrigin::Keyring {
+            self.token = TokenInput::default();
         }
-        match self.dialog.take() {
-            Some(Dialog::Import(promise)) => {
-                if let Some(path) = promise.block_and_take() {
-                    self.actions.push(Action::ImportPreset(path));
-                }
-            }
-            Some(Dialog::Export(preset, promise)) => {
-                if let Some(path) = promise.block_and_take() {
-                    self.export_preset(&preset, &path);
-                }
-            }
-            None => {}
-        }
-    }
-
-    /// Writes a preset to a file of the user's choosing.
-    pub fn export_preset(&mut self, preset: &Preset, path: &std::path::Path) {
-        let result = crate::store::atomic::write_atomic(path, preset.to_json().as_bytes())
-            .map(|()| format!("Exported to {}.", path.display()))
-            .map_err(|err| format!("Could not export: {err}"));
-        self.library.report(result);
     }
 
     /// Adds a finished send to the history: the request without the token, and the outcome.
     fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
-        let sandbox_url = self.sandbox_url();
-        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent_draft) else {
-            return;
-        };
-        let Ok(request) = build_request(sent, sandbox_url.as_deref(), &Credential::EnvVar) else {
+        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent) else {
             return;
         };
         let elapsed_ms = match outcome {
             Ok(response) => response.elapsed.as_millis() as u64,
             Err(_) => elapsed.as_millis() as u64,
         };
-        let entry = HistoryEntry::new(sent, &request, outcome, elapsed_ms);
+        let entry = HistoryEntry::new(&sent.draft, &sent.request, outcome, elapsed_ms);
         if let Err(err) = history.record(entry) {
             self.library.report(Err(format!(
                 "Could not record the send in the history: {err}"
@@ -637,98 +386,70 @@ impl App {
         }
     }
 
-    /// Starts a send, replacing any that is running: only the newest answer is ever shown.
-    fn send(&mut self, ctx: &egui::Context) {
-        let request = match build_request(
-            &self.state.draft,
-            self.sandbox_url().as_deref(),
-            &self.token.credential(),
-        ) {
-            Ok(request) => request,
-            // The preview panel already says what is wrong; there is nothing to send.
-            Err(_) => return,
-        };
-        let repaint = ctx.clone();
-        let in_flight = InFlight::start(&request, self.state.deadline(), move || {
-            repaint.request_repaint()
-        });
-        self.exchange = Exchange::Running(Box::new(in_flight));
-        self.sent_draft = Some(self.state.draft.clone());
-        self.remember_token();
-    }
-
     /// The messages under the inputs: the last answer's field errors, and the lint warnings.
     fn form_notes(&self) -> FormNotes {
-        let mut notes = FormNotes {
-            lint: self.preview.lint.clone(),
-            ..FormNotes::default()
+        let answered = match (&self.exchange, &self.sent) {
+            (Exchange::Done(outcome), Some(sent)) => outcome
+                .as_ref()
+                .as_ref()
+                .ok()
+                .and_then(|response| response.problem.as_ref())
+                .map(|problem| (&sent.draft, problem)),
+            _ => None,
         };
-        let (Exchange::Done(outcome), Some(sent)) = (&self.exchange, &self.sent_draft) else {
-            return notes;
-        };
-        let Some(problem) = outcome
-            .as_ref()
-            .as_ref()
-            .ok()
-            .and_then(|response| response.problem.as_ref())
-        else {
-            return notes;
-        };
-        let draft = &self.state.draft;
-        for (path, message) in &problem.fields {
-            match locate(draft, path) {
-                Some(field) if input_text(draft, field) == input_text(sent, field) => {
-                    notes.server.push(FieldNote {
-                        field,
-                        message: message.clone(),
-                    });
-                }
-                // Edited since it was sent: the server's verdict no longer applies.
-                Some(_) => {}
-                None => notes.unplaced.push((path.clone(), message.clone())),
-            }
-        }
-        notes
+        FormNotes::new(&self.state.draft, self.derived.lint.clone(), answered)
     }
 }
 
 impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.tick(ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        if self.applied_theme != Some(self.state.theme) {
-            ctx.set_theme(self.state.theme.preference());
-            // A blinking text cursor repaints the window twice a second for as long as a field has
-            // the focus: an idle window should cost nothing.
-            ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
-            self.applied_theme = Some(self.state.theme);
+        let window = shortcuts::KeyContext {
+            running: self.is_running(),
+            shortcuts_open: self.show_shortcuts,
+        };
+        self.actions.extend(shortcuts::pressed(&ctx, &window));
+        for file in ctx.input(|input| input.raw.dropped_files.clone()) {
+            self.actions
+                .push(Action::ImportPreset(file.path().to_path_buf()));
         }
-        self.ensure_sandbox();
-        self.poll_dialog();
-        self.poll_keyring();
-        self.handle_shortcuts(&ctx);
-        self.poll_exchange(&ctx);
-        let sandbox_url = self.sandbox_url();
-        self.preview.refresh(
-            &self.state.draft,
-            sandbox_url.as_deref(),
-            self.preview_credential(),
-            ui.visuals().dark_mode,
-        );
+        self.panels_ui(ui);
+        shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
+        self.apply_pending(&ctx);
+    }
 
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+impl App {
+    /// The four panels: the request bar on top, then the library, the form, and the preview
+    /// above the response.
+    fn panels_ui(&mut self, ui: &mut egui::Ui) {
         let notes = self.form_notes();
         let keyring_note = self.keyring_note();
+        let sandbox_url = self.sandbox_base_url();
         egui::Panel::top("request_bar").show(ui, |ui| {
+            if let Some(notice) = &self.notice {
+                form_ui::notice_ui(ui, notice, &mut self.actions);
+            }
             form_ui::request_bar_ui(
                 ui,
                 &mut self.state,
-                &self.preview,
-                &notes,
-                sandbox_url.as_deref(),
+                &form_ui::SendState {
+                    blocker: self.derived.send_blocker(),
+                    notes: &notes,
+                    sandbox_base_url: sandbox_url.as_deref(),
+                },
                 std::mem::take(&mut self.focus_base_url),
-                &mut self.show_shortcuts,
                 &mut self.actions,
             );
-            if self.state.draft.environment == Environment::Sandbox {
+            if self.in_sandbox() {
                 sandbox_ui::sandbox_ui(
                     ui,
                     self.sandbox.as_ref(),
@@ -738,15 +459,18 @@ impl eframe::App for App {
                 ui.add_space(4.0);
             }
         });
+        let width = ui.available_width();
         egui::Panel::left("library")
-            .default_size(230.0)
-            .min_size(160.0)
+            .resizable(true)
+            .default_size((width * 0.18).clamp(170.0, 260.0))
+            .size_range(150.0..=(width * 0.3).max(150.0))
             .show(ui, |ui| {
                 library_ui::library_ui(ui, &mut self.library, &mut self.actions);
             });
         egui::Panel::left("form")
-            .default_size(440.0)
-            .min_size(320.0)
+            .resizable(true)
+            .default_size((width * 0.34).clamp(280.0, 460.0))
+            .size_range(260.0..=(width * 0.5).max(260.0))
             .show(ui, |ui| {
                 form_ui::form_ui(
                     ui,
@@ -760,13 +484,13 @@ impl eframe::App for App {
         egui::Panel::top("preview")
             .resizable(true)
             .default_size(330.0)
-            .min_size(120.0)
+            .size_range(120.0..=(ui.available_height() - 120.0).max(120.0))
             .show(ui, |ui| {
                 preview_ui::preview_ui(
                     ui,
                     &mut self.state.preview_target,
                     &mut self.token_display,
-                    &self.preview,
+                    &self.derived,
                     &mut self.actions,
                 );
             });
@@ -779,77 +503,7 @@ impl eframe::App for App {
                 &mut self.actions,
             );
         });
-
-        shortcuts_window(&ctx, &mut self.show_shortcuts);
-        self.apply(&ctx);
     }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
-    }
-}
-
-impl App {
-    fn sandbox_url(&self) -> Option<String> {
-        sandbox_base_url(self.sandbox.as_ref())
-    }
-
-    fn preview_credential(&self) -> Credential {
-        match self.token_display {
-            TokenDisplay::Environment => Credential::EnvVar,
-            TokenDisplay::Placeholder => Credential::Placeholder,
-            TokenDisplay::Inline => self.token.credential(),
-        }
-    }
-}
-
-/// Where the running sandbox listens, if it runs.
-fn sandbox_base_url(sandbox: Option<&Result<Sandbox, String>>) -> Option<String> {
-    match sandbox {
-        Some(Ok(sandbox)) => Some(sandbox.base_url()),
-        _ => None,
-    }
-}
-
-/// Every keyboard shortcut, in a small window (F1 or ?).
-fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts")
-        .open(open)
-        .collapsible(false)
-        .resizable(false)
-        .show(ctx, |ui| {
-            egui::Grid::new("shortcuts")
-                .num_columns(2)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
-                    for (keys, what) in [
-                        ("Ctrl+Enter", "Send the request"),
-                        ("Esc", "Cancel a running send"),
-                        ("Ctrl+S", "Save the request as a preset"),
-                        ("Ctrl+K", "Search presets"),
-                        ("Ctrl+L", "Edit the base URL"),
-                        ("F1 or ?", "Show or hide this list"),
-                    ] {
-                        ui.label(RichText::new(keys).monospace().strong());
-                        ui.label(what);
-                        ui.end_row();
-                    }
-                });
-        });
-}
-
-/// Runs a file dialog to its end on the calling thread. The XDG portal talks over D-Bus with
-/// tokio, so the dialog gets a small runtime of its own. `None` when cancelled or unavailable.
-fn file_dialog(
-    dialog: impl std::future::Future<Output = Option<rfd::FileHandle>>,
-) -> Option<std::path::PathBuf> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .ok()?;
-    runtime
-        .block_on(dialog)
-        .map(|handle| handle.path().to_path_buf())
 }
 
 /// Opens the window and runs until it is closed.
@@ -859,7 +513,7 @@ pub fn run_native() -> eframe::Result {
             .with_title("Flameup Explorer")
             .with_app_id("flameup-explorer")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([900.0, 560.0])
+            .with_min_inner_size([800.0, 560.0])
             .with_icon(
                 eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
                     .unwrap_or_default(),

@@ -1,18 +1,14 @@
 //! The live request preview in every target, rebuilt only when the draft, the token display or the
 //! theme changes, never on a frame where nothing changed.
 
-use egui::text::LayoutJob;
 use egui::{RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
-use super::Action;
-use super::highlight::highlight;
+use super::action::Action;
+use super::derived::Derived;
 use super::widgets::choice_ui;
-use crate::model::lint::{FieldNote, lint};
-use crate::model::{
-    BuildError, Credential, Draft, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
-};
-use crate::snippet::{self, CARGO_ADD, Target};
+use crate::model::{TOKEN_ENV_VAR, TOKEN_PLACEHOLDER};
+use crate::snippet::{CARGO_ADD, Target};
 
 /// How the previews show the token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,101 +34,18 @@ impl TokenDisplay {
     }
 }
 
-/// One rendered snippet.
-pub struct Snippet {
-    pub target: Target,
-    /// What the Copy button puts on the clipboard: exact (CRLF line ends for raw HTTP).
-    pub copy: String,
-    /// What is drawn: line ends as the screen shows them.
-    pub display: String,
-    /// `display`, coloured.
-    pub highlighted: LayoutJob,
-}
-
-/// What a build depends on: when none of it changes, nothing is rebuilt.
-#[derive(PartialEq)]
-struct BuildKey {
-    draft: Draft,
-    sandbox_base_url: Option<String>,
-    credential: Credential,
-    dark_mode: bool,
-}
-
-/// The snippets for the draft they were last built from.
-#[derive(Default)]
-pub struct PreviewCache {
-    built_from: Option<BuildKey>,
-    built: Option<Result<Vec<Snippet>, BuildError>>,
-    /// The lint warnings for the same draft: derived from it, so rebuilt with the snippets.
-    pub lint: Vec<FieldNote>,
-    /// How many times the snippets were rebuilt; lets tests check that idle frames do no work.
-    pub rebuilds: u64,
-}
-
-impl PreviewCache {
-    /// Rebuilds the snippets if anything they depend on differs from the last build.
-    pub fn refresh(
-        &mut self,
-        draft: &Draft,
-        sandbox_base_url: Option<&str>,
-        credential: Credential,
-        dark_mode: bool,
-    ) {
-        let key = BuildKey {
-            draft: draft.clone(),
-            sandbox_base_url: sandbox_base_url.map(str::to_owned),
-            credential,
-            dark_mode,
-        };
-        if self.built_from.as_ref() == Some(&key) {
-            return;
-        }
-        self.built = Some(
-            build_request(draft, sandbox_base_url, &key.credential).map(|request| {
-                Target::ALL
-                    .into_iter()
-                    .map(|target| {
-                        let copy = snippet::render(target, &request);
-                        let display = copy.replace("\r\n", "\n");
-                        let highlighted = highlight(&display, target, dark_mode);
-                        Snippet {
-                            target,
-                            copy,
-                            display,
-                            highlighted,
-                        }
-                    })
-                    .collect()
-            }),
-        );
-        self.lint = lint(draft);
-        self.built_from = Some(key);
-        self.rebuilds += 1;
-    }
-
-    /// Why the draft cannot be sent, if it cannot.
-    pub fn error(&self) -> Option<&BuildError> {
-        self.built.as_ref().and_then(|built| built.as_ref().err())
-    }
-
-    fn snippet(&self, target: Target) -> Option<&Snippet> {
-        let snippets = self.built.as_ref()?.as_ref().ok()?;
-        snippets.iter().find(|snippet| snippet.target == target)
-    }
-}
-
 pub fn preview_ui(
     ui: &mut Ui,
     target: &mut Target,
     token_display: &mut TokenDisplay,
-    cache: &PreviewCache,
+    derived: &Derived,
     actions: &mut Vec<Action>,
 ) {
     // Keep the panel's height when the content is short (an error line): a resizable panel
     // otherwise shrinks to its content and stays small once the snippet is back.
     ui.set_min_height(ui.max_rect().height());
     ui.add_space(6.0);
-    let snippet = cache.snippet(*target);
+    let snippet = derived.snippet(*target);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Request Preview").strong().size(15.0));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -144,16 +57,13 @@ pub fn preview_ui(
             {
                 actions.push(Action::Copy(snippet.copy.clone()));
             }
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                ui.add_space(ui.available_width() - 240.0);
-                choice_ui(
-                    ui,
-                    "Token as",
-                    token_display,
-                    &TokenDisplay::ALL,
-                    TokenDisplay::label,
-                );
-            });
+            choice_ui(
+                ui,
+                "Token as",
+                token_display,
+                &TokenDisplay::ALL,
+                TokenDisplay::label,
+            );
         });
     });
     ui.horizontal_wrapped(|ui| {
@@ -169,7 +79,7 @@ pub fn preview_ui(
     }
     ui.separator();
 
-    match (snippet, cache.error()) {
+    match (snippet, derived.snippets.as_ref().err()) {
         (Some(snippet), _) => {
             egui::ScrollArea::both()
                 .id_salt("preview_scroll")

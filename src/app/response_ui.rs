@@ -3,7 +3,7 @@
 //! lines on screen so a 50 MB body does not freeze the window.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use poll_promise::Promise;
 
@@ -11,12 +11,16 @@ use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Exchange;
+use super::action::Action;
+use super::background;
 use super::highlight::{highlight_json, plain};
 use super::json_tree::{JsonTree, json_tree_ui};
-use super::{Action, Exchange};
+use crate::clock::unix_now;
+use crate::model::RateLimit;
 use crate::model::problem::Problem;
 use crate::model::response::human_size;
-use crate::model::{HttpResponse, Lines, StatusClass};
+use crate::model::{HttpResponse, Lines, PersonCard, StatusClass};
 use crate::transport::TransportError;
 
 /// Lines longer than this are cut on screen (Copy body still copies everything).
@@ -27,11 +31,13 @@ const MAX_HIGHLIGHT_CHARS: usize = 500;
 /// Which view of the answer is shown. Remembered between runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyTab {
-    #[default]
-    Pretty,
     Tree,
     Raw,
     Headers,
+    /// Also what an unknown saved name reads as.
+    #[default]
+    #[serde(other)]
+    Pretty,
 }
 
 /// View state for the current answer; a new answer starts afresh.
@@ -50,21 +56,27 @@ impl ResponseView {
         }
     }
 
-    /// The parsed body for the tree: kept with the answer when small, else parsed once on demand.
-    fn parsed(&mut self, ui: &Ui, response: &HttpResponse) -> Option<Arc<Value>> {
+    /// The parsed body for the tree: kept with the answer when small, else parsed once on demand
+    /// (`None` until then; the view asks for it with [`Action::BuildTree`]).
+    fn parsed(&self, response: &HttpResponse) -> Option<Arc<Value>> {
         if let Some(json) = &response.view.json {
             return Some(json.clone());
         }
-        let promise = self.parsed.get_or_insert_with(|| {
-            let text = response.view.raw.text().to_owned();
-            let repaint = ui.ctx().clone();
-            Promise::spawn_thread("parse for the tree", move || {
-                let parsed = serde_json::from_str::<Value>(&text).ok().map(Arc::new);
-                repaint.request_repaint();
-                parsed
-            })
-        });
-        promise.ready().cloned().flatten()
+        self.parsed.as_ref()?.ready().cloned().flatten()
+    }
+
+    /// Starts parsing the current answer's body for the tree, on a background thread.
+    pub fn build_tree(&mut self, exchange: &Exchange, ctx: &egui::Context) {
+        let Exchange::Done(outcome) = exchange else {
+            return;
+        };
+        let (Ok(response), None) = (outcome.as_ref(), &self.parsed) else {
+            return;
+        };
+        let text = response.view.raw.text().to_owned();
+        self.parsed = Some(background::spawn("parse for the tree", ctx, move || {
+            serde_json::from_str::<Value>(&text).ok().map(Arc::new)
+        }));
     }
 }
 
@@ -162,8 +174,8 @@ fn answer_ui(
     }
     if let Some(problem) = &response.problem {
         problem_ui(ui, problem, status_color(ui, response.status_class()));
-    } else if let Some(person) = response.view.json.as_deref().filter(|json| is_person(json)) {
-        person_card_ui(ui, person);
+    } else if let Some(card) = response.person() {
+        person_card_ui(ui, &card);
     }
     ui.horizontal(|ui| {
         for (candidate, label) in [
@@ -189,9 +201,12 @@ fn answer_ui(
             lines_ui(ui, "pretty_body", pretty, |line| highlight_json(line, dark))
         }
         (BodyTab::Tree, _, Some(json)) => json_tree_ui(ui, &mut view.tree, json, actions),
-        (BodyTab::Tree, Some(_), None) => match view.parsed(ui, response) {
+        (BodyTab::Tree, Some(_), None) => match view.parsed(response) {
             Some(json) => json_tree_ui(ui, &mut view.tree, &json, actions),
             None => {
+                if view.parsed.is_none() {
+                    actions.push(Action::BuildTree);
+                }
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("Building the tree of a large body…");
@@ -256,49 +271,16 @@ fn headers_ui(ui: &mut Ui, headers: &[(String, String)]) {
         });
 }
 
-/// The `X-RateLimit-*` headers, as a meter.
-struct RateLimit {
-    limit: u64,
-    remaining: u64,
-    /// Unix seconds when the window resets.
-    reset: Option<u64>,
-}
-
-fn rate_limit(response: &HttpResponse) -> Option<RateLimit> {
-    let number = |name: &str| {
-        response
-            .header(name)
-            .and_then(|value| value.trim().parse::<u64>().ok())
-    };
-    Some(RateLimit {
-        limit: number("x-ratelimit-limit")?,
-        remaining: number("x-ratelimit-remaining")?,
-        reset: number("x-ratelimit-reset"),
-    })
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
-}
-
 fn rate_limit_ui(ui: &mut Ui, response: &HttpResponse) {
-    let Some(rate) = rate_limit(response) else {
+    let Some(rate) = response.rate_limit() else {
         return;
     };
     ui.horizontal(|ui| rate_meter_ui(ui, &rate));
 }
 
 fn rate_meter_ui(ui: &mut Ui, rate: &RateLimit) {
-    let fraction = if rate.limit == 0 {
-        0.0
-    } else {
-        rate.remaining as f32 / rate.limit as f32
-    };
     ui.add(
-        egui::ProgressBar::new(fraction)
+        egui::ProgressBar::new(rate.fraction_left())
             .desired_width(60.0)
             .desired_height(8.0),
     );
@@ -322,8 +304,10 @@ fn rate_meter_ui(ui: &mut Ui, rate: &RateLimit) {
 
 /// A live countdown to the end of a 429.
 fn rate_limited_ui(ui: &mut Ui, response: &HttpResponse) {
-    let reset = rate_limit(response).and_then(|rate| rate.reset);
-    let text = match reset.map(|reset| reset.saturating_sub(unix_now())) {
+    let left = response
+        .rate_limit()
+        .and_then(|rate| rate.seconds_to_reset(unix_now()));
+    let text = match left {
         Some(0) => "The rate limit has reset: you can send again.".to_owned(),
         Some(left) => {
             // Once a second, only while the countdown shows.
@@ -362,51 +346,14 @@ fn problem_ui(ui: &mut Ui, problem: &Problem, color: Color32) {
         });
 }
 
-/// Whether a JSON body looks like a Person.
-fn is_person(json: &Value) -> bool {
-    json.get("id").is_some() && (json.get("external_id").is_some() || json.get("userId").is_some())
-}
-
-fn person_card_ui(ui: &mut Ui, person: &Value) {
-    let text = |key: &str| match person.get(key) {
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Null) | None => "—".to_owned(),
-        Some(other) => other.to_string(),
-    };
-    let name = [text("first_name"), text("last_name")]
-        .into_iter()
-        .filter(|part| part != "—")
-        .collect::<Vec<_>>()
-        .join(" ");
+fn person_card_ui(ui: &mut Ui, card: &PersonCard) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new("Person").strong());
-        let external = if person.get("external_id").is_some() {
-            text("external_id")
-        } else {
-            text("userId")
-        };
-        let cells = [
-            ("id", text("id")),
-            ("external_id", external),
-            ("email", text("email")),
-            ("phone", text("phone")),
-            (
-                "name",
-                if name.is_empty() {
-                    "—".to_owned()
-                } else {
-                    name
-                },
-            ),
-            ("status", text("status")),
-            ("created_at", text("created_at")),
-            ("updated_at", text("updated_at")),
-        ];
         // Flowing pairs, so the card fits any panel width.
         ui.horizontal_wrapped(|ui| {
-            for (key, value) in cells {
-                ui.label(RichText::new(key).weak());
+            for (key, value) in &card.cells {
+                ui.label(RichText::new(*key).weak());
                 ui.label(RichText::new(value).monospace());
                 ui.add_space(10.0);
             }

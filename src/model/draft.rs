@@ -12,6 +12,8 @@ pub enum Environment {
     /// Any base URL the user types (a staging host, a local server, a proxy).
     Custom,
     /// The app's own local double of the API, started on a free loopback port on first use.
+    /// Also what a saved name this version does not know reads as: nothing leaves the machine.
+    #[serde(other)]
     Sandbox,
 }
 
@@ -34,11 +36,13 @@ pub const PRODUCTION_BASE_URL: &str = "https://api.flameup.ai/api/v1";
 /// Which of the two documented create-person paths to call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PathStyle {
-    /// `POST /people`: the workspace comes from the API key (the create-person page's example).
-    #[default]
-    KeyScoped,
     /// `POST /workspaces/{workspace_id}/people`.
     WorkspaceScoped,
+    /// `POST /people`: the workspace comes from the API key (the create-person page's example).
+    /// Also what an unknown saved name reads as.
+    #[default]
+    #[serde(other)]
+    KeyScoped,
 }
 
 impl PathStyle {
@@ -56,13 +60,15 @@ impl PathStyle {
 /// The JSON type a free-form row sends its value as.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ValueKind {
-    #[default]
-    String,
     Number,
     Boolean,
     Null,
     /// Any JSON value typed as JSON text: arrays, objects, nested values.
     Json,
+    /// Also what an unknown saved name reads as: the value is kept as text.
+    #[default]
+    #[serde(other)]
+    String,
 }
 
 impl ValueKind {

@@ -1,87 +1,22 @@
-//! Which input a message belongs to, and the documented rules checked as the user types. Lint
-//! never blocks a send: an explorer must be able to send a bad request on purpose.
+//! The documented rules, checked as the user types. Lint never blocks a send: an explorer must be
+//! able to send a bad request on purpose.
 
 use std::collections::HashMap;
 
+use super::body::{EMAIL, PHONE, USER_ID};
 use super::draft::{Draft, FieldRow, WELL_KNOWN_TRAITS};
+use super::field_notes::{FieldNote, FieldRef};
 
 /// The longest `userId`, `email` and `phone` the docs allow, in characters.
 pub const MAX_USER_ID: usize = 255;
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_PHONE: usize = 50;
 
-/// An input of the form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FieldRef {
-    UserId,
-    Email,
-    Phone,
-    /// A well-known trait, by its index in [`WELL_KNOWN_TRAITS`].
-    Trait(usize),
-    /// A custom trait row, by position.
-    CustomTrait(usize),
-    /// An other-field row, by position.
-    OtherField(usize),
-}
-
-/// A message about one input.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldNote {
-    pub field: FieldRef,
-    pub message: String,
-}
-
-impl FieldNote {
-    fn new(field: FieldRef, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-/// The input a server's field path (`email`, `traits.locale`, `anonymousId`) refers to.
-pub fn locate(draft: &Draft, path: &str) -> Option<FieldRef> {
-    let row = |rows: &[FieldRow], key: &str| rows.iter().position(|row| row.key == key);
-    if let Some(key) = path.strip_prefix("traits.") {
-        return row(&draft.custom_traits, key)
-            .map(FieldRef::CustomTrait)
-            .or_else(|| {
-                WELL_KNOWN_TRAITS
-                    .iter()
-                    .position(|known| *known == key)
-                    .map(FieldRef::Trait)
-            });
-    }
-    match path {
-        "userId" => Some(FieldRef::UserId),
-        "email" => Some(FieldRef::Email),
-        "phone" => Some(FieldRef::Phone),
-        _ => row(&draft.other_fields, path).map(FieldRef::OtherField),
-    }
-}
-
-/// What an input holds (for a row: its key, type and value), to tell whether it changed since a send.
-pub fn input_text(draft: &Draft, field: FieldRef) -> String {
-    let row_text = |row: Option<&FieldRow>| {
-        row.map(|row| format!("{}\u{0}{:?}\u{0}{}", row.key, row.kind, row.value))
-            .unwrap_or_default()
-    };
-    match field {
-        FieldRef::UserId => draft.user_id.clone(),
-        FieldRef::Email => draft.email.clone(),
-        FieldRef::Phone => draft.phone.clone(),
-        FieldRef::Trait(index) => draft.traits.get(index).cloned().unwrap_or_default(),
-        FieldRef::CustomTrait(index) => row_text(draft.custom_traits.get(index)),
-        FieldRef::OtherField(index) => row_text(draft.other_fields.get(index)),
-    }
-}
-
 /// Warnings from the documented rules, for the draft as it stands.
 pub fn lint(draft: &Draft) -> Vec<FieldNote> {
     let mut notes = Vec::new();
     let overrides = |key: &str| draft.other_fields.iter().any(|row| row.key == key);
-    if draft.user_id.is_empty() && !overrides("userId") {
+    if draft.user_id.is_empty() && !overrides(USER_ID) {
         notes.push(FieldNote::new(
             FieldRef::UserId,
             "Required: the API rejects a person without a userId",
@@ -107,9 +42,9 @@ pub fn lint(draft: &Draft) -> Vec<FieldNote> {
         filled_traits,
     );
     let form_fields = [
-        ("userId", &draft.user_id),
-        ("email", &draft.email),
-        ("phone", &draft.phone),
+        (USER_ID, &draft.user_id),
+        (EMAIL, &draft.email),
+        (PHONE, &draft.phone),
     ]
     .into_iter()
     .filter(|(_, value)| !value.is_empty())
@@ -263,35 +198,5 @@ mod tests {
             messages(&draft, FieldRef::OtherField(0)),
             ["Replaces the userId input above"]
         );
-    }
-
-    #[test]
-    fn server_paths_find_their_inputs() {
-        let draft = Draft {
-            custom_traits: vec![
-                FieldRow::new("plan", ValueKind::String, "pro"),
-                FieldRow::new("locale", ValueKind::Null, ""),
-            ],
-            other_fields: vec![FieldRow::new("anonymousId", ValueKind::String, "a")],
-            ..Draft::default()
-        };
-        assert_eq!(locate(&draft, "userId"), Some(FieldRef::UserId));
-        assert_eq!(
-            locate(&draft, "traits.first_name"),
-            Some(FieldRef::Trait(0))
-        );
-        assert_eq!(locate(&draft, "traits.phone"), Some(FieldRef::Trait(2)));
-        assert_eq!(
-            locate(&draft, "traits.plan"),
-            Some(FieldRef::CustomTrait(0))
-        );
-        assert_eq!(
-            locate(&draft, "traits.locale"),
-            Some(FieldRef::CustomTrait(1)),
-            "the row that sent it"
-        );
-        assert_eq!(locate(&draft, "anonymousId"), Some(FieldRef::OtherField(0)));
-        assert_eq!(locate(&draft, "Authorization"), None);
-        assert_eq!(locate(&draft, "traits.unknown"), None);
     }
 }

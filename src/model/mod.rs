@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod draft;
+pub mod field_notes;
 pub mod lint;
 pub mod problem;
 pub mod request;
@@ -11,4 +12,4 @@ pub use draft::{Draft, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_T
 pub use request::{
     BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
 };
-pub use response::{BodyView, HttpResponse, Lines, StatusClass};
+pub use response::{BodyView, HttpResponse, Lines, PersonCard, RateLimit, StatusClass};

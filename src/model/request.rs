@@ -207,8 +207,14 @@ pub fn parse_base_url(text: &str) -> Result<url::Url, BuildError> {
     Ok(url)
 }
 
-/// A bearer token is visible ASCII without spaces; anything else cannot be a valid header.
+/// A bearer token is visible ASCII without spaces; anything else cannot be a valid header. An
+/// empty one would send `Authorization: Bearer` with nothing after it.
 fn check_token(token: &str) -> Result<(), BuildError> {
+    if token.is_empty() {
+        return Err(BuildError::Token(
+            "is empty: paste your API key into the token field".into(),
+        ));
+    }
     match token.chars().find(|c| !c.is_ascii_graphic()) {
         None => Ok(()),
         Some(c) if c.is_whitespace() => {
@@ -221,6 +227,22 @@ fn check_token(token: &str) -> Result<(), BuildError> {
 }
 
 impl HttpRequest {
+    /// The same request with the token shown as `credential` (checked when it is the token
+    /// itself): the request to send and every preview differ only in this header.
+    pub fn with_credential(&self, credential: &Credential) -> Result<Self, BuildError> {
+        if let Credential::Token(token) = credential {
+            check_token(token)?;
+        }
+        let mut request = self.clone();
+        for (name, value) in &mut request.headers {
+            if name == "authorization" {
+                *value = credential.header_value();
+            }
+        }
+        request.credential = credential.clone();
+        Ok(request)
+    }
+
     /// The path and query as they appear on the request line.
     pub fn target(&self) -> &str {
         &self.url[url::Position::BeforePath..]
@@ -346,6 +368,8 @@ mod tests {
     #[test]
     fn tokens_that_cannot_be_a_header_are_refused_and_never_printed() {
         let draft = Draft::docs_example();
+        let empty = build_request(&draft, None, &Credential::Token(String::new()));
+        assert!(matches!(empty, Err(BuildError::Token(_))), "{empty:?}");
         for token in ["has space", "line\nbreak", "naïve"] {
             let err = build_request(&draft, None, &Credential::Token(token.into())).unwrap_err();
             assert!(matches!(err, BuildError::Token(_)));
@@ -354,6 +378,23 @@ mod tests {
         let request =
             build_request(&draft, None, &Credential::Token("ws_test_secret".into())).unwrap();
         assert!(!format!("{request:?}").contains("ws_test_secret"));
+    }
+
+    #[test]
+    fn the_sent_request_and_its_previews_differ_only_in_the_credential() {
+        let draft = Draft::docs_example();
+        let sent =
+            build_request(&draft, None, &Credential::Token("ws_test_secret".into())).unwrap();
+        for credential in [Credential::EnvVar, Credential::Placeholder] {
+            assert_eq!(
+                sent.with_credential(&credential).unwrap(),
+                build_request(&draft, None, &credential).unwrap()
+            );
+        }
+        assert!(matches!(
+            sent.with_credential(&Credential::Token("a b".into())),
+            Err(BuildError::Token(_))
+        ));
     }
 
     #[test]

@@ -138,6 +138,103 @@ impl HttpResponse {
     }
 }
 
+/// The `X-RateLimit-*` headers of an answer: how many requests are left in the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: u64,
+    pub remaining: u64,
+    /// Unix seconds when the window resets.
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// The share of the limit still left, from 0 to 1.
+    pub fn fraction_left(&self) -> f32 {
+        if self.limit == 0 {
+            0.0
+        } else {
+            (self.remaining as f32 / self.limit as f32).min(1.0)
+        }
+    }
+
+    /// Seconds from `now` (Unix seconds) until the window resets, if the answer said when.
+    pub fn seconds_to_reset(&self, now: u64) -> Option<u64> {
+        self.reset.map(|reset| reset.saturating_sub(now))
+    }
+}
+
+impl HttpResponse {
+    /// The rate limit the answer reports, when it carries at least the limit and what remains.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        let number = |name: &str| {
+            self.header(name)
+                .and_then(|value| value.trim().parse::<u64>().ok())
+        };
+        Some(RateLimit {
+            limit: number("x-ratelimit-limit")?,
+            remaining: number("x-ratelimit-remaining")?,
+            reset: number("x-ratelimit-reset"),
+        })
+    }
+
+    /// The person this answer holds, for a successful answer that looks like one.
+    pub fn person(&self) -> Option<PersonCard> {
+        if self.problem.is_some() {
+            return None;
+        }
+        PersonCard::read(self.view.json.as_deref()?)
+    }
+}
+
+/// A person in an answer, as the card shows it: each documented field with its value, "—" when
+/// the answer leaves it out. Reads both the reference shape (`external_id`) and the create
+/// page's (`userId`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonCard {
+    pub cells: Vec<(&'static str, String)>,
+}
+
+impl PersonCard {
+    /// The card for `json`, if it is a person: it has an `id` and an external id.
+    pub fn read(json: &serde_json::Value) -> Option<Self> {
+        use serde_json::Value;
+        let external_key = ["external_id", "userId"]
+            .into_iter()
+            .find(|key| json.get(key).is_some())?;
+        json.get("id")?;
+        let text = |key: &str| match json.get(key) {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Null) | None => MISSING.to_owned(),
+            Some(other) => other.to_string(),
+        };
+        let name = [text("first_name"), text("last_name")]
+            .into_iter()
+            .filter(|part| part != MISSING)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = if name.is_empty() {
+            MISSING.to_owned()
+        } else {
+            name
+        };
+        Some(Self {
+            cells: vec![
+                ("id", text("id")),
+                ("external_id", text(external_key)),
+                ("email", text("email")),
+                ("phone", text("phone")),
+                ("name", name),
+                ("status", text("status")),
+                ("created_at", text("created_at")),
+                ("updated_at", text("updated_at")),
+            ],
+        })
+    }
+}
+
+/// What a card shows for a field the answer left out.
+const MISSING: &str = "—";
+
 /// A byte count as people read it: "512 B", "1.5 KB", "50.0 MB".
 pub fn human_size(bytes: usize) -> String {
     const UNITS: [&str; 3] = ["KB", "MB", "GB"];
@@ -186,6 +283,83 @@ mod tests {
         let lines = Lines::new("a\r\nb\n\nc\n".to_owned());
         let all: Vec<&str> = (0..lines.len()).map(|i| lines.line(i)).collect();
         assert_eq!(all, ["a", "b", "", "c"]);
+    }
+
+    fn response(headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse {
+            status: 201,
+            reason: "Created".into(),
+            headers: headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            elapsed: Duration::ZERO,
+            view: BodyView::from_bytes(body.as_bytes()),
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn the_rate_limit_is_read_from_its_headers() {
+        let answer = response(
+            &[
+                ("X-RateLimit-Limit", "120"),
+                ("x-ratelimit-remaining", " 30 "),
+                ("X-RateLimit-Reset", "1000"),
+            ],
+            "",
+        );
+        let rate = answer.rate_limit().unwrap();
+        assert_eq!(
+            rate,
+            RateLimit {
+                limit: 120,
+                remaining: 30,
+                reset: Some(1000)
+            }
+        );
+        assert_eq!(rate.fraction_left(), 0.25);
+        assert_eq!(rate.seconds_to_reset(990), Some(10));
+        assert_eq!(rate.seconds_to_reset(2000), Some(0));
+        assert_eq!(
+            response(&[("X-RateLimit-Limit", "120")], "").rate_limit(),
+            None
+        );
+        assert_eq!(
+            response(
+                &[("X-RateLimit-Limit", "x"), ("X-RateLimit-Remaining", "1")],
+                ""
+            )
+            .rate_limit(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_person_card_reads_either_documented_shape() {
+        let card = response(
+            &[],
+            r#"{"id":"p1","external_id":"u1","first_name":"Ada","phone":null}"#,
+        )
+        .person()
+        .unwrap();
+        let cell = |key: &str| {
+            card.cells
+                .iter()
+                .find(|(k, _)| *k == key)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(cell("external_id"), "u1");
+        assert_eq!(cell("name"), "Ada");
+        assert_eq!(cell("phone"), MISSING);
+        let card = response(&[], r#"{"id":7,"userId":"u2"}"#).person().unwrap();
+        assert_eq!(card.cells[0], ("id", "7".to_owned()));
+        assert_eq!(card.cells[1], ("external_id", "u2".to_owned()));
+        assert!(response(&[], r#"{"id":"p1"}"#).person().is_none());
+        assert!(response(&[], r#"[1]"#).person().is_none());
     }
 
     #[test]

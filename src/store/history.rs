@@ -3,7 +3,7 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -94,16 +94,41 @@ pub struct History {
 }
 
 impl History {
-    /// Reads the history; lines that do not parse (a crash mid-append) are skipped.
-    pub fn open(file: PathBuf) -> Self {
-        let entries = std::fs::read_to_string(&file)
-            .map(|text| {
-                text.lines()
-                    .filter_map(|line| serde_json::from_str(line).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self { file, entries }
+    /// Reads the history. Lines that do not parse (a crash mid-append, a newer version's entry)
+    /// are not dropped silently: they are appended to a file beside it, and the second value
+    /// says so, once, in a sentence.
+    pub fn open(file: PathBuf) -> (Self, Option<String>) {
+        let text = match std::fs::read(&file) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(err) => {
+                let notice = format!("The history could not be read ({err}); it starts empty.");
+                return (Self::empty(file), Some(notice));
+            }
+        };
+        let mut entries = Vec::new();
+        let mut readable = String::new();
+        let mut unreadable = String::new();
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            let kept = match serde_json::from_str(line) {
+                Ok(entry) => {
+                    entries.push(entry);
+                    &mut readable
+                }
+                Err(_) => &mut unreadable,
+            };
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        let notice = (!unreadable.is_empty()).then(|| move_aside(&file, &readable, &unreadable));
+        (Self { file, entries }, notice)
+    }
+
+    fn empty(file: PathBuf) -> Self {
+        Self {
+            file,
+            entries: Vec::new(),
+        }
     }
 
     pub fn entries(&self) -> &[HistoryEntry] {
@@ -154,11 +179,86 @@ impl History {
         Ok(())
     }
 
+    /// Where lines that could not be read are kept.
+    pub fn unreadable_file(&self) -> PathBuf {
+        unreadable_path(&self.file)
+    }
+
     pub fn clear(&mut self) -> io::Result<()> {
         self.entries.clear();
         match std::fs::remove_file(&self.file) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
             _ => Ok(()),
         }
+    }
+}
+
+fn unreadable_path(file: &Path) -> PathBuf {
+    file.with_extension("unreadable.jsonl")
+}
+
+/// Moves the lines that could not be read to a file beside the history, and says so. Compacting
+/// rewrites the history from what was read, so without this copy they would be gone for good;
+/// moving (rather than copying) them says so once, not at every start.
+fn move_aside(file: &Path, readable: &str, unreadable: &str) -> String {
+    let copy = unreadable_path(file);
+    let kept = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&copy)
+        .and_then(|mut out| out.write_all(unreadable.as_bytes()))
+        .and_then(|()| write_atomic(file, readable.as_bytes()));
+    let lines = unreadable;
+    let count = lines.lines().count();
+    let entries = if count == 1 { "entry" } else { "entries" };
+    match kept {
+        Ok(()) => format!(
+            "{count} history {entries} could not be read; kept in {}.",
+            copy.display()
+        ),
+        Err(err) => format!("{count} history {entries} could not be read, nor kept aside ({err})."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_lines_are_moved_aside_and_reported_once() {
+        let dir = std::env::temp_dir().join(format!("flameup-history-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("history.jsonl");
+        let (mut history, notice) = History::open(file.clone());
+        assert_eq!(notice, None);
+        let draft = Draft::docs_example();
+        let request =
+            crate::model::build_request(&draft, None, &crate::model::Credential::EnvVar).unwrap();
+        let outcome: Outcome = Err(crate::transport::TransportError::classify(
+            "Connection refused (os error 111)",
+        ));
+        history
+            .record(HistoryEntry::new(&draft, &request, &outcome, 5))
+            .unwrap();
+        let good = std::fs::read_to_string(&file).unwrap();
+        let torn = "{\"time\": \"2026-01-01T00:00:00Z\", \"requ";
+        std::fs::write(&file, format!("{good}{torn}\n")).unwrap();
+
+        let (history, notice) = History::open(file.clone());
+        assert_eq!(history.entries().len(), 1);
+        let notice = notice.expect("the lost line is reported");
+        assert!(
+            notice.starts_with("1 history entry could not be read"),
+            "{notice}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(history.unreadable_file()).unwrap(),
+            format!("{torn}\n")
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), good);
+        let (_, again) = History::open(file);
+        assert_eq!(again, None, "said once");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -6,6 +6,7 @@ pub mod history;
 pub mod presets;
 pub mod saved;
 pub mod token;
+pub mod window_state;
 
 use std::path::PathBuf;
 
@@ -23,4 +24,9 @@ pub fn presets_dir() -> Option<PathBuf> {
 /// Where the history lives.
 pub fn history_file() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().join("history.jsonl"))
+}
+
+/// Where copies of files that could not be read are kept (the data directory).
+pub fn data_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
 }

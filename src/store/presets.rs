@@ -273,6 +273,67 @@ fn slug(name: &str) -> String {
     }
 }
 
+/// The presets shipped with the app, written to the presets folder on first launch.
+const EXAMPLES: [(&str, &str); 4] = [
+    (
+        "docs-example.json",
+        include_str!("../../assets/presets/docs-example.json"),
+    ),
+    (
+        "invalid-email.json",
+        include_str!("../../assets/presets/invalid-email.json"),
+    ),
+    (
+        "unicode-name.json",
+        include_str!("../../assets/presets/unicode-name.json"),
+    ),
+    (
+        "typed-traits.json",
+        include_str!("../../assets/presets/typed-traits.json"),
+    ),
+];
+
+impl PresetStore {
+    /// Opens the presets folder, writing the shipped examples into it on first launch (when the
+    /// folder does not exist yet). Seeding is best effort: a folder that cannot be written shows
+    /// its reason on the first save instead.
+    pub fn open_seeded(dir: PathBuf) -> Self {
+        if !dir.exists() {
+            for (file, text) in EXAMPLES {
+                let _ = write_atomic(&dir.join(file), text.as_bytes());
+            }
+        }
+        Self::at(dir)
+    }
+}
+
+/// Writes `preset` to a file of the user's choosing (atomically, like every preset file).
+pub fn export(preset: &Preset, path: &Path) -> io::Result<()> {
+    write_atomic(path, preset.to_json().as_bytes())
+}
+
+/// Reads a dropped or chosen file as a preset; a plain JSON object is taken as a body, named after
+/// the file.
+pub fn import_file(path: &Path) -> Result<Preset, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    match Preset::parse(&text) {
+        Ok(preset) => Ok(preset),
+        Err(reason) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(body)) if !body.contains_key("kind") => {
+                let name = path
+                    .file_stem()
+                    .map(|stem| stem.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "Imported".to_owned());
+                let mut draft = Draft::default();
+                draft.load_body(&body);
+                Ok(Preset::new(&name, &draft))
+            }
+            _ => Err(format!("{} is {reason}", path.display())),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,16 +5,60 @@
 /// Set to `off` to keep the keyring out of it (the token then lives for the session only).
 pub const KEYRING_SWITCH: &str = "FLAMEUP_EXPLORER_KEYRING";
 
+/// The keyring entry's service name.
 const SERVICE: &str = "flameup-explorer";
 const ACCOUNT: &str = "api-token";
 
-fn entry() -> Result<keyring::Entry, String> {
-    if std::env::var(KEYRING_SWITCH).is_ok_and(|value| value.eq_ignore_ascii_case("off")) {
-        return Err(format!(
-            "the keyring is switched off ({KEYRING_SWITCH}=off)"
-        ));
+/// Whether the user switched the keyring off with [`KEYRING_SWITCH`]; read once, at start.
+pub fn switched_off() -> bool {
+    std::env::var(KEYRING_SWITCH).is_ok_and(|value| value.eq_ignore_ascii_case("off"))
+}
+
+/// Where in the keyring the token is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenStore {
+    service: String,
+}
+
+impl Default for TokenStore {
+    fn default() -> Self {
+        Self::named(SERVICE)
     }
-    keyring::Entry::new(SERVICE, ACCOUNT).map_err(|err| describe(&err))
+}
+
+impl TokenStore {
+    /// An entry under another service name, so a test never touches the user's own token.
+    pub fn named(service: &str) -> Self {
+        Self {
+            service: service.to_owned(),
+        }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, String> {
+        keyring::Entry::new(&self.service, ACCOUNT).map_err(|err| describe(&err))
+    }
+
+    /// The saved token, if any.
+    pub fn load(&self) -> Result<Option<String>, String> {
+        match self.entry()?.get_password() {
+            Ok(token) => Ok(Some(token)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(describe(&err)),
+        }
+    }
+
+    pub fn save(&self, token: &str) -> Result<(), String> {
+        self.entry()?
+            .set_password(token)
+            .map_err(|err| describe(&err))
+    }
+
+    pub fn forget(&self) -> Result<(), String> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(describe(&err)),
+        }
+    }
 }
 
 /// A keyring error in a few words. Never includes the token: keyring errors carry no secrets,
@@ -26,25 +70,5 @@ fn describe(error: &keyring::Error) -> String {
             "the keyring did not answer".to_owned()
         }
         _ => "the keyring refused the request".to_owned(),
-    }
-}
-
-/// The saved token, if any.
-pub fn load() -> Result<Option<String>, String> {
-    match entry()?.get_password() {
-        Ok(token) => Ok(Some(token)),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(err) => Err(describe(&err)),
-    }
-}
-
-pub fn save(token: &str) -> Result<(), String> {
-    entry()?.set_password(token).map_err(|err| describe(&err))
-}
-
-pub fn forget() -> Result<(), String> {
-    match entry()?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(err) => Err(describe(&err)),
     }
 }

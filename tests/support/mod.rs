@@ -2,10 +2,13 @@
 //! Real sockets on 127.0.0.1; nothing of the HTTP client is mocked.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
+
+pub mod app;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// How the server answers.
@@ -21,6 +24,8 @@ pub enum Reply {
     After(Duration, Box<Reply>),
     /// Read the request and never answer (the connection stays open until the server is dropped).
     Never,
+    /// Wait until [`LoopbackServer::release`] is called, then answer like the inner reply.
+    Held(Box<Reply>),
 }
 
 impl Reply {
@@ -65,6 +70,17 @@ pub struct LoopbackServer {
     pub recorded: Arc<Mutex<Vec<Recorded>>>,
     reply: Arc<Mutex<Reply>>,
     held: Arc<Mutex<Vec<TcpStream>>>,
+    signals: Arc<Signals>,
+}
+
+/// What the test and the server tell each other: held replies may go, and replies went out.
+#[derive(Default)]
+struct Signals {
+    released: Mutex<bool>,
+    released_changed: Condvar,
+    /// How many replies have been written completely.
+    sent: Mutex<usize>,
+    sent_changed: Condvar,
 }
 
 impl LoopbackServer {
@@ -74,12 +90,23 @@ impl LoopbackServer {
         let recorded = Arc::new(Mutex::new(Vec::new()));
         let reply = Arc::new(Mutex::new(reply));
         let held = Arc::new(Mutex::new(Vec::new()));
-        let (recorded2, reply2, held2) = (recorded.clone(), reply.clone(), held.clone());
+        let signals = Arc::new(Signals::default());
+        let (recorded2, reply2, held2, signals2) = (
+            recorded.clone(),
+            reply.clone(),
+            held.clone(),
+            signals.clone(),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (recorded, reply, held) = (recorded2.clone(), reply2.clone(), held2.clone());
-                std::thread::spawn(move || serve(stream, &recorded, &reply, &held));
+                let (recorded, reply, held, signals) = (
+                    recorded2.clone(),
+                    reply2.clone(),
+                    held2.clone(),
+                    signals2.clone(),
+                );
+                std::thread::spawn(move || serve(stream, &recorded, &reply, &held, &signals));
             }
         });
         Self {
@@ -87,7 +114,26 @@ impl LoopbackServer {
             recorded,
             reply,
             held,
+            signals,
         }
+    }
+
+    /// Lets every [`Reply::Held`] answer, now and from now on.
+    pub fn release(&self) {
+        *self.signals.released.lock().unwrap() = true;
+        self.signals.released_changed.notify_all();
+    }
+
+    /// Blocks until `count` replies have been written completely (or a minute has passed, so a
+    /// broken test fails instead of hanging).
+    pub fn wait_for_replies(&self, count: usize) {
+        let sent = self.signals.sent.lock().unwrap();
+        let (sent, _) = self
+            .signals
+            .sent_changed
+            .wait_timeout_while(sent, Duration::from_secs(60), |sent| *sent < count)
+            .unwrap();
+        assert!(*sent >= count, "only {} of {count} replies went out", *sent);
     }
 
     /// The base URL to put in the draft.
@@ -117,6 +163,7 @@ fn serve(
     recorded: &Mutex<Vec<Recorded>>,
     reply: &Mutex<Reply>,
     held: &Mutex<Vec<TcpStream>>,
+    signals: &Signals,
 ) {
     let Some(raw) = read_request(&mut stream) else {
         return;
@@ -127,6 +174,16 @@ fn serve(
         match reply {
             Reply::After(delay, next) => {
                 std::thread::sleep(delay);
+                reply = *next;
+            }
+            Reply::Held(next) => {
+                let released = signals.released.lock().unwrap();
+                drop(
+                    signals
+                        .released_changed
+                        .wait_while(released, |released| !*released)
+                        .unwrap(),
+                );
                 reply = *next;
             }
             Reply::Never => {
@@ -151,6 +208,8 @@ fn serve(
                 let _ = stream.write_all(head.as_bytes());
                 let _ = stream.write_all(&body);
                 let _ = stream.flush();
+                *signals.sent.lock().unwrap() += 1;
+                signals.sent_changed.notify_all();
                 return;
             }
         }

@@ -1,0 +1,260 @@
+//! What a panel or a shortcut asks for. Drawing code only pushes an [`Action`]; [`App::apply`]
+//! carries it out after the UI pass, in one exhaustive match: a new action cannot compile until it
+//! is handled here.
+
+use std::path::PathBuf;
+
+use super::App;
+use super::background::{self, Dialog};
+use super::library_ui::LibraryTab;
+use crate::model::{Draft, Environment};
+use crate::store::presets::{self, Preset};
+
+/// Something a panel asks for; applied after the UI pass.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Send,
+    /// Cancels a running send; with none running, closes the shortcuts window.
+    Cancel,
+    Copy(String),
+    LoadExample,
+    /// Hand the edited sandbox settings to the running sandbox.
+    ApplySandboxSettings,
+    SavePreset,
+    LoadPreset(String),
+    RenamePreset(String, String),
+    DuplicatePreset(String),
+    DeletePreset(String),
+    UndoDeletePreset,
+    ImportDialog,
+    ImportPreset(PathBuf),
+    ExportPreset(String),
+    ForgetToken,
+    RestoreHistory(usize),
+    ClearHistory,
+    SearchPresets,
+    EditBaseUrl,
+    ToggleShortcuts,
+    /// Parse a large answer's body again for the tree view, off the UI thread.
+    BuildTree,
+    DismissNotice,
+}
+
+impl App {
+    /// Carries out one action.
+    pub(super) fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        match action {
+            Action::Send => self.send(ctx),
+            Action::Cancel => self.cancel(),
+            Action::Copy(text) => ctx.copy_text(text),
+            Action::LoadExample => self.load_example(),
+            Action::ApplySandboxSettings => {
+                if let Some(Ok(sandbox)) = &self.sandbox {
+                    sandbox.set_settings(self.state.sandbox.clone());
+                }
+            }
+            Action::SavePreset => self.save_preset(),
+            Action::LoadPreset(name) => self.load_preset(&name),
+            Action::RenamePreset(from, to) => self.with_presets(|store| {
+                store
+                    .rename(&from, &to)
+                    .map(|()| format!("Renamed to \"{}\".", to.trim()))
+                    .map_err(|err| format!("Could not rename: {err}"))
+            }),
+            Action::DuplicatePreset(name) => self.duplicate_preset(&name),
+            Action::DeletePreset(name) => self.delete_preset(&name),
+            Action::UndoDeletePreset => self.undo_delete_preset(),
+            Action::ImportDialog => {
+                self.dialog = Some(Dialog::Import(background::pick_preset_file(ctx)));
+            }
+            Action::ImportPreset(path) => self.import_preset(&path),
+            Action::ExportPreset(name) => self.export_dialog(&name, ctx),
+            Action::ForgetToken => self.forget_token(ctx),
+            Action::RestoreHistory(index) => self.restore_history(index),
+            Action::ClearHistory => {
+                let result = self.library.history.as_mut().map(|history| history.clear());
+                if let Some(Err(err)) = result {
+                    self.library
+                        .report(Err(format!("Could not clear the history: {err}")));
+                }
+            }
+            Action::SearchPresets => {
+                self.library.tab = LibraryTab::Presets;
+                self.library.focus_search = true;
+            }
+            Action::EditBaseUrl => self.edit_base_url(),
+            Action::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Action::BuildTree => self.response_view.build_tree(&self.exchange, ctx),
+            Action::DismissNotice => self.notice = None,
+        }
+    }
+
+    fn cancel(&mut self) {
+        if self.is_running() {
+            // Dropping the request means its late answer, if any, goes nowhere.
+            self.exchange = super::Exchange::Cancelled;
+        } else {
+            self.show_shortcuts = false;
+        }
+    }
+
+    fn load_example(&mut self) {
+        let draft = &self.state.draft;
+        self.state.draft = Draft {
+            environment: draft.environment,
+            custom_base_url: draft.custom_base_url.clone(),
+            ..Draft::docs_example()
+        };
+    }
+
+    /// Switches to a custom base URL, starting from the one in use, and puts the cursor there.
+    fn edit_base_url(&mut self) {
+        let sandbox = self.sandbox_base_url();
+        let draft = &mut self.state.draft;
+        if draft.environment != Environment::Custom {
+            if draft.custom_base_url.is_empty() {
+                draft.custom_base_url = draft
+                    .base_url(sandbox.as_deref())
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+            draft.environment = Environment::Custom;
+        }
+        self.focus_base_url = true;
+    }
+
+    fn restore_history(&mut self, index: usize) {
+        let saved = self
+            .library
+            .history
+            .as_ref()
+            .and_then(|history| history.entries().get(index))
+            .map(|entry| entry.request.clone());
+        if let Some(saved) = saved {
+            self.state.draft = saved.to_draft();
+            self.library
+                .report(Ok("Restored the request into the form.".to_owned()));
+        }
+    }
+
+    /// Runs a preset-store operation and reports its outcome in the library panel.
+    fn with_presets(
+        &mut self,
+        operation: impl FnOnce(&presets::PresetStore) -> Result<String, String>,
+    ) {
+        let result = match self.library.presets.clone() {
+            Some(store) => operation(&store),
+            None => Err("Presets need a home directory, and none was found.".to_owned()),
+        };
+        self.library.report(result);
+    }
+
+    fn save_preset(&mut self) {
+        let name = self.library.save_name.trim().to_owned();
+        let preset = Preset::new(&name, &self.state.draft);
+        self.with_presets(|store| {
+            if name.is_empty() {
+                return Err("Type a name for the preset first.".to_owned());
+            }
+            store
+                .save(&preset)
+                .map(|_| format!("Saved \"{name}\"."))
+                .map_err(|err| format!("Could not save \"{name}\": {err}"))
+        });
+    }
+
+    fn load_preset(&mut self, name: &str) {
+        let found = self
+            .library
+            .presets
+            .as_ref()
+            .and_then(|store| store.find(name));
+        let result = match found {
+            Some((_, preset)) => {
+                self.state.draft = preset.request.to_draft();
+                self.library.save_name = preset.name.clone();
+                Ok(format!("Loaded \"{}\".", preset.name))
+            }
+            None => Err(format!("\"{name}\" is no longer there.")),
+        };
+        self.library.report(result);
+    }
+
+    fn duplicate_preset(&mut self, name: &str) {
+        self.with_presets(|store| match store.find(name) {
+            Some((_, mut preset)) => {
+                preset.name = store.copy_name(name);
+                store
+                    .save(&preset)
+                    .map(|_| format!("Saved a copy as \"{}\".", preset.name))
+                    .map_err(|err| format!("Could not duplicate: {err}"))
+            }
+            None => Err(format!("\"{name}\" is no longer there.")),
+        });
+    }
+
+    fn delete_preset(&mut self, name: &str) {
+        let mut deleted = None;
+        self.with_presets(|store| match store.delete(name) {
+            Ok(Some(preset)) => {
+                let message = format!("Deleted \"{}\".", preset.name);
+                deleted = Some(preset);
+                Ok(message)
+            }
+            Ok(None) => Err(format!("\"{name}\" is no longer there.")),
+            Err(err) => Err(format!("Could not delete \"{name}\": {err}")),
+        });
+        self.library.deleted.extend(deleted);
+    }
+
+    fn undo_delete_preset(&mut self) {
+        let Some(preset) = self.library.deleted.pop() else {
+            return;
+        };
+        self.with_presets(|store| {
+            store
+                .save(&preset)
+                .map(|_| format!("Put \"{}\" back.", preset.name))
+                .map_err(|err| format!("Could not put it back: {err}"))
+        });
+    }
+
+    fn import_preset(&mut self, path: &std::path::Path) {
+        self.with_presets(|store| {
+            let mut preset = presets::import_file(path)?;
+            if store.find(&preset.name).is_some() {
+                preset.name = store.copy_name(&preset.name);
+            }
+            store
+                .save(&preset)
+                .map(|_| format!("Imported \"{}\".", preset.name))
+                .map_err(|err| format!("Could not import: {err}"))
+        });
+    }
+
+    fn export_dialog(&mut self, name: &str, ctx: &egui::Context) {
+        let found = self
+            .library
+            .presets
+            .as_ref()
+            .and_then(|store| store.find(name));
+        match found {
+            Some((_, preset)) => {
+                let promise = background::choose_export_file(ctx, format!("{name}.json"));
+                self.dialog = Some(Dialog::Export(Box::new(preset), promise));
+            }
+            None => self
+                .library
+                .report(Err(format!("\"{name}\" is no longer there."))),
+        }
+    }
+
+    /// Writes a preset to a file of the user's choosing.
+    pub fn export_preset(&mut self, preset: &Preset, path: &std::path::Path) {
+        let result = presets::export(preset, path)
+            .map(|()| format!("Exported to {}.", path.display()))
+            .map_err(|err| format!("Could not export: {err}"));
+        self.library.report(result);
+    }
+}

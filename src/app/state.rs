@@ -1,0 +1,119 @@
+//! What the window remembers between runs, through eframe's storage. Never the token.
+//!
+//! Every persisted struct is `#[serde(default)]` and every persisted enum has a `#[serde(other)]`
+//! fallback, so a file written by an older or newer version still loads; what cannot be read at
+//! all is kept aside by [`crate::store::saved_state`] and the window says so once.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::response_ui::BodyTab;
+use crate::model::{Draft, Environment};
+use crate::sandbox::SandboxSettings;
+use crate::snippet::Target;
+use crate::transport::DEFAULT_DEADLINE;
+
+/// What the window remembers between runs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    pub draft: Draft,
+    pub preview_target: Target,
+    /// How long a send may take before it is ended, in seconds.
+    pub deadline_secs: f64,
+    /// How the built-in sandbox behaves.
+    pub sandbox: SandboxSettings,
+    /// The view of the answer's body.
+    pub body_tab: BodyTab,
+    pub theme: Theme,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            draft: Draft::docs_example(),
+            preview_target: Target::default(),
+            deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
+            sandbox: SandboxSettings::default(),
+            body_tab: BodyTab::default(),
+            theme: Theme::default(),
+        }
+    }
+}
+
+impl AppState {
+    /// The state of a first launch: the docs' example person, sent to the built-in sandbox unless
+    /// a token is configured, so that the first Send works with no key and no network.
+    pub fn first_launch(has_token: bool) -> Self {
+        let mut state = Self::default();
+        if !has_token {
+            state.draft.environment = Environment::Sandbox;
+        }
+        state
+    }
+
+    /// The deadline of a send; a saved value that is not a duration falls back to the default.
+    pub fn deadline(&self) -> Duration {
+        Duration::try_from_secs_f64(self.deadline_secs)
+            .ok()
+            .filter(|deadline| !deadline.is_zero())
+            .unwrap_or(DEFAULT_DEADLINE)
+    }
+}
+
+/// The colour scheme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    Light,
+    Dark,
+    /// Also what an unknown saved name reads as.
+    #[default]
+    #[serde(other)]
+    FollowSystem,
+}
+
+impl Theme {
+    pub const ALL: [Self; 3] = [Self::FollowSystem, Self::Light, Self::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FollowSystem => "System",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            Self::FollowSystem => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_fall_back_instead_of_losing_the_state() {
+        let saved = r#"(
+            draft: (environment: Staging, path_style: Tenant, user_id: "kept",
+                    custom_traits: [(key: "k", kind: Decimal, value: "1")]),
+            theme: Solarized,
+            deadline_secs: 12.0,
+        )"#;
+        let state: AppState = ron::from_str(saved).unwrap();
+        assert_eq!(state.draft.environment, Environment::Sandbox);
+        assert_eq!(state.draft.path_style, crate::model::PathStyle::KeyScoped);
+        assert_eq!(state.draft.user_id, "kept");
+        assert_eq!(
+            state.draft.custom_traits[0].kind,
+            crate::model::ValueKind::String
+        );
+        assert_eq!(state.theme, Theme::FollowSystem);
+        assert_eq!(state.deadline(), Duration::from_secs(12));
+    }
+}

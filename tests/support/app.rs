@@ -1,0 +1,110 @@
+//! Shared helpers for tests that drive the real `App`: scratch directories, a harness around it,
+//! a wait for a condition, and typing into a labelled field.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use flameup_explorer::app::{App, Startup};
+
+/// A directory of its own for one test, removed when dropped.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("flameup-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// A start with nothing configured: no token, no keyring, presets and history in here.
+    pub fn startup(&self) -> Startup {
+        Startup {
+            token: None,
+            keyring: None,
+            presets_dir: Some(self.0.join("config/presets")),
+            history_file: Some(self.0.join("data/history.jsonl")),
+            data_dir: Some(self.0.join("data")),
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A harness around `app`, in a window of the given size.
+pub fn harness_of(app: App, size: egui::Vec2) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(size)
+        .build_eframe(move |_cc| app)
+}
+
+/// A harness around an app started as the real one is, from `startup` and eframe's `storage`.
+pub fn started(startup: Startup, storage: Option<String>) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            let memory = MemoryStorage(storage);
+            App::start(&cc.egui_ctx, Some(&memory), startup)
+        })
+}
+
+/// eframe's storage holding only the app's saved state.
+pub struct MemoryStorage(pub Option<String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        (key == eframe::APP_KEY).then(|| self.0.clone()).flatten()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        if key == eframe::APP_KEY {
+            self.0 = Some(value);
+        }
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        if key == eframe::APP_KEY {
+            self.0 = None;
+        }
+    }
+
+    fn flush(&mut self) {}
+}
+
+/// Steps frames until `done` holds. Background work (a send, the keyring) finishes in real time,
+/// and a running spinner keeps asking for repaints, so `run()` would never settle. Fails after a
+/// minute rather than hanging.
+pub fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "never happened: {what}"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
+/// Replaces the text of the field labelled `label` with `text`, as a user would.
+pub fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
