@@ -6,10 +6,12 @@
 mod action;
 mod background;
 mod derived;
+mod exchange;
 mod form_ui;
 mod highlight;
 mod json_tree;
 mod library_ui;
+mod panels;
 mod preview_ui;
 mod response_ui;
 mod sandbox_ui;
@@ -19,23 +21,23 @@ mod token;
 mod widgets;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 pub use action::Action;
 use background::Dialog;
 use derived::Derived;
+pub use exchange::Exchange;
+use exchange::Sent;
 pub use library_ui::Library as PresetLibrary;
+pub use panels::run_native;
 pub use preview_ui::TokenDisplay;
 pub use response_ui::{BodyTab, ResponseView};
 pub use state::{AppState, Theme};
 pub use token::{Keyring, KeyringNote, TokenInput, TokenOrigin};
 
-use crate::model::field_notes::FormNotes;
-use crate::model::{Credential, Draft, Environment, HttpRequest};
+use crate::model::Environment;
 use crate::sandbox::Sandbox;
+use crate::store;
 use crate::store::token::TokenStore;
-use crate::store::{self, history::HistoryEntry};
-use crate::transport::{InFlight, Outcome};
 
 /// What the app starts from besides its saved state: where its files go and what the environment
 /// says. [`Startup::from_environment`] reads the real one; tests pass their own.
@@ -61,23 +63,6 @@ impl Startup {
             data_dir: store::data_dir(),
         }
     }
-}
-
-/// Where the current send stands.
-pub enum Exchange {
-    Idle,
-    Running(Box<InFlight>),
-    Done(Box<Outcome>),
-    Cancelled,
-}
-
-/// A request as it was sent, for the history and for the notes under the form.
-struct Sent {
-    /// The draft then: a server field error is shown under its input until that input differs
-    /// from what was sent.
-    draft: Draft,
-    /// The request with the token as a reference: what the history keeps.
-    request: HttpRequest,
 }
 
 /// The running application.
@@ -286,23 +271,6 @@ impl App {
         }
     }
 
-    /// Takes in a finished answer, or ends the request at its deadline.
-    fn poll_exchange(&mut self, ctx: &egui::Context) {
-        let Exchange::Running(in_flight) = &mut self.exchange else {
-            return;
-        };
-        match in_flight.poll() {
-            Some(outcome) => {
-                let elapsed = in_flight.elapsed();
-                self.record_history(&outcome, elapsed);
-                self.exchange = Exchange::Done(Box::new(outcome));
-                self.response_view = ResponseView::new();
-            }
-            // Wake up at the deadline even if the server never answers.
-            None => ctx.request_repaint_after(in_flight.remaining()),
-        }
-    }
-
     fn refresh_derived(&mut self, ctx: &egui::Context) {
         let sandbox = self.sandbox_base_url();
         self.derived.refresh(
@@ -319,210 +287,4 @@ impl App {
             self.apply(action, ctx);
         }
     }
-
-    /// Starts a send of exactly the derived request, replacing any that is running: only the
-    /// newest answer is ever shown. With a reason not to send, Send is disabled and says why.
-    fn send(&mut self, ctx: &egui::Context) {
-        // The draft may have been edited in this frame's UI pass.
-        self.refresh_derived(ctx);
-        let Ok(request) = &self.derived.request else {
-            return;
-        };
-        let Ok(recorded) = request.with_credential(&Credential::EnvVar) else {
-            return;
-        };
-        let repaint = ctx.clone();
-        let in_flight = InFlight::start(request, self.state.deadline(), move || {
-            repaint.request_repaint();
-        });
-        self.exchange = Exchange::Running(Box::new(in_flight));
-        self.sent = Some(Sent {
-            draft: self.state.draft.clone(),
-            request: recorded,
-        });
-        self.remember_token(ctx);
-    }
-
-    /// Offers a typed token to the keyring once it has been used, on a background thread.
-    fn remember_token(&mut self, ctx: &egui::Context) {
-        let Some(store) = self.token_store.clone() else {
-            return;
-        };
-        if !self.keyring.should_save(&self.token) {
-            return;
-        }
-        let token = self.token.trimmed().to_owned();
-        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
-            store.save(&token).map(|()| Some(token))
-        }));
-    }
-
-    fn forget_token(&mut self, ctx: &egui::Context) {
-        let Some(store) = self.token_store.clone() else {
-            return;
-        };
-        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
-            store.forget().map(|()| None)
-        }));
-        if self.token.origin == TokenOrigin::Keyring {
-            self.token = TokenInput::default();
-        }
-    }
-
-    /// Adds a finished send to the history: the request without the token, and the outcome.
-    fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
-        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent) else {
-            return;
-        };
-        let elapsed_ms = match outcome {
-            Ok(response) => response.elapsed.as_millis() as u64,
-            Err(_) => elapsed.as_millis() as u64,
-        };
-        let entry = HistoryEntry::new(&sent.draft, &sent.request, outcome, elapsed_ms);
-        if let Err(err) = history.record(entry) {
-            self.library.report(Err(format!(
-                "Could not record the send in the history: {err}"
-            )));
-        }
-    }
-
-    /// The messages under the inputs: the last answer's field errors, and the lint warnings.
-    fn form_notes(&self) -> FormNotes {
-        let answered = match (&self.exchange, &self.sent) {
-            (Exchange::Done(outcome), Some(sent)) => outcome
-                .as_ref()
-                .as_ref()
-                .ok()
-                .and_then(|response| response.problem.as_ref())
-                .map(|problem| (&sent.draft, problem)),
-            _ => None,
-        };
-        FormNotes::new(&self.state.draft, self.derived.lint.clone(), answered)
-    }
-}
-
-impl eframe::App for App {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.tick(ctx);
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let ctx = ui.ctx().clone();
-        let window = shortcuts::KeyContext {
-            running: self.is_running(),
-            shortcuts_open: self.show_shortcuts,
-        };
-        self.actions.extend(shortcuts::pressed(&ctx, &window));
-        for file in ctx.input(|input| input.raw.dropped_files.clone()) {
-            self.actions
-                .push(Action::ImportPreset(file.path().to_path_buf()));
-        }
-        self.panels_ui(ui);
-        shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
-        self.apply_pending(&ctx);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
-    }
-}
-
-impl App {
-    /// The four panels: the request bar on top, then the library, the form, and the preview
-    /// above the response.
-    fn panels_ui(&mut self, ui: &mut egui::Ui) {
-        let notes = self.form_notes();
-        let keyring_note = self.keyring_note();
-        let sandbox_url = self.sandbox_base_url();
-        egui::Panel::top("request_bar").show(ui, |ui| {
-            if let Some(notice) = &self.notice {
-                form_ui::notice_ui(ui, notice, &mut self.actions);
-            }
-            form_ui::request_bar_ui(
-                ui,
-                &mut self.state,
-                &form_ui::SendState {
-                    blocker: self.derived.send_blocker(),
-                    notes: &notes,
-                    sandbox_base_url: sandbox_url.as_deref(),
-                },
-                std::mem::take(&mut self.focus_base_url),
-                &mut self.actions,
-            );
-            if self.in_sandbox() {
-                sandbox_ui::sandbox_ui(
-                    ui,
-                    self.sandbox.as_ref(),
-                    &mut self.state.sandbox,
-                    &mut self.actions,
-                );
-                ui.add_space(4.0);
-            }
-        });
-        let width = ui.available_width();
-        egui::Panel::left("library")
-            .resizable(true)
-            .default_size((width * 0.18).clamp(170.0, 260.0))
-            .size_range(150.0..=(width * 0.3).max(150.0))
-            .show(ui, |ui| {
-                library_ui::library_ui(ui, &mut self.library, &mut self.actions);
-            });
-        egui::Panel::left("form")
-            .resizable(true)
-            .default_size((width * 0.34).clamp(280.0, 460.0))
-            .size_range(260.0..=(width * 0.5).max(260.0))
-            .show(ui, |ui| {
-                form_ui::form_ui(
-                    ui,
-                    &mut self.state,
-                    &mut self.token,
-                    &keyring_note,
-                    &notes,
-                    &mut self.actions,
-                );
-            });
-        egui::Panel::top("preview")
-            .resizable(true)
-            .default_size(330.0)
-            .size_range(120.0..=(ui.available_height() - 120.0).max(120.0))
-            .show(ui, |ui| {
-                preview_ui::preview_ui(
-                    ui,
-                    &mut self.state.preview_target,
-                    &mut self.token_display,
-                    &self.derived,
-                    &mut self.actions,
-                );
-            });
-        egui::CentralPanel::default().show(ui, |ui| {
-            response_ui::response_ui(
-                ui,
-                &self.exchange,
-                &mut self.state.body_tab,
-                &mut self.response_view,
-                &mut self.actions,
-            );
-        });
-    }
-}
-
-/// Opens the window and runs until it is closed.
-pub fn run_native() -> eframe::Result {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Flameup Explorer")
-            .with_app_id("flameup-explorer")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([800.0, 560.0])
-            .with_icon(
-                eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
-                    .unwrap_or_default(),
-            ),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "Flameup Explorer",
-        options,
-        Box::new(|cc| Ok(Box::new(App::new(cc)))),
-    )
 }

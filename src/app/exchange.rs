@@ -1,0 +1,127 @@
+//! A send and its answer: starting exactly the derived request, polling it (also while the window
+//! is hidden), recording it in the history, offering a typed token to the keyring, and the notes
+//! the answer puts on the form.
+
+use std::time::Duration;
+
+use super::{App, Keyring, ResponseView, TokenInput, TokenOrigin, background};
+use crate::model::field_notes::FormNotes;
+use crate::model::{Credential, Draft, HttpRequest};
+use crate::store::history::HistoryEntry;
+use crate::transport::{InFlight, Outcome};
+
+/// Where the current send stands.
+pub enum Exchange {
+    Idle,
+    Running(Box<InFlight>),
+    Done(Box<Outcome>),
+    Cancelled,
+}
+
+/// A request as it was sent, for the history and for the notes under the form.
+pub(super) struct Sent {
+    /// The draft then: a server field error is shown under its input until that input differs
+    /// from what was sent.
+    pub draft: Draft,
+    /// The request with the token as a reference: what the history keeps.
+    pub request: HttpRequest,
+}
+
+impl App {
+    /// Takes in a finished answer, or ends the request at its deadline.
+    pub(super) fn poll_exchange(&mut self, ctx: &egui::Context) {
+        let Exchange::Running(in_flight) = &mut self.exchange else {
+            return;
+        };
+        match in_flight.poll() {
+            Some(outcome) => {
+                let elapsed = in_flight.elapsed();
+                self.record_history(&outcome, elapsed);
+                self.exchange = Exchange::Done(Box::new(outcome));
+                self.response_view = ResponseView::new();
+            }
+            // Wake up at the deadline even if the server never answers.
+            None => ctx.request_repaint_after(in_flight.remaining()),
+        }
+    }
+
+    /// Starts a send of exactly the derived request, replacing any that is running: only the
+    /// newest answer is ever shown. With a reason not to send, Send is disabled and says why.
+    pub(super) fn send(&mut self, ctx: &egui::Context) {
+        // The draft may have been edited in this frame's UI pass.
+        self.refresh_derived(ctx);
+        let Ok(request) = &self.derived.request else {
+            return;
+        };
+        let Ok(recorded) = request.with_credential(&Credential::EnvVar) else {
+            return;
+        };
+        let repaint = ctx.clone();
+        let in_flight = InFlight::start(request, self.state.deadline(), move || {
+            repaint.request_repaint();
+        });
+        self.exchange = Exchange::Running(Box::new(in_flight));
+        self.sent = Some(Sent {
+            draft: self.state.draft.clone(),
+            request: recorded,
+        });
+        self.remember_token(ctx);
+    }
+
+    /// Offers a typed token to the keyring once it has been used, on a background thread.
+    fn remember_token(&mut self, ctx: &egui::Context) {
+        let Some(store) = self.token_store.clone() else {
+            return;
+        };
+        if !self.keyring.should_save(&self.token) {
+            return;
+        }
+        let token = self.token.trimmed().to_owned();
+        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
+            store.save(&token).map(|()| Some(token))
+        }));
+    }
+
+    pub(super) fn forget_token(&mut self, ctx: &egui::Context) {
+        let Some(store) = self.token_store.clone() else {
+            return;
+        };
+        self.keyring = Keyring::Busy(background::spawn("keyring", ctx, move || {
+            store.forget().map(|()| None)
+        }));
+        if self.token.origin == TokenOrigin::Keyring {
+            self.token = TokenInput::default();
+        }
+    }
+
+    /// Adds a finished send to the history: the request without the token, and the outcome.
+    fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
+        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent) else {
+            return;
+        };
+        let elapsed_ms = match outcome {
+            Ok(response) => response.elapsed.as_millis() as u64,
+            Err(_) => elapsed.as_millis() as u64,
+        };
+        let entry = HistoryEntry::new(&sent.draft, &sent.request, outcome, elapsed_ms);
+        if let Err(err) = history.record(entry) {
+            self.library.report(Err(format!(
+                "Could not record the send in the history: {err}"
+            )));
+        }
+    }
+
+    /// The messages under the inputs: the last answer's field errors, and the lint warnings.
+    pub(super) fn form_notes(&self) -> FormNotes {
+        let answered = match (&self.exchange, &self.sent) {
+            (Exchange::Done(outcome), Some(sent)) => outcome
+                .as_ref()
+                .as_ref()
+                .ok()
+                .and_then(|response| response.problem.as_ref())
+                .map(|problem| (&sent.draft, problem)),
+            _ => None,
+        };
+        FormNotes::new(&self.state.draft, self.derived.lint.clone(), answered)
+    }
+}

@@ -1,0 +1,130 @@
+//! The frame: eframe's entry points and the four panels. Drawing only: panels push actions,
+//! applied at the end of the frame.
+
+use super::{Action, App, form_ui, library_ui, preview_ui, response_ui, sandbox_ui, shortcuts};
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.tick(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let window = shortcuts::KeyContext {
+            running: self.is_running(),
+            shortcuts_open: self.show_shortcuts,
+        };
+        self.actions.extend(shortcuts::pressed(&ctx, &window));
+        for file in ctx.input(|input| input.raw.dropped_files.clone()) {
+            self.actions
+                .push(Action::ImportPreset(file.path().to_path_buf()));
+        }
+        self.panels_ui(ui);
+        shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
+        self.apply_pending(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+impl App {
+    /// The four panels: the request bar on top, then the library, the form, and the preview
+    /// above the response.
+    fn panels_ui(&mut self, ui: &mut egui::Ui) {
+        let notes = self.form_notes();
+        let keyring_note = self.keyring_note();
+        let sandbox_url = self.sandbox_base_url();
+        egui::Panel::top("request_bar").show(ui, |ui| {
+            if let Some(notice) = &self.notice {
+                form_ui::notice_ui(ui, notice, &mut self.actions);
+            }
+            form_ui::request_bar_ui(
+                ui,
+                &mut self.state,
+                &form_ui::SendState {
+                    blocker: self.derived.send_blocker(),
+                    notes: &notes,
+                    sandbox_base_url: sandbox_url.as_deref(),
+                },
+                std::mem::take(&mut self.focus_base_url),
+                &mut self.actions,
+            );
+            if self.in_sandbox() {
+                sandbox_ui::sandbox_ui(
+                    ui,
+                    self.sandbox.as_ref(),
+                    &mut self.state.sandbox,
+                    &mut self.actions,
+                );
+                ui.add_space(4.0);
+            }
+        });
+        let width = ui.available_width();
+        egui::Panel::left("library")
+            .resizable(true)
+            .default_size((width * 0.18).clamp(170.0, 260.0))
+            .size_range(150.0..=(width * 0.3).max(150.0))
+            .show(ui, |ui| {
+                library_ui::library_ui(ui, &mut self.library, &mut self.actions);
+            });
+        egui::Panel::left("form")
+            .resizable(true)
+            .default_size((width * 0.34).clamp(280.0, 460.0))
+            .size_range(260.0..=(width * 0.5).max(260.0))
+            .show(ui, |ui| {
+                form_ui::form_ui(
+                    ui,
+                    &mut self.state,
+                    &mut self.token,
+                    &keyring_note,
+                    &notes,
+                    &mut self.actions,
+                );
+            });
+        egui::Panel::top("preview")
+            .resizable(true)
+            .default_size(330.0)
+            .size_range(120.0..=(ui.available_height() - 120.0).max(120.0))
+            .show(ui, |ui| {
+                preview_ui::preview_ui(
+                    ui,
+                    &mut self.state.preview_target,
+                    &mut self.token_display,
+                    &self.derived,
+                    &mut self.actions,
+                );
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            response_ui::response_ui(
+                ui,
+                &self.exchange,
+                &mut self.state.body_tab,
+                &mut self.response_view,
+                &mut self.actions,
+            );
+        });
+    }
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run_native() -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Flameup Explorer")
+            .with_app_id("flameup-explorer")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 560.0])
+            .with_icon(
+                eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+                    .unwrap_or_default(),
+            ),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Flameup Explorer",
+        options,
+        Box::new(|cc| Ok(Box::new(App::new(cc)))),
+    )
+}
