@@ -1,0 +1,254 @@
+//! Carrying a command out: build the draft, then send, preview, serve or manage presets.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
+use super::output;
+use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, build_request};
+use crate::sandbox::{Sandbox, SandboxSettings};
+use crate::snippet::{self, Target};
+use crate::store::presets::{Listed, Preset, PresetStore};
+use crate::transport::InFlight;
+
+/// A failure that ends the command with exit code 2 and one line on standard error.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self(error.to_string())
+    }
+}
+
+/// Runs a command and returns the process exit code: 0 for a 2xx answer, 1 for any other HTTP
+/// status, 2 for a usage, file or transport error.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Send {
+            request,
+            timeout,
+            output: format,
+        } => send(&request, timeout, format),
+        Command::Preview {
+            request,
+            target,
+            token_style,
+        } => preview(&request, target, token_style),
+        Command::Sandbox(args) => run_sandbox(&args),
+        Command::Presets { command } => presets(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            output::print_failure(&message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
+    let required_token = if args.require_token {
+        let token = token_from_env().ok_or_else(|| {
+            Failure(format!(
+                "--require-token needs the token in {TOKEN_ENV_VAR}"
+            ))
+        })?;
+        Some(token)
+    } else {
+        None
+    };
+    let settings = SandboxSettings {
+        errors: args.errors,
+        on_duplicate: args.on_duplicate,
+        rate_limit: args.rate_limit.0,
+        latency_ms: args.latency,
+        fail_rate: args.fail_rate,
+        hang: args.never_answer,
+        required_token,
+    };
+    let bind = std::net::SocketAddr::new(args.bind, args.port);
+    let sandbox = Sandbox::start(bind, settings)
+        .map_err(|err| Failure(format!("cannot listen on {bind}: {err}")))?;
+    println!("Flameup sandbox listening on {}", sandbox.base_url());
+    println!("People are kept in memory and lost when it stops. Press Ctrl+C to stop.");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    runtime
+        .block_on(tokio::signal::ctrl_c())
+        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    drop(sandbox);
+    println!("Sandbox stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The token from the environment, trimmed; `None` when unset or blank.
+fn token_from_env() -> Option<String> {
+    std::env::var(TOKEN_ENV_VAR)
+        .map(|token| token.trim().to_owned())
+        .ok()
+        .filter(|token| !token.is_empty())
+}
+
+fn preview(
+    args: &RequestArgs,
+    target: Target,
+    token_style: TokenStyle,
+) -> Result<ExitCode, Failure> {
+    let credential = match token_style {
+        TokenStyle::Env => Credential::EnvVar,
+        TokenStyle::Placeholder => Credential::Placeholder,
+    };
+    let request = build_request(&args.draft()?, None, &credential)?;
+    let text = snippet::render(target, &request);
+    output::print_snippet(&text, target == Target::Http);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Failure> {
+    let deadline = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|deadline| !deadline.is_zero())
+        .ok_or_else(|| {
+            Failure(format!(
+                "--timeout must be a positive number of seconds, not {timeout}"
+            ))
+        })?;
+    let draft = args.draft()?;
+    let token = token_from_env().ok_or_else(|| {
+        Failure(format!(
+            "{TOKEN_ENV_VAR} is not set: export it with your API key first"
+        ))
+    })?;
+    let request = build_request(&draft, None, &Credential::Token(token))?;
+    let response = match InFlight::start_and_wait(&request, deadline) {
+        Ok(response) => response,
+        Err(error) => {
+            if format == Output::Json {
+                output::print_json_error(error.kind.code(), error.message(), &error.detail);
+            }
+            return Err(Failure(error.to_string()));
+        }
+    };
+    match format {
+        Output::Pretty => output::print_pretty(&response),
+        Output::Json => output::print_json(&response),
+    }
+    Ok(if response.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+impl RequestArgs {
+    fn draft(&self) -> Result<Draft, Failure> {
+        let mut draft = match (&self.body, &self.preset) {
+            (Some(path), _) => {
+                let mut draft = Draft::default();
+                draft.load_body(&read_body(path)?);
+                draft
+            }
+            (None, Some(name)) => find_preset(name)?.request.to_draft(),
+            (None, None) => return Err(Failure("give --body FILE or --preset NAME".to_owned())),
+        };
+        if let Some(base_url) = &self.base_url {
+            draft.environment = Environment::Custom;
+            draft.custom_base_url = base_url.clone();
+        }
+        if let Some(workspace) = &self.workspace {
+            draft.path_style = PathStyle::WorkspaceScoped;
+            draft.workspace_id = workspace.clone();
+        }
+        if draft.environment == Environment::Sandbox {
+            return Err(Failure(
+                "this preset sends to the window's built-in sandbox: start one with `flameup-explorer sandbox` and pass its --base-url".to_owned(),
+            ));
+        }
+        Ok(draft)
+    }
+}
+
+fn preset_store() -> Result<PresetStore, Failure> {
+    PresetStore::open_default()
+        .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))
+}
+
+fn find_preset(name: &str) -> Result<Preset, Failure> {
+    preset_store()?
+        .find(name)
+        .map(|(_, preset)| preset)
+        .ok_or_else(|| {
+            Failure(format!(
+                "no preset called \"{name}\" (see `flameup-explorer presets list`)"
+            ))
+        })
+}
+
+fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
+    let store = preset_store()?;
+    match command {
+        PresetsCommand::List => {
+            for item in store.list() {
+                match item {
+                    Listed::Preset { preset, .. } => {
+                        let request = &preset.request;
+                        println!(
+                            "{}\t{}\t{}",
+                            preset.name,
+                            request.environment.label(),
+                            preset.saved_at
+                        );
+                    }
+                    Listed::Broken { file, reason } => {
+                        println!("broken: {}: {reason}", file.display())
+                    }
+                }
+            }
+        }
+        PresetsCommand::Show { name } => print!("{}", find_preset(&name)?.to_json()),
+        PresetsCommand::Save { name, request } => {
+            if name.trim().is_empty() {
+                return Err(Failure("a preset needs a name".to_owned()));
+            }
+            let draft = request.draft()?;
+            let file = store
+                .save(&Preset::new(&name, &draft))
+                .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
+            println!("Saved \"{}\" to {}", name.trim(), file.display());
+        }
+        PresetsCommand::Delete { name } => match store.delete(&name) {
+            Ok(Some(_)) => println!("Deleted \"{name}\"."),
+            Ok(None) => return Err(Failure(format!("no preset called \"{name}\""))),
+            Err(err) => return Err(Failure(format!("cannot delete the preset: {err}"))),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {
+    let (name, text) = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| Failure(format!("cannot read the body from standard input: {err}")))?;
+        ("standard input".to_owned(), text)
+    } else {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Failure(format!("cannot read {name}: {err}")))?;
+        (name, text)
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(body)) => Ok(body),
+        Ok(_) => Err(Failure(format!(
+            "{name} must hold a JSON object ({{\"userId\": …}})"
+        ))),
+        Err(err) => Err(Failure(format!("{name} is not valid JSON: {err}"))),
+    }
+}
