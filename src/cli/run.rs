@@ -69,6 +69,7 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         fail_rate: args.fail_rate,
         hang: args.never_answer,
         required_token,
+        ..SandboxSettings::default()
     };
     let bind = std::net::SocketAddr::new(args.bind, args.port);
     let sandbox = Sandbox::start(bind, settings)

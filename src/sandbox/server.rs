@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -15,21 +15,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::rules::{
-    ErrorDialect, FieldError, OnDuplicate, Person, Rejection, RejectionKind, rate_limited_body,
-    validate_create,
-};
+use super::person::{Person, validate_create};
+use super::rate_limit::RateLimiter;
+use super::rejection::{FieldError, Rejection, RejectionKind, rate_limited_body};
+use super::settings::{ErrorDialect, OnDuplicate, SandboxSettings};
 use super::store::People;
-use super::{DEFAULT_WORKSPACE, SandboxSettings, SharedSettings};
+use super::{DEFAULT_WORKSPACE, SharedSettings};
+use crate::clock::unix_now;
 
 /// The largest body the sandbox reads: 1 MiB, as documented.
 pub const MAX_BODY: usize = 1024 * 1024;
-
-/// The documented limit without a key is 75 a minute per IP, against 120 per key; the IP pool
-/// keeps that ratio when the key limit is changed.
-fn ip_limit(key_limit: u32) -> u32 {
-    (key_limit.saturating_mul(75)).div_ceil(120).max(1)
-}
 
 /// A running sandbox. Dropping it stops the server and forgets every person.
 pub struct Sandbox {
@@ -205,25 +200,17 @@ async fn gate(
         request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
     };
     let token = bearer_token(request.headers());
-    let (pool, limit) = match &token {
-        Some(token) => (format!("key:{token}"), settings.rate_limit),
-        None => (
-            format!("ip:{}", peer.ip()),
-            settings.rate_limit.map(ip_limit),
-        ),
-    };
-    let quota = limit.map(|limit| {
+    let quota = settings.rate_limit.map(|key_limit| {
         shared
             .limiter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .hit(pool, limit, unix_now())
+            .hit(token.as_deref(), peer.ip(), key_limit, unix_now())
     });
 
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
         json_response(429, &rate_limited_body())
-    } else if let Err(rejection) = check_token(token.as_deref(), settings.required_token.as_deref())
-    {
+    } else if let Err(rejection) = authorize(token.as_deref(), settings.required_token.as_deref()) {
         context.reject(&rejection)
     } else if settings.fail_rate > 0.0 && fastrand::f64() < settings.fail_rate {
         let rejection = Rejection::new(
@@ -255,13 +242,6 @@ async fn gate(
     response
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
-}
-
 /// The bearer token, if the request has a well-formed, non-empty one.
 fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -270,7 +250,8 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-fn check_token(token: Option<&str>, required: Option<&str>) -> Result<(), Rejection> {
+/// Whether the request may go on: it needs a bearer token, and the required one when set.
+fn authorize(token: Option<&str>, required: Option<&str>) -> Result<(), Rejection> {
     match (token, required) {
         (None, _) => Err(Rejection::unauthorized(
             "Authentication required. Please provide a valid API token",
@@ -433,42 +414,4 @@ async fn unknown_path(Extension(context): Extension<Context>, request: Request) 
         ),
         vec![FieldError::new("path", "Not found")],
     ))
-}
-
-/// Requests counted per pool (a key, or an IP without one) in fixed one-minute windows.
-#[derive(Default)]
-struct RateLimiter {
-    windows: HashMap<String, (u64, u32)>,
-}
-
-struct Quota {
-    limit: u32,
-    remaining: u32,
-    /// Unix seconds when the window ends.
-    reset: u64,
-    exceeded: bool,
-}
-
-impl RateLimiter {
-    fn hit(&mut self, pool: String, limit: u32, now: u64) -> Quota {
-        let minute = now / 60;
-        if self.windows.len() > 10_000 {
-            self.windows.retain(|_, (window, _)| *window == minute);
-        }
-        let (window, count) = self.windows.entry(pool).or_insert((minute, 0));
-        if *window != minute {
-            *window = minute;
-            *count = 0;
-        }
-        let exceeded = *count >= limit;
-        if !exceeded {
-            *count += 1;
-        }
-        Quota {
-            limit,
-            remaining: limit.saturating_sub(*count),
-            reset: (minute + 1) * 60,
-            exceeded,
-        }
-    }
 }
