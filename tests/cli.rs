@@ -215,7 +215,7 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
     assert!(line.contains("refused the connection"), "{line}");
 
     let line = fails_with_2(explorer().args(["send", "--body", "/no/such/file.json"]));
-    assert!(line.contains("cannot read /no/such/file.json"), "{line}");
+    assert!(line.contains("/no/such/file.json does not exist"), "{line}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"userId\": ").unwrap();
@@ -263,6 +263,52 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
         line.contains("required arguments were not provided: <--body <FILE>|--preset <NAME>>"),
         "{line}"
     );
+}
+
+#[test]
+fn an_endless_body_stops_at_the_limit_with_a_message() {
+    let line = fails_with_2(explorer().args(["preview", "--body", "/dev/zero"]));
+    assert_eq!(
+        line.trim_end(),
+        "flameup-explorer: /dev/zero is larger than 32.0 MB, the most a body file may hold"
+    );
+}
+
+#[test]
+fn an_oversized_body_file_is_refused() {
+    let dir = tempdir::Dir::new("oversized");
+    let path = dir.path().join("huge.json");
+    // A sparse file: 33 MB long without writing 33 MB.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(33_000_000).unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&path));
+    assert!(
+        line.contains("is larger than 32.0 MB, the most a body file may hold"),
+        "{line}"
+    );
+}
+
+#[test]
+fn body_file_messages_say_what_is_wrong_and_where() {
+    let dir = tempdir::Dir::new("body-messages");
+    let not_utf8 = dir.path().join("latin1.json");
+    std::fs::write(&not_utf8, b"{\"userId\": \"Jos\xe9\"}").unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&not_utf8));
+    assert!(line.contains("is not UTF-8 text"), "{line}");
+
+    let malformed = dir.path().join("malformed.json");
+    std::fs::write(&malformed, "{\n  \"userId\": \"u\",\n}").unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&malformed));
+    assert!(
+        line.contains("is not valid JSON at line 3, column 1"),
+        "{line}"
+    );
+
+    let deep = dir.path().join("deep.json");
+    let nested = format!("{{\"traits\": {}{}}}", "[".repeat(300), "]".repeat(300));
+    std::fs::write(&deep, nested).unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&deep));
+    assert!(line.contains("at most 128 levels are allowed"), "{line}");
 }
 
 #[test]

@@ -1,6 +1,5 @@
 //! Carrying a command out: build the draft, then send, preview, serve or manage presets.
 
-use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use super::output;
 use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
+use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
 use crate::store::presets::{Listed, Preset, PresetStore};
 use crate::transport::InFlight;
 
@@ -232,24 +232,17 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The body in `path`, or in standard input for `-`: the same bounded reader as the window's
+/// import, so both refuse the same files.
 fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {
-    let (name, text) = if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| Failure(format!("cannot read the body from standard input: {err}")))?;
-        ("standard input".to_owned(), text)
+    let body = if path == Path::new("-") {
+        body_file::read_json_object_from(
+            std::io::stdin().lock(),
+            "standard input",
+            DEFAULT_BODY_LIMIT,
+        )
     } else {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| Failure(format!("cannot read {name}: {err}")))?;
-        (name, text)
+        body_file::read_json_object(path, DEFAULT_BODY_LIMIT)
     };
-    match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(body)) => Ok(body),
-        Ok(_) => Err(Failure(format!(
-            "{name} must hold a JSON object ({{\"userId\": …}})"
-        ))),
-        Err(err) => Err(Failure(format!("{name} is not valid JSON: {err}"))),
-    }
+    body.map_err(Failure)
 }
