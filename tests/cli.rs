@@ -311,6 +311,36 @@ fn body_file_messages_say_what_is_wrong_and_where() {
     assert!(line.contains("at most 128 levels are allowed"), "{line}");
 }
 
+/// Runs `command` with its standard output a pipe whose reader has already gone, as with
+/// `| head -1` once head has its line: every write fails with a broken pipe.
+fn into_a_closed_pipe(command: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    command.stdout(writer).stderr(Stdio::piped());
+    command.output().unwrap()
+}
+
+#[test]
+fn output_into_a_closed_pipe_stops_quietly_with_the_deserved_code() {
+    let dir = tempdir::Dir::new("pipe");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let preview = into_a_closed_pipe(explorer().args(["preview", "--body"]).arg(&good));
+    assert_eq!(preview.status.code(), Some(0), "{preview:?}");
+    assert!(preview.stderr.is_empty(), "{preview:?}");
+
+    let server = LoopbackServer::start(Reply::json(404, r#"{"error":"Not Found"}"#));
+    let send = into_a_closed_pipe(
+        explorer()
+            .args(["send", "--base-url", &server.base_url(), "--body"])
+            .arg(&good),
+    );
+    assert_eq!(send.status.code(), Some(1), "a 404 answer: {send:?}");
+    assert!(send.stderr.is_empty(), "{send:?}");
+
+    let listed = into_a_closed_pipe(explorer().args(["--help"]));
+    assert_eq!(listed.status.code(), Some(0), "{listed:?}");
+}
+
 #[test]
 fn send_ends_at_the_timeout_when_the_server_never_answers() {
     let server = LoopbackServer::start(Reply::Never);

@@ -1,5 +1,9 @@
 //! What the command line prints: answers (pretty or JSON), snippets, and one-line failures.
+//!
+//! Nothing here uses `print!`: it panics when standard output is a closed pipe (`… | head -1`).
+//! Every write goes through [`to_stdout`], which treats a closed pipe as "stop printing".
 
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
@@ -26,52 +30,75 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    eprintln!("flameup-explorer: {message} (see --help)");
+    print_failure(&format!("{message} (see --help)"));
     ExitCode::from(2)
 }
 
-/// Prints a failure on one line of standard error.
+/// Prints a failure on one line of standard error. If even that cannot be written, there is
+/// nobody left to tell: the exit code still says it.
 pub fn print_failure(message: &str) {
-    eprintln!("flameup-explorer: {message}");
+    let _ = writeln!(io::stderr(), "flameup-explorer: {message}");
+}
+
+/// Runs `write` on standard output. A closed pipe means the reader (e.g. `head -1`) has what it
+/// wanted: printing stops and the command ends with the code its work deserves. Any other write
+/// error is a failure to report.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {err}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints lines of text on standard output.
+pub fn print_lines(text: &str) -> Result<(), String> {
+    to_stdout(|out| writeln!(out, "{text}"))
 }
 
 /// Prints a snippet. Raw HTTP is printed byte for byte, so it can be piped to a socket as it is;
 /// the others end with a line break, as a file should.
-pub fn print_snippet(text: &str, byte_for_byte: bool) {
-    if byte_for_byte || text.ends_with('\n') {
-        print!("{text}");
-    } else {
-        println!("{text}");
-    }
+pub fn print_snippet(text: &str, byte_for_byte: bool) -> Result<(), String> {
+    to_stdout(|out| {
+        out.write_all(text.as_bytes())?;
+        if byte_for_byte || text.ends_with('\n') {
+            Ok(())
+        } else {
+            writeln!(out)
+        }
+    })
 }
 
 /// Status line, headers, a blank line and the body (pretty-printed when it is JSON).
-pub fn print_pretty(response: &HttpResponse) {
-    println!(
-        "{} {} · {} ms · {}",
-        response.status,
-        response.reason,
-        response.elapsed.as_millis(),
-        crate::model::response::human_size(response.body.len())
-    );
-    for (name, value) in &response.headers {
-        println!("{name}: {value}");
-    }
-    println!();
-    println!("{}", response.view.text());
+pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
+    to_stdout(|out| {
+        writeln!(
+            out,
+            "{} {} · {} ms · {}",
+            response.status,
+            response.reason,
+            response.elapsed.as_millis(),
+            crate::model::response::human_size(response.body.len())
+        )?;
+        for (name, value) in &response.headers {
+            writeln!(out, "{name}: {value}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", response.view.text())
+    })
 }
 
 /// Prints the `--output json` object of an answer.
-pub fn print_json(response: &HttpResponse) {
-    println!("{}", response_json(response));
+pub fn print_json(response: &HttpResponse) -> Result<(), String> {
+    print_lines(&response_json(response).to_string())
 }
 
 /// Prints the `--output json` object of a failure with no answer.
-pub fn print_json_error(kind: &str, message: &str, detail: &str) {
-    println!(
-        "{}",
-        json!({"error": {"kind": kind, "message": message, "detail": detail}})
-    );
+pub fn print_json_error(kind: &str, message: &str, detail: &str) -> Result<(), String> {
+    let error = json!({"error": {"kind": kind, "message": message, "detail": detail}});
+    print_lines(&error.to_string())
 }
 
 /// The `--output json` object. Repeated headers are joined with ", ", as HTTP allows.

@@ -74,8 +74,10 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
     let bind = std::net::SocketAddr::new(args.bind, args.port);
     let sandbox = Sandbox::start(bind, settings)
         .map_err(|err| Failure(format!("cannot listen on {bind}: {err}")))?;
-    println!("Flameup sandbox listening on {}", sandbox.base_url());
-    println!("People are kept in memory and lost when it stops. Press Ctrl+C to stop.");
+    output::print_lines(&format!(
+        "Flameup sandbox listening on {}\nPeople are kept in memory and lost when it stops. Press Ctrl+C to stop.",
+        sandbox.base_url()
+    ))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -84,7 +86,7 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         .block_on(tokio::signal::ctrl_c())
         .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
     drop(sandbox);
-    println!("Sandbox stopped.");
+    output::print_lines("Sandbox stopped.")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -107,7 +109,7 @@ fn preview(
     };
     let request = build_request(&args.draft()?, None, &credential)?;
     let text = snippet::render(target, &request);
-    output::print_snippet(&text, target == Target::Http);
+    output::print_snippet(&text, target == Target::Http)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -131,14 +133,15 @@ fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Fa
         Ok(response) => response,
         Err(error) => {
             if format == Output::Json {
-                output::print_json_error(error.kind.code(), error.message(), &error.detail);
+                // The failure below is reported on standard error whether or not this is written.
+                let _ = output::print_json_error(error.kind.code(), error.message(), &error.detail);
             }
             return Err(Failure(error.to_string()));
         }
     };
     match format {
-        Output::Pretty => output::print_pretty(&response),
-        Output::Json => output::print_json(&response),
+        Output::Pretty => output::print_pretty(&response)?,
+        Output::Json => output::print_json(&response)?,
     }
     Ok(if response.is_success() {
         ExitCode::SUCCESS
@@ -195,24 +198,29 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
     let store = preset_store()?;
     match command {
         PresetsCommand::List => {
-            for item in store.list() {
-                match item {
-                    Listed::Preset { preset, .. } => {
-                        let request = &preset.request;
-                        println!(
+            let listed = store.list();
+            output::to_stdout(|out| {
+                for item in &listed {
+                    match item {
+                        Listed::Preset { preset, .. } => writeln!(
+                            out,
                             "{}\t{}\t{}",
                             preset.name,
-                            request.environment.label(),
+                            preset.request.environment.label(),
                             preset.saved_at
-                        );
-                    }
-                    Listed::Broken { file, reason } => {
-                        println!("broken: {}: {reason}", file.display())
+                        )?,
+                        Listed::Broken { file, reason } => {
+                            writeln!(out, "broken: {}: {reason}", file.display())?
+                        }
                     }
                 }
-            }
+                Ok(())
+            })?;
         }
-        PresetsCommand::Show { name } => print!("{}", find_preset(&name)?.to_json()),
+        PresetsCommand::Show { name } => {
+            let text = find_preset(&name)?.to_json();
+            output::to_stdout(|out| out.write_all(text.as_bytes()))?;
+        }
         PresetsCommand::Save { name, request } => {
             if name.trim().is_empty() {
                 return Err(Failure("a preset needs a name".to_owned()));
@@ -221,10 +229,10 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
             let file = store
                 .save(&Preset::new(&name, &draft))
                 .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
-            println!("Saved \"{}\" to {}", name.trim(), file.display());
+            output::print_lines(&format!("Saved \"{}\" to {}", name.trim(), file.display()))?;
         }
         PresetsCommand::Delete { name } => match store.delete(&name) {
-            Ok(Some(_)) => println!("Deleted \"{name}\"."),
+            Ok(Some(_)) => output::print_lines(&format!("Deleted \"{name}\"."))?,
             Ok(None) => return Err(Failure(format!("no preset called \"{name}\""))),
             Err(err) => return Err(Failure(format!("cannot delete the preset: {err}"))),
         },
