@@ -2,6 +2,7 @@
 //! shapes and rate limit, and fault injection. It runs in-process for the window (on a free
 //! loopback port) and standalone (`flameup-explorer sandbox`). People live in memory only.
 
+mod connection;
 pub mod person;
 pub mod rate_limit;
 pub mod rejection;

@@ -2,19 +2,20 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Path, Query, Request, State};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use super::connection::{IdleListener, Peer};
 use super::person::{Person, validate_create};
 use super::rate_limit::RateLimiter;
 use super::rejection::{FieldError, Rejection, RejectionKind, rate_limited_body};
@@ -25,6 +26,11 @@ use crate::clock::unix_now;
 
 /// The largest body the sandbox reads: 1 MiB, as documented.
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// How much of an oversized body is read (and thrown away) before the 413 is sent. Most clients
+/// write the whole body before reading: closing while they write loses the 413 to a reset.
+/// Beyond this, the connection is closed anyway.
+pub const MAX_DRAIN: usize = 64 * 1024 * 1024;
 
 /// A running sandbox. Dropping it stops the server and forgets every person.
 pub struct Sandbox {
@@ -52,6 +58,7 @@ impl Sandbox {
             .build()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = router(shared.clone());
+        let settings = shared.settings.clone();
         let thread = std::thread::Builder::new()
             .name("sandbox".to_owned())
             .spawn(move || {
@@ -59,10 +66,9 @@ impl Sandbox {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    let server = axum::serve(
-                        listener,
-                        app.into_make_service_with_connect_info::<SocketAddr>(),
-                    );
+                    let listener = IdleListener::new(listener, settings);
+                    let server =
+                        axum::serve(listener, app.into_make_service_with_connect_info::<Peer>());
                     // Not a graceful shutdown: a request held open by the "never answer" fault
                     // would otherwise keep the sandbox alive forever.
                     tokio::select! {
@@ -165,7 +171,6 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
 
@@ -183,15 +188,17 @@ fn json_response(status: u16, body: &Value) -> Response {
 /// to every answer.
 async fn gate(
     State(shared): State<Arc<Shared>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let settings = shared.settings();
-    if settings.hang {
-        std::future::pending::<()>().await;
-    }
-    if settings.latency_ms > 0 {
+    if settings.hang || settings.latency_ms > 0 {
+        // The client is waiting on the sandbox here: not idle.
+        let _hold = peer.hold();
+        if settings.hang {
+            std::future::pending::<()>().await;
+        }
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
     let context = Context {
@@ -205,7 +212,7 @@ async fn gate(
             .limiter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .hit(token.as_deref(), peer.ip(), key_limit, unix_now())
+            .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
     });
 
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
@@ -267,8 +274,9 @@ async fn create_key_scoped(
     State(shared): State<Arc<Shared>>,
     Extension(context): Extension<Context>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body).await;
     create(&shared, DEFAULT_WORKSPACE, &context, &headers, body)
 }
 
@@ -277,9 +285,45 @@ async fn create_in_workspace(
     Extension(context): Extension<Context>,
     Path(workspace_id): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body).await;
     create(&shared, &workspace_id, &context, &headers, body)
+}
+
+/// Reads the body, keeping at most [`MAX_BODY`] bytes; an oversized body is drained up to
+/// [`MAX_DRAIN`] so the client gets to read its 413.
+async fn read_body(mut body: Body) -> Result<Bytes, Rejection> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while seen <= MAX_DRAIN {
+        let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+        else {
+            break;
+        };
+        let frame = frame.map_err(|err| {
+            Rejection::new(
+                RejectionKind::MalformedBody,
+                format!("The request body could not be read: {err}"),
+                vec![FieldError::new("body", "Could not be read")],
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_BODY {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(Rejection::new(
+            RejectionKind::PayloadTooLarge,
+            "The request body is larger than 1 MiB",
+            vec![FieldError::new("body", "Must be at most 1 MiB")],
+        ));
+    }
+    Ok(Bytes::from(kept))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -295,7 +339,7 @@ fn create(
     workspace: &str,
     context: &Context,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Bytes, Rejection>,
 ) -> Response {
     if !is_json(headers) {
         return context.reject(&Rejection::new(
@@ -306,20 +350,7 @@ fn create(
     }
     let bytes = match body {
         Ok(bytes) => bytes,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return context.reject(&Rejection::new(
-                RejectionKind::PayloadTooLarge,
-                "The request body is larger than 1 MiB",
-                vec![FieldError::new("body", "Must be at most 1 MiB")],
-            ));
-        }
-        Err(rejection) => {
-            return context.reject(&Rejection::new(
-                RejectionKind::MalformedBody,
-                format!("The request body could not be read: {rejection}"),
-                vec![FieldError::new("body", "Could not be read")],
-            ));
-        }
+        Err(rejection) => return context.reject(&rejection),
     };
     let input = match validate_create(&bytes) {
         Ok(input) => input,
