@@ -688,3 +688,71 @@ fn the_sandboxs_own_latency_is_not_the_clients_idleness() {
     });
     assert_eq!(create(&slow, r#"{"userId": "u"}"#).status, 201);
 }
+
+#[test]
+fn a_wrong_method_is_answered_in_the_dialect() {
+    for (dialect, message) in [
+        (ErrorDialect::Docs, "/message"),
+        (ErrorDialect::Standard, "/error/message"),
+        (ErrorDialect::Validation422, "/error/message"),
+    ] {
+        let sandbox = start(SandboxSettings {
+            errors: dialect,
+            ..SandboxSettings::default()
+        });
+        let answer = exchange(
+            sandbox.addr(),
+            &request("DELETE", "/api/v1/workspaces/w1/people", &[AUTH], b""),
+        );
+        assert_eq!(answer.status, 405, "{dialect:?}");
+        assert_eq!(answer.header("allow"), Some("POST"));
+        let text = answer.json().pointer(message).cloned();
+        assert!(
+            text.is_some_and(|text| text.as_str().is_some_and(|text| text.contains("DELETE"))),
+            "{dialect:?}: {}",
+            answer.json()
+        );
+    }
+}
+
+#[test]
+fn a_workspace_id_that_is_not_utf8_or_empty_is_refused_in_the_dialect() {
+    let sandbox = default_sandbox();
+    let body = br#"{"userId": "u"}"#;
+    for path in [
+        "/api/v1/workspaces/%FF/people",
+        "/api/v1/workspaces//people",
+    ] {
+        let answer = exchange(sandbox.addr(), &request("POST", path, &[AUTH, JSON], body));
+        assert_eq!(answer.status, 400, "{path}");
+        assert_eq!(detail_fields(&answer), ["workspace_id"], "{path}");
+        assert_eq!(answer.json()["code"], 400);
+    }
+    assert_eq!(sandbox.people_count(), 0);
+}
+
+#[test]
+fn a_long_traits_phone_and_a_display_name_email_are_refused() {
+    let sandbox = default_sandbox();
+    let phone = "1".repeat(51);
+    let answer = create(
+        &sandbox,
+        &format!(r#"{{"userId": "u", "traits": {{"phone": "{phone}"}}}}"#),
+    );
+    assert_eq!(answer.status, 400);
+    assert_eq!(detail_fields(&answer), ["traits.phone"]);
+    let fifty = "1".repeat(50);
+    let answer = create(
+        &sandbox,
+        &format!(r#"{{"userId": "u", "traits": {{"phone": "{fifty}"}}}}"#),
+    );
+    assert_eq!(answer.status, 201);
+
+    let answer = create(
+        &sandbox,
+        r#"{"userId": "v", "email": "John Doe <john@example.com>"}"#,
+    );
+    assert_eq!(answer.status, 400);
+    assert_eq!(detail_fields(&answer), ["email"]);
+    assert_eq!(sandbox.people_count(), 1);
+}

@@ -49,7 +49,7 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
     }
     let email = optional_string(&mut errors, &body, EMAIL, MAX_EMAIL);
     if let Some(email) = &email
-        && !email_address::EmailAddress::is_valid(email)
+        && !is_bare_address(email)
         && !errors.iter().any(|error| error.field == EMAIL)
     {
         errors.push(FieldError::new(EMAIL, "Invalid email format"));
@@ -58,7 +58,14 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
     optional_string(&mut errors, &body, ANONYMOUS_ID, usize::MAX);
     let traits = match body.get(TRAITS) {
         None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(traits)) => traits.clone(),
+        Some(Value::Object(traits)) => {
+            // traits.phone becomes the person's top-level phone: it keeps the same limit.
+            if let Some(phone) = traits.get(PHONE).filter(|phone| !phone.is_null()) {
+                let field = format!("{TRAITS}.{PHONE}");
+                string_field(&mut errors, &field, phone, MAX_PHONE);
+            }
+            traits.clone()
+        }
         Some(_) => {
             errors.push(FieldError::new(TRAITS, "Must be an object"));
             Map::new()
@@ -77,6 +84,13 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
             errors,
         )),
     }
+}
+
+/// An address alone: `John Doe <john@example.com>` is valid RFC 5322 "display text" but not an
+/// email address a person can have.
+fn is_bare_address(email: &str) -> bool {
+    let options = email_address::Options::default().without_display_text();
+    email_address::EmailAddress::parse_with_options(email, options).is_ok()
 }
 
 fn validation_message(errors: &[FieldError]) -> String {

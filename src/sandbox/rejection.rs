@@ -27,8 +27,11 @@ impl FieldError {
 pub enum RejectionKind {
     MalformedBody,
     Validation,
+    /// A path that names no resource: a workspace id that is empty or not UTF-8.
+    InvalidPath,
     Unauthorized,
     NotFound,
+    MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -66,8 +69,10 @@ impl Rejection {
             RejectionKind::MalformedBody => 400,
             RejectionKind::Validation if dialect == ErrorDialect::Validation422 => 422,
             RejectionKind::Validation => 400,
+            RejectionKind::InvalidPath => 400,
             RejectionKind::Unauthorized => 401,
             RejectionKind::NotFound => 404,
+            RejectionKind::MethodNotAllowed => 405,
             RejectionKind::Conflict => 409,
             RejectionKind::PayloadTooLarge => 413,
             RejectionKind::UnsupportedMediaType => 415,
@@ -77,10 +82,11 @@ impl Rejection {
 
     fn code(&self) -> &'static str {
         match self.kind {
-            RejectionKind::MalformedBody => "bad_request",
+            RejectionKind::MalformedBody | RejectionKind::InvalidPath => "bad_request",
             RejectionKind::Validation => "validation_error",
             RejectionKind::Unauthorized => "unauthorized",
             RejectionKind::NotFound => "not_found",
+            RejectionKind::MethodNotAllowed => "method_not_allowed",
             RejectionKind::Conflict => "conflict",
             RejectionKind::PayloadTooLarge => "payload_too_large",
             RejectionKind::UnsupportedMediaType => "unsupported_media_type",

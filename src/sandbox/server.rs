@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -215,6 +216,7 @@ async fn gate(
             .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
     });
 
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
         json_response(429, &rate_limited_body())
     } else if let Err(rejection) = authorize(token.as_deref(), settings.required_token.as_deref()) {
@@ -228,7 +230,12 @@ async fn gate(
         context.reject(&rejection)
     } else {
         request.extensions_mut().insert(context.clone());
-        next.run(request).await
+        let response = next.run(request).await;
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+            method_not_allowed(&context, &method, &path, response.headers())
+        } else {
+            response
+        }
     };
 
     let headers = response.headers_mut();
@@ -245,6 +252,29 @@ async fn gate(
     }
     if let Ok(value) = HeaderValue::from_str(&context.request_id) {
         headers.insert("x-request-id", value);
+    }
+    response
+}
+
+/// The router's 405 has an empty body: answer in the dialect instead, keeping its `Allow`.
+fn method_not_allowed(
+    context: &Context,
+    method: &axum::http::Method,
+    path: &str,
+    routed: &HeaderMap,
+) -> Response {
+    let allow = routed.get(header::ALLOW).cloned();
+    let allowed = allow
+        .as_ref()
+        .and_then(|allow| allow.to_str().ok())
+        .unwrap_or("another method");
+    let mut response = context.reject(&Rejection::new(
+        RejectionKind::MethodNotAllowed,
+        format!("{method} is not allowed on {path}: use {allowed}"),
+        vec![FieldError::new("method", format!("Must be {allowed}"))],
+    ));
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
     }
     response
 }
@@ -283,12 +313,29 @@ async fn create_key_scoped(
 async fn create_in_workspace(
     State(shared): State<Arc<Shared>>,
     Extension(context): Extension<Context>,
-    Path(workspace_id): Path<String>,
+    workspace_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let body = read_body(body).await;
+    let workspace_id = match workspace_id {
+        Ok(Path(id)) if !id.is_empty() => id,
+        Ok(_) => return context.reject(&invalid_workspace("Must not be empty")),
+        Err(_) => return context.reject(&invalid_workspace("Must be UTF-8 text once decoded")),
+    };
     create(&shared, &workspace_id, &context, &headers, body)
+}
+
+/// A workspace id no workspace can have.
+fn invalid_workspace(why: &str) -> Rejection {
+    Rejection::new(
+        RejectionKind::InvalidPath,
+        format!(
+            "The workspace id in the path is invalid: {}",
+            why.to_lowercase()
+        ),
+        vec![FieldError::new("workspace_id", why)],
+    )
 }
 
 /// Reads the body, keeping at most [`MAX_BODY`] bytes; an oversized body is drained up to
