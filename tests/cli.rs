@@ -342,6 +342,70 @@ fn output_into_a_closed_pipe_stops_quietly_with_the_deserved_code() {
 }
 
 #[test]
+fn a_sandbox_on_every_interface_warns_and_prints_a_usable_url() {
+    use std::io::{BufRead as _, BufReader};
+
+    let mut sandbox = explorer()
+        .args(["sandbox", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(sandbox.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout.read_line(&mut first_line).unwrap();
+    let base_url = first_line
+        .trim()
+        .strip_prefix("Flameup sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
+        .to_owned();
+    let interrupted = Command::new("kill")
+        .args(["-INT", &sandbox.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = sandbox.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let address = base_url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.strip_suffix("/api/v1"))
+        .unwrap_or_else(|| panic!("{base_url}"));
+    let address: std::net::SocketAddr = address.parse().unwrap();
+    assert!(
+        address.ip().is_loopback(),
+        "a URL this machine can use: {base_url}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("reachable from other machines"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_base_url_without_a_host_or_with_port_0_is_refused() {
+    let dir = tempdir::Dir::new("base-url");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let line = fails_with_2(
+        explorer()
+            .args(["preview", "--base-url", "http:///api", "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("has no host"), "{line}");
+    let line = fails_with_2(
+        explorer()
+            .args([
+                "preview",
+                "--base-url",
+                "http://127.0.0.1:0/api/v1",
+                "--body",
+            ])
+            .arg(&good),
+    );
+    assert!(line.contains("port 0"), "{line}");
+}
+
+#[test]
 fn send_ends_at_the_timeout_when_the_server_never_answers() {
     let server = LoopbackServer::start(Reply::Never);
     let dir = tempdir::Dir::new("never");

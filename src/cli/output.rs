@@ -40,6 +40,11 @@ pub fn print_failure(message: &str) {
     let _ = writeln!(io::stderr(), "flameup-explorer: {message}");
 }
 
+/// Prints a warning on standard error: something to know that does not stop the command.
+pub fn print_warning(message: &str) {
+    let _ = writeln!(io::stderr(), "flameup-explorer: warning: {message}");
+}
+
 /// Runs `write` on standard output. A closed pipe means the reader (e.g. `head -1`) has what it
 /// wanted: printing stops and the command ends with the code its work deserves. Any other write
 /// error is a failure to report.

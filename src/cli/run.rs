@@ -74,20 +74,56 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
     let bind = std::net::SocketAddr::new(args.bind, args.port);
     let sandbox = Sandbox::start(bind, settings)
         .map_err(|err| Failure(format!("cannot listen on {bind}: {err}")))?;
-    output::print_lines(&format!(
-        "Flameup sandbox listening on {}\nPeople are kept in memory and lost when it stops. Press Ctrl+C to stop.",
-        sandbox.base_url()
-    ))?;
+    if args.bind.is_unspecified() {
+        output::print_warning(&format!(
+            "listening on {} makes the sandbox reachable from other machines on the network{}",
+            args.bind,
+            if args.require_token {
+                ""
+            } else {
+                ", and it accepts any token (see --require-token)"
+            }
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
-    runtime
-        .block_on(tokio::signal::ctrl_c())
-        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    runtime.block_on(async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        // Poll once so Ctrl+C is handled before anyone is told the sandbox is up: a script that
+        // interrupts it right after the first line must not kill it mid-way.
+        tokio::select! {
+            biased;
+            interrupted = &mut ctrl_c => return interrupted.map_err(wait_failure),
+            () = std::future::ready(()) => {}
+        }
+        output::print_lines(&format!(
+            "Flameup sandbox listening on {}\nPeople are kept in memory and lost when it stops. Press Ctrl+C to stop.",
+            crate::sandbox::base_url(reachable(sandbox.addr()))
+        ))?;
+        ctrl_c.await.map_err(wait_failure)
+    })?;
     drop(sandbox);
     output::print_lines("Sandbox stopped.")?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn wait_failure(err: std::io::Error) -> Failure {
+    Failure(format!("cannot wait for Ctrl+C: {err}"))
+}
+
+/// The address to print for a sandbox on `addr`: on every interface (0.0.0.0 or ::), the
+/// loopback address of the same family, which a client can actually connect to.
+fn reachable(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
 }
 
 /// The token from the environment, trimmed; `None` when unset or blank.
