@@ -406,6 +406,33 @@ fn a_base_url_without_a_host_or_with_port_0_is_refused() {
 }
 
 #[test]
+fn timeout_and_token_messages_say_what_is_allowed() {
+    let dir = tempdir::Dir::new("messages");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    for timeout in ["1e20", "0", "-1", "NaN"] {
+        let line = fails_with_2(
+            explorer()
+                .args(["send", &format!("--timeout={timeout}"), "--body"])
+                .arg(&good),
+        );
+        assert!(
+            line.contains("--timeout must be more than 0 and at most 86400 seconds"),
+            "{timeout}: {line}"
+        );
+    }
+    let line = fails_with_2(
+        explorer()
+            .env("FLAMEUP_API_TOKEN", "  ")
+            .args(["send", "--body"])
+            .arg(&good),
+    );
+    assert!(
+        line.contains("FLAMEUP_API_TOKEN is set but blank"),
+        "{line}"
+    );
+}
+
+#[test]
 fn send_ends_at_the_timeout_when_the_server_never_answers() {
     let server = LoopbackServer::start(Reply::Never);
     let dir = tempdir::Dir::new("never");

@@ -21,6 +21,10 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        print_failure(&missing_command(&error.render().to_string()));
+        return ExitCode::from(2);
+    }
     let rendered = error.render().to_string();
     let message: Vec<&str> = rendered
         .lines()
@@ -32,6 +36,30 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
     let message = message.strip_prefix("error: ").unwrap_or(&message);
     print_failure(&format!("{message} (see --help)"));
     ExitCode::from(2)
+}
+
+/// One line for a command typed without its subcommand (`presets`): clap renders the whole
+/// help, whose first line (the description) read as an error. Its usage line and the commands
+/// it lists say what was missing.
+fn missing_command(help: &str) -> String {
+    let usage = help
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Usage: "))
+        .unwrap_or("flameup-explorer <COMMAND>");
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|line| line.trim() != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|command| *command != "help")
+        .collect();
+    let choices = match commands.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "one of its commands".to_owned(),
+    };
+    format!("a command is missing. Usage: {usage}, where <COMMAND> is {choices} (see --help)")
 }
 
 /// Prints a failure on one line of standard error. If even that cannot be written, there is

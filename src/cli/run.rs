@@ -52,9 +52,9 @@ pub fn run(command: Command) -> ExitCode {
 
 fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
     let required_token = if args.require_token {
-        let token = token_from_env().ok_or_else(|| {
+        let token = token_from_env().map_err(|why| {
             Failure(format!(
-                "--require-token needs the token in {TOKEN_ENV_VAR}"
+                "--require-token needs the token in {TOKEN_ENV_VAR}, which {why}"
             ))
         })?;
         Some(token)
@@ -126,12 +126,32 @@ fn reachable(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
     addr
 }
 
-/// The token from the environment, trimmed; `None` when unset or blank.
-fn token_from_env() -> Option<String> {
-    std::env::var(TOKEN_ENV_VAR)
-        .map(|token| token.trim().to_owned())
+/// The token from the environment, trimmed; else why there is none, in words that follow the
+/// variable's name ("FLAMEUP_API_TOKEN is set but blank").
+fn token_from_env() -> Result<String, &'static str> {
+    match std::env::var(TOKEN_ENV_VAR) {
+        Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_owned()),
+        Ok(_) => Err("is set but blank"),
+        Err(std::env::VarError::NotPresent) => Err("is not set"),
+        Err(std::env::VarError::NotUnicode(_)) => Err("holds bytes that are not text"),
+    }
+}
+
+/// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
+/// exactly.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The deadline `--timeout` gives, or a message that says which values are allowed.
+fn deadline(timeout: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(timeout)
         .ok()
-        .filter(|token| !token.is_empty())
+        .filter(|deadline| !deadline.is_zero() && *deadline <= MAX_TIMEOUT)
+        .ok_or_else(|| {
+            Failure(format!(
+                "--timeout must be more than 0 and at most {} seconds, not {timeout}",
+                MAX_TIMEOUT.as_secs()
+            ))
+        })
 }
 
 fn preview(
@@ -150,18 +170,11 @@ fn preview(
 }
 
 fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Failure> {
-    let deadline = Duration::try_from_secs_f64(timeout)
-        .ok()
-        .filter(|deadline| !deadline.is_zero())
-        .ok_or_else(|| {
-            Failure(format!(
-                "--timeout must be a positive number of seconds, not {timeout}"
-            ))
-        })?;
+    let deadline = deadline(timeout)?;
     let draft = args.draft()?;
-    let token = token_from_env().ok_or_else(|| {
+    let token = token_from_env().map_err(|why| {
         Failure(format!(
-            "{TOKEN_ENV_VAR} is not set: export it with your API key first"
+            "{TOKEN_ENV_VAR} {why}: export it with your API key first"
         ))
     })?;
     let request = build_request(&draft, None, &Credential::Token(token))?;
@@ -214,27 +227,81 @@ impl RequestArgs {
     }
 }
 
+/// The presets folder, checked: a file in its place would otherwise surface as a raw OS error
+/// ("Not a directory") on every command.
 fn preset_store() -> Result<PresetStore, Failure> {
-    PresetStore::open_default()
-        .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))
+    let store = PresetStore::open_default()
+        .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))?;
+    let dir = store.dir();
+    if dir.is_file() || dir.ancestors().skip(1).any(Path::is_file) {
+        return Err(Failure(format!(
+            "{} is a file, not a folder: presets are kept in a folder there, so move the file away",
+            dir.display()
+        )));
+    }
+    Ok(store)
 }
 
+/// Every file in the presets folder. A folder that does not exist yet holds none; one that
+/// cannot be read is an error, not an empty list.
+fn list_presets(store: &PresetStore) -> Result<Vec<Listed>, Failure> {
+    match std::fs::read_dir(store.dir()) {
+        Ok(_) => Ok(store.list()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(err) => Err(Failure(format!(
+            "cannot read the presets folder {}: {err}",
+            store.dir().display()
+        ))),
+    }
+}
+
+/// The preset called `name`, or why there is none: the file that has that name but was refused
+/// (and why), or how many broken files might have held it.
 fn find_preset(name: &str) -> Result<Preset, Failure> {
-    preset_store()?
-        .find(name)
-        .map(|(_, preset)| preset)
-        .ok_or_else(|| {
-            Failure(format!(
-                "no preset called \"{name}\" (see `flameup-explorer presets list`)"
-            ))
-        })
+    let store = preset_store()?;
+    let listed = list_presets(&store)?;
+    if let Some((_, preset)) = store.find(name) {
+        return Ok(preset);
+    }
+    let mut broken = 0;
+    for (file, reason) in listed.into_iter().filter_map(|item| match item {
+        Listed::Broken { file, reason } => Some((file, reason)),
+        Listed::Preset { .. } => None,
+    }) {
+        match named_in(&file) {
+            Some(named) if named.trim().eq_ignore_ascii_case(name.trim()) => {
+                return Err(Failure(format!(
+                    "the preset \"{named}\" in {} cannot be used: it is {reason}",
+                    file.display()
+                )));
+            }
+            // It names another preset.
+            Some(_) => {}
+            None => broken += 1,
+        }
+    }
+    let hint = match broken {
+        0 => String::new(),
+        1 => "; 1 preset file is broken and may hold it".to_owned(),
+        n => format!("; {n} preset files are broken and may hold it"),
+    };
+    Err(Failure(format!(
+        "no preset called \"{name}\"{hint} (see `flameup-explorer presets list`)"
+    )))
+}
+
+/// The `name` a refused preset file gives itself, when it is JSON enough to say.
+fn named_in(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let value: Value = serde_json::from_str(&text).ok()?;
+    value.get("name")?.as_str().map(str::to_owned)
 }
 
 fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
     let store = preset_store()?;
     match command {
         PresetsCommand::List => {
-            let listed = store.list();
+            let listed = list_presets(&store)?;
             output::to_stdout(|out| {
                 for item in &listed {
                     match item {
@@ -268,7 +335,9 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
             output::print_lines(&format!("Saved \"{}\" to {}", name.trim(), file.display()))?;
         }
         PresetsCommand::Delete { name } => match store.delete(&name) {
-            Ok(Some(_)) => output::print_lines(&format!("Deleted \"{name}\"."))?,
+            Ok(Some(preset)) => {
+                output::print_lines(&format!("Deleted \"{}\".", preset.name))?;
+            }
             Ok(None) => return Err(Failure(format!("no preset called \"{name}\""))),
             Err(err) => return Err(Failure(format!("cannot delete the preset: {err}"))),
         },
