@@ -1,6 +1,10 @@
 //! Sandbox creates per second over keep-alive connections on loopback. Prints figures; asserts
 //! nothing about speed. Run: `cargo bench --bench sandbox_creates`.
 
+// Helpers of tests (and the test support module) fail by panicking: the panic is the failure
+// message. clippy's allow-*-in-tests covers only #[test] functions, not their helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::{Duration, Instant};
 
 use flameup_explorer::sandbox::{Sandbox, SandboxSettings};

@@ -1,5 +1,9 @@
 //! The real binary's command line, against a loopback server.
 
+// Helpers of tests (and the test support module) fail by panicking: the panic is the failure
+// message. clippy's allow-*-in-tests covers only #[test] functions, not their helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::io::Write as _;
@@ -215,7 +219,7 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
     assert!(line.contains("refused the connection"), "{line}");
 
     let line = fails_with_2(explorer().args(["send", "--body", "/no/such/file.json"]));
-    assert!(line.contains("cannot read /no/such/file.json"), "{line}");
+    assert!(line.contains("/no/such/file.json does not exist"), "{line}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"userId\": ").unwrap();
@@ -261,6 +265,173 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
     let line = fails_with_2(explorer().args(["send"]));
     assert!(
         line.contains("required arguments were not provided: <--body <FILE>|--preset <NAME>>"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_endless_body_stops_at_the_limit_with_a_message() {
+    let line = fails_with_2(explorer().args(["preview", "--body", "/dev/zero"]));
+    assert_eq!(
+        line.trim_end(),
+        "flameup-explorer: /dev/zero is larger than 32.0 MB, the most a body file may hold"
+    );
+}
+
+#[test]
+fn an_oversized_body_file_is_refused() {
+    let dir = tempdir::Dir::new("oversized");
+    let path = dir.path().join("huge.json");
+    // A sparse file: 33 MB long without writing 33 MB.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(33_000_000).unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&path));
+    assert!(
+        line.contains("is larger than 32.0 MB, the most a body file may hold"),
+        "{line}"
+    );
+}
+
+#[test]
+fn body_file_messages_say_what_is_wrong_and_where() {
+    let dir = tempdir::Dir::new("body-messages");
+    let not_utf8 = dir.path().join("latin1.json");
+    std::fs::write(&not_utf8, b"{\"userId\": \"Jos\xe9\"}").unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&not_utf8));
+    assert!(line.contains("is not UTF-8 text"), "{line}");
+
+    let malformed = dir.path().join("malformed.json");
+    std::fs::write(&malformed, "{\n  \"userId\": \"u\",\n}").unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&malformed));
+    assert!(
+        line.contains("is not valid JSON at line 3, column 1"),
+        "{line}"
+    );
+
+    let deep = dir.path().join("deep.json");
+    let nested = format!("{{\"traits\": {}{}}}", "[".repeat(300), "]".repeat(300));
+    std::fs::write(&deep, nested).unwrap();
+    let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&deep));
+    assert!(line.contains("at most 128 levels are allowed"), "{line}");
+}
+
+/// Runs `command` with its standard output a pipe whose reader has already gone, as with
+/// `| head -1` once head has its line: every write fails with a broken pipe.
+fn into_a_closed_pipe(command: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    command.stdout(writer).stderr(Stdio::piped());
+    command.output().unwrap()
+}
+
+#[test]
+fn output_into_a_closed_pipe_stops_quietly_with_the_deserved_code() {
+    let dir = tempdir::Dir::new("pipe");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let preview = into_a_closed_pipe(explorer().args(["preview", "--body"]).arg(&good));
+    assert_eq!(preview.status.code(), Some(0), "{preview:?}");
+    assert!(preview.stderr.is_empty(), "{preview:?}");
+
+    let server = LoopbackServer::start(Reply::json(404, r#"{"error":"Not Found"}"#));
+    let send = into_a_closed_pipe(
+        explorer()
+            .args(["send", "--base-url", &server.base_url(), "--body"])
+            .arg(&good),
+    );
+    assert_eq!(send.status.code(), Some(1), "a 404 answer: {send:?}");
+    assert!(send.stderr.is_empty(), "{send:?}");
+
+    let listed = into_a_closed_pipe(explorer().args(["--help"]));
+    assert_eq!(listed.status.code(), Some(0), "{listed:?}");
+}
+
+#[test]
+fn a_sandbox_on_every_interface_warns_and_prints_a_usable_url() {
+    use std::io::{BufRead as _, BufReader};
+
+    let mut sandbox = explorer()
+        .args(["sandbox", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(sandbox.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout.read_line(&mut first_line).unwrap();
+    let base_url = first_line
+        .trim()
+        .strip_prefix("Flameup sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
+        .to_owned();
+    let interrupted = Command::new("kill")
+        .args(["-INT", &sandbox.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = sandbox.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let address = base_url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.strip_suffix("/api/v1"))
+        .unwrap_or_else(|| panic!("{base_url}"));
+    let address: std::net::SocketAddr = address.parse().unwrap();
+    assert!(
+        address.ip().is_loopback(),
+        "a URL this machine can use: {base_url}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("reachable from other machines"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_base_url_without_a_host_or_with_port_0_is_refused() {
+    let dir = tempdir::Dir::new("base-url");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let line = fails_with_2(
+        explorer()
+            .args(["preview", "--base-url", "http:///api", "--body"])
+            .arg(&good),
+    );
+    assert!(line.contains("has no host"), "{line}");
+    let line = fails_with_2(
+        explorer()
+            .args([
+                "preview",
+                "--base-url",
+                "http://127.0.0.1:0/api/v1",
+                "--body",
+            ])
+            .arg(&good),
+    );
+    assert!(line.contains("port 0"), "{line}");
+}
+
+#[test]
+fn timeout_and_token_messages_say_what_is_allowed() {
+    let dir = tempdir::Dir::new("messages");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    for timeout in ["1e20", "0", "-1", "NaN"] {
+        let line = fails_with_2(
+            explorer()
+                .args(["send", &format!("--timeout={timeout}"), "--body"])
+                .arg(&good),
+        );
+        assert!(
+            line.contains("--timeout must be more than 0 and at most 86400 seconds"),
+            "{timeout}: {line}"
+        );
+    }
+    let line = fails_with_2(
+        explorer()
+            .env("FLAMEUP_API_TOKEN", "  ")
+            .args(["send", "--body"])
+            .arg(&good),
+    );
+    assert!(
+        line.contains("FLAMEUP_API_TOKEN is set but blank"),
         "{line}"
     );
 }

@@ -2,6 +2,10 @@
 //! both error dialects, duplicates, the rate limit, the read endpoints, faults, concurrency and
 //! garbage on the socket.
 
+// Helpers of tests (and the test support module) fail by panicking: the panic is the failure
+// message. clippy's allow-*-in-tests covers only #[test] functions, not their helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -608,4 +612,151 @@ fn garbage_on_the_socket_then_a_normal_request() {
         create(&sandbox, r#"{"userId": "after-garbage"}"#).status,
         201
     );
+}
+
+/// Connects, sends `bytes` and waits (up to 10 s) for the server to close the connection;
+/// returns what was read. A connection the server never closes fails the test.
+fn closed_by_the_server_after(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut raw = Vec::new();
+    match stream.read_to_end(&mut raw) {
+        Ok(_) => raw,
+        Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => raw,
+        Err(err) => panic!("the server kept the connection open ({err}); read {raw:?}"),
+    }
+}
+
+#[test]
+fn connections_that_send_nothing_are_closed_after_the_idle_timeout() {
+    let sandbox = start(SandboxSettings {
+        idle_timeout: Duration::from_millis(200),
+        ..SandboxSettings::default()
+    });
+    let addr = sandbox.addr();
+    // Stalled mid-headers.
+    closed_by_the_server_after(addr, b"POST /api/v1/people HTTP/1.1\r\nhost: sandbox\r\n");
+    // Stalled mid-body: 10 of the 100 bytes announced.
+    closed_by_the_server_after(
+        addr,
+        b"POST /api/v1/people HTTP/1.1\r\nhost: sandbox\r\ncontent-length: 100\r\n\r\n{\"userId\":",
+    );
+    // Idle keep-alive after a complete exchange: the answer arrives, then the close.
+    let mut keep_alive = request(
+        "POST",
+        "/api/v1/people",
+        &[AUTH, JSON],
+        br#"{"userId": "u"}"#,
+    );
+    let close = b"connection: close\r\n";
+    let at = keep_alive
+        .windows(close.len())
+        .position(|window| window == close)
+        .unwrap();
+    keep_alive.drain(at..at + close.len());
+    let raw = closed_by_the_server_after(addr, &keep_alive);
+    assert_eq!(parse_answer(&raw).status, 201);
+    // A connection that never sent a byte.
+    closed_by_the_server_after(addr, b"");
+}
+
+#[test]
+fn a_body_of_many_megabytes_gets_its_413() {
+    let sandbox = default_sandbox();
+    let body = vec![b' '; 16 * 1024 * 1024];
+    let bytes = request("POST", "/api/v1/people", &[AUTH, JSON], &body);
+    // As most clients do: write the whole request, then read the answer. A server that closes
+    // while the client is still writing makes the write fail and loses the 413.
+    let mut stream = TcpStream::connect(sandbox.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let written = stream.write_all(&bytes);
+    assert!(written.is_ok(), "the sandbox closed mid-body: {written:?}");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let answer = parse_answer(&raw);
+    assert_eq!(answer.status, 413);
+    assert_eq!(detail_fields(&answer), ["body"]);
+}
+
+#[test]
+fn the_sandboxs_own_latency_is_not_the_clients_idleness() {
+    let slow = start(SandboxSettings {
+        idle_timeout: Duration::from_millis(100),
+        latency_ms: 500,
+        ..SandboxSettings::default()
+    });
+    assert_eq!(create(&slow, r#"{"userId": "u"}"#).status, 201);
+}
+
+#[test]
+fn a_wrong_method_is_answered_in_the_dialect() {
+    for (dialect, message) in [
+        (ErrorDialect::Docs, "/message"),
+        (ErrorDialect::Standard, "/error/message"),
+        (ErrorDialect::Validation422, "/error/message"),
+    ] {
+        let sandbox = start(SandboxSettings {
+            errors: dialect,
+            ..SandboxSettings::default()
+        });
+        let answer = exchange(
+            sandbox.addr(),
+            &request("DELETE", "/api/v1/workspaces/w1/people", &[AUTH], b""),
+        );
+        assert_eq!(answer.status, 405, "{dialect:?}");
+        assert_eq!(answer.header("allow"), Some("POST"));
+        let text = answer.json().pointer(message).cloned();
+        assert!(
+            text.is_some_and(|text| text.as_str().is_some_and(|text| text.contains("DELETE"))),
+            "{dialect:?}: {}",
+            answer.json()
+        );
+    }
+}
+
+#[test]
+fn a_workspace_id_that_is_not_utf8_or_empty_is_refused_in_the_dialect() {
+    let sandbox = default_sandbox();
+    let body = br#"{"userId": "u"}"#;
+    for path in [
+        "/api/v1/workspaces/%FF/people",
+        "/api/v1/workspaces//people",
+    ] {
+        let answer = exchange(sandbox.addr(), &request("POST", path, &[AUTH, JSON], body));
+        assert_eq!(answer.status, 400, "{path}");
+        assert_eq!(detail_fields(&answer), ["workspace_id"], "{path}");
+        assert_eq!(answer.json()["code"], 400);
+    }
+    assert_eq!(sandbox.people_count(), 0);
+}
+
+#[test]
+fn a_long_traits_phone_and_a_display_name_email_are_refused() {
+    let sandbox = default_sandbox();
+    let phone = "1".repeat(51);
+    let answer = create(
+        &sandbox,
+        &format!(r#"{{"userId": "u", "traits": {{"phone": "{phone}"}}}}"#),
+    );
+    assert_eq!(answer.status, 400);
+    assert_eq!(detail_fields(&answer), ["traits.phone"]);
+    let fifty = "1".repeat(50);
+    let answer = create(
+        &sandbox,
+        &format!(r#"{{"userId": "u", "traits": {{"phone": "{fifty}"}}}}"#),
+    );
+    assert_eq!(answer.status, 201);
+
+    let answer = create(
+        &sandbox,
+        r#"{"userId": "v", "email": "John Doe <john@example.com>"}"#,
+    );
+    assert_eq!(answer.status, 400);
+    assert_eq!(detail_fields(&answer), ["email"]);
+    assert_eq!(sandbox.people_count(), 1);
 }

@@ -195,8 +195,15 @@ pub fn parse_base_url(text: &str) -> Result<url::Url, BuildError> {
     if !matches!(url.scheme(), "http" | "https") {
         return fail("must start with http:// or https://");
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    // "http:///api" parses with the host "api": an empty authority is no host.
+    let authority_empty = text
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.starts_with(['/', '?', '#']) || rest.is_empty());
+    if authority_empty || url.host_str().is_none_or(str::is_empty) {
         return fail("has no host");
+    }
+    if url.port() == Some(0) {
+        return fail("has port 0, which no server can be reached on");
     }
     if !url.username().is_empty() || url.password().is_some() {
         return fail("must not hold a user name or password: put the API key in the token field");

@@ -2,34 +2,36 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Path, Query, Request, State};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::rules::{
-    ErrorDialect, FieldError, OnDuplicate, Person, Rejection, RejectionKind, rate_limited_body,
-    validate_create,
-};
+use super::connection::{IdleListener, Peer};
+use super::person::{Person, validate_create};
+use super::rate_limit::RateLimiter;
+use super::rejection::{FieldError, Rejection, RejectionKind, rate_limited_body};
+use super::settings::{ErrorDialect, OnDuplicate, SandboxSettings};
 use super::store::People;
-use super::{DEFAULT_WORKSPACE, SandboxSettings, SharedSettings};
+use super::{DEFAULT_WORKSPACE, SharedSettings};
+use crate::clock::unix_now;
 
 /// The largest body the sandbox reads: 1 MiB, as documented.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// The documented limit without a key is 75 a minute per IP, against 120 per key; the IP pool
-/// keeps that ratio when the key limit is changed.
-fn ip_limit(key_limit: u32) -> u32 {
-    (key_limit.saturating_mul(75)).div_ceil(120).max(1)
-}
+/// How much of an oversized body is read (and thrown away) before the 413 is sent. Most clients
+/// write the whole body before reading: closing while they write loses the 413 to a reset.
+/// Beyond this, the connection is closed anyway.
+pub const MAX_DRAIN: usize = 64 * 1024 * 1024;
 
 /// A running sandbox. Dropping it stops the server and forgets every person.
 pub struct Sandbox {
@@ -57,6 +59,7 @@ impl Sandbox {
             .build()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = router(shared.clone());
+        let settings = shared.settings.clone();
         let thread = std::thread::Builder::new()
             .name("sandbox".to_owned())
             .spawn(move || {
@@ -64,10 +67,9 @@ impl Sandbox {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    let server = axum::serve(
-                        listener,
-                        app.into_make_service_with_connect_info::<SocketAddr>(),
-                    );
+                    let listener = IdleListener::new(listener, settings);
+                    let server =
+                        axum::serve(listener, app.into_make_service_with_connect_info::<Peer>());
                     // Not a graceful shutdown: a request held open by the "never answer" fault
                     // would otherwise keep the sandbox alive forever.
                     tokio::select! {
@@ -170,7 +172,6 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
 
@@ -188,15 +189,17 @@ fn json_response(status: u16, body: &Value) -> Response {
 /// to every answer.
 async fn gate(
     State(shared): State<Arc<Shared>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let settings = shared.settings();
-    if settings.hang {
-        std::future::pending::<()>().await;
-    }
-    if settings.latency_ms > 0 {
+    if settings.hang || settings.latency_ms > 0 {
+        // The client is waiting on the sandbox here: not idle.
+        let _hold = peer.hold();
+        if settings.hang {
+            std::future::pending::<()>().await;
+        }
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
     let context = Context {
@@ -205,25 +208,18 @@ async fn gate(
         request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
     };
     let token = bearer_token(request.headers());
-    let (pool, limit) = match &token {
-        Some(token) => (format!("key:{token}"), settings.rate_limit),
-        None => (
-            format!("ip:{}", peer.ip()),
-            settings.rate_limit.map(ip_limit),
-        ),
-    };
-    let quota = limit.map(|limit| {
+    let quota = settings.rate_limit.map(|key_limit| {
         shared
             .limiter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .hit(pool, limit, unix_now())
+            .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
     });
 
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
         json_response(429, &rate_limited_body())
-    } else if let Err(rejection) = check_token(token.as_deref(), settings.required_token.as_deref())
-    {
+    } else if let Err(rejection) = authorize(token.as_deref(), settings.required_token.as_deref()) {
         context.reject(&rejection)
     } else if settings.fail_rate > 0.0 && fastrand::f64() < settings.fail_rate {
         let rejection = Rejection::new(
@@ -234,7 +230,12 @@ async fn gate(
         context.reject(&rejection)
     } else {
         request.extensions_mut().insert(context.clone());
-        next.run(request).await
+        let response = next.run(request).await;
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+            method_not_allowed(&context, &method, &path, response.headers())
+        } else {
+            response
+        }
     };
 
     let headers = response.headers_mut();
@@ -255,11 +256,27 @@ async fn gate(
     response
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
+/// The router's 405 has an empty body: answer in the dialect instead, keeping its `Allow`.
+fn method_not_allowed(
+    context: &Context,
+    method: &axum::http::Method,
+    path: &str,
+    routed: &HeaderMap,
+) -> Response {
+    let allow = routed.get(header::ALLOW).cloned();
+    let allowed = allow
+        .as_ref()
+        .and_then(|allow| allow.to_str().ok())
+        .unwrap_or("another method");
+    let mut response = context.reject(&Rejection::new(
+        RejectionKind::MethodNotAllowed,
+        format!("{method} is not allowed on {path}: use {allowed}"),
+        vec![FieldError::new("method", format!("Must be {allowed}"))],
+    ));
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
 }
 
 /// The bearer token, if the request has a well-formed, non-empty one.
@@ -270,7 +287,8 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-fn check_token(token: Option<&str>, required: Option<&str>) -> Result<(), Rejection> {
+/// Whether the request may go on: it needs a bearer token, and the required one when set.
+fn authorize(token: Option<&str>, required: Option<&str>) -> Result<(), Rejection> {
     match (token, required) {
         (None, _) => Err(Rejection::unauthorized(
             "Authentication required. Please provide a valid API token",
@@ -286,19 +304,73 @@ async fn create_key_scoped(
     State(shared): State<Arc<Shared>>,
     Extension(context): Extension<Context>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body).await;
     create(&shared, DEFAULT_WORKSPACE, &context, &headers, body)
 }
 
 async fn create_in_workspace(
     State(shared): State<Arc<Shared>>,
     Extension(context): Extension<Context>,
-    Path(workspace_id): Path<String>,
+    workspace_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body).await;
+    let workspace_id = match workspace_id {
+        Ok(Path(id)) if !id.is_empty() => id,
+        Ok(_) => return context.reject(&invalid_workspace("Must not be empty")),
+        Err(_) => return context.reject(&invalid_workspace("Must be UTF-8 text once decoded")),
+    };
     create(&shared, &workspace_id, &context, &headers, body)
+}
+
+/// A workspace id no workspace can have.
+fn invalid_workspace(why: &str) -> Rejection {
+    Rejection::new(
+        RejectionKind::InvalidPath,
+        format!(
+            "The workspace id in the path is invalid: {}",
+            why.to_lowercase()
+        ),
+        vec![FieldError::new("workspace_id", why)],
+    )
+}
+
+/// Reads the body, keeping at most [`MAX_BODY`] bytes; an oversized body is drained up to
+/// [`MAX_DRAIN`] so the client gets to read its 413.
+async fn read_body(mut body: Body) -> Result<Bytes, Rejection> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while seen <= MAX_DRAIN {
+        let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+        else {
+            break;
+        };
+        let frame = frame.map_err(|err| {
+            Rejection::new(
+                RejectionKind::MalformedBody,
+                format!("The request body could not be read: {err}"),
+                vec![FieldError::new("body", "Could not be read")],
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_BODY {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(Rejection::new(
+            RejectionKind::PayloadTooLarge,
+            "The request body is larger than 1 MiB",
+            vec![FieldError::new("body", "Must be at most 1 MiB")],
+        ));
+    }
+    Ok(Bytes::from(kept))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -314,7 +386,7 @@ fn create(
     workspace: &str,
     context: &Context,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Bytes, Rejection>,
 ) -> Response {
     if !is_json(headers) {
         return context.reject(&Rejection::new(
@@ -325,20 +397,7 @@ fn create(
     }
     let bytes = match body {
         Ok(bytes) => bytes,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return context.reject(&Rejection::new(
-                RejectionKind::PayloadTooLarge,
-                "The request body is larger than 1 MiB",
-                vec![FieldError::new("body", "Must be at most 1 MiB")],
-            ));
-        }
-        Err(rejection) => {
-            return context.reject(&Rejection::new(
-                RejectionKind::MalformedBody,
-                format!("The request body could not be read: {rejection}"),
-                vec![FieldError::new("body", "Could not be read")],
-            ));
-        }
+        Err(rejection) => return context.reject(&rejection),
     };
     let input = match validate_create(&bytes) {
         Ok(input) => input,
@@ -433,42 +492,4 @@ async fn unknown_path(Extension(context): Extension<Context>, request: Request) 
         ),
         vec![FieldError::new("path", "Not found")],
     ))
-}
-
-/// Requests counted per pool (a key, or an IP without one) in fixed one-minute windows.
-#[derive(Default)]
-struct RateLimiter {
-    windows: HashMap<String, (u64, u32)>,
-}
-
-struct Quota {
-    limit: u32,
-    remaining: u32,
-    /// Unix seconds when the window ends.
-    reset: u64,
-    exceeded: bool,
-}
-
-impl RateLimiter {
-    fn hit(&mut self, pool: String, limit: u32, now: u64) -> Quota {
-        let minute = now / 60;
-        if self.windows.len() > 10_000 {
-            self.windows.retain(|_, (window, _)| *window == minute);
-        }
-        let (window, count) = self.windows.entry(pool).or_insert((minute, 0));
-        if *window != minute {
-            *window = minute;
-            *count = 0;
-        }
-        let exceeded = *count >= limit;
-        if !exceeded {
-            *count += 1;
-        }
-        Quota {
-            limit,
-            remaining: limit.saturating_sub(*count),
-            reset: (minute + 1) * 60,
-            exceeded,
-        }
-    }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::rules::Person;
+use super::person::Person;
 
 /// People by workspace and external id, in creation order.
 #[derive(Default)]

@@ -2,6 +2,7 @@
 //! history of sends (in the data directory). Never the token.
 
 pub mod atomic;
+pub mod body_file;
 pub mod history;
 pub mod presets;
 pub mod saved;

@@ -1,193 +1,15 @@
-//! The sandbox's rules, as pure functions: what a create-person body must look like, how a rejection
-//! is written in each error dialect, and what a Person looks like. No I/O: the server applies them.
+//! The person the sandbox builds: what a create-person body must look like (the documented rules,
+//! with the same field names and limits as the window's lint) and the stored person's shape.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::rejection::{FieldError, Rejection, RejectionKind};
 use crate::model::WELL_KNOWN_TRAITS;
-use crate::model::problem::reason_phrase;
+use crate::model::body::{EMAIL, PHONE, TRAITS, USER_ID};
+use crate::model::lint::{MAX_EMAIL, MAX_PHONE, MAX_USER_ID};
 
-pub use crate::model::lint::{MAX_EMAIL, MAX_PHONE, MAX_USER_ID};
-
-/// Which of the documented error body shapes rejections use.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-pub enum ErrorDialect {
-    /// The create-person page's example: `{error, message, code, details: [{field, message}]}`, 400.
-    #[default]
-    Docs,
-    /// The errors page's standard shape: `{success: false, error: {type, message, details}, request_id}`.
-    Standard,
-    /// The errors page's 422 shape: `{error: {code, message, details: {fields: {field: message}}}}`,
-    /// and 422 instead of 400 for field errors.
-    Validation422,
-}
-
-impl ErrorDialect {
-    pub const ALL: [Self; 3] = [Self::Docs, Self::Standard, Self::Validation422];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Docs => "docs page (400, details list)",
-            Self::Standard => "errors page, standard",
-            Self::Validation422 => "errors page, 422 validation",
-        }
-    }
-}
-
-/// What creating an existing `userId` does.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-pub enum OnDuplicate {
-    /// Update the person (merging traits) and answer 200, as the SDK's `identifyUser` suggests.
-    #[default]
-    Update,
-    /// Answer 409 Conflict, as the errors page lists for "resource already exists".
-    Conflict,
-}
-
-impl OnDuplicate {
-    pub const ALL: [Self; 2] = [Self::Update, Self::Conflict];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Update => "update it (200)",
-            Self::Conflict => "reject it (409)",
-        }
-    }
-}
-
-/// One offending field and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
-/// The kinds of rejection the sandbox makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RejectionKind {
-    MalformedBody,
-    Validation,
-    Unauthorized,
-    NotFound,
-    Conflict,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    Internal,
-}
-
-/// A request the sandbox turns down, before it is written in a dialect.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub kind: RejectionKind,
-    pub message: String,
-    pub fields: Vec<FieldError>,
-}
-
-impl Rejection {
-    pub fn new(kind: RejectionKind, message: impl Into<String>, fields: Vec<FieldError>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            fields,
-        }
-    }
-
-    pub fn unauthorized(message: &str) -> Self {
-        Self::new(
-            RejectionKind::Unauthorized,
-            message,
-            vec![FieldError::new("Authorization", message)],
-        )
-    }
-
-    /// The status code in `dialect`.
-    pub fn status(&self, dialect: ErrorDialect) -> u16 {
-        match self.kind {
-            RejectionKind::MalformedBody => 400,
-            RejectionKind::Validation if dialect == ErrorDialect::Validation422 => 422,
-            RejectionKind::Validation => 400,
-            RejectionKind::Unauthorized => 401,
-            RejectionKind::NotFound => 404,
-            RejectionKind::Conflict => 409,
-            RejectionKind::PayloadTooLarge => 413,
-            RejectionKind::UnsupportedMediaType => 415,
-            RejectionKind::Internal => 500,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self.kind {
-            RejectionKind::MalformedBody => "bad_request",
-            RejectionKind::Validation => "validation_error",
-            RejectionKind::Unauthorized => "unauthorized",
-            RejectionKind::NotFound => "not_found",
-            RejectionKind::Conflict => "conflict",
-            RejectionKind::PayloadTooLarge => "payload_too_large",
-            RejectionKind::UnsupportedMediaType => "unsupported_media_type",
-            RejectionKind::Internal => "internal_error",
-        }
-    }
-
-    fn fields_object(&self) -> Map<String, Value> {
-        self.fields
-            .iter()
-            .map(|error| (error.field.clone(), Value::String(error.message.clone())))
-            .collect()
-    }
-
-    /// The body in `dialect`; `request_id` is used where the dialect has one.
-    pub fn body(&self, dialect: ErrorDialect, request_id: &str) -> Value {
-        let status = self.status(dialect);
-        match dialect {
-            ErrorDialect::Docs => {
-                let mut body = json!({
-                    "error": reason_phrase(status),
-                    "message": self.message,
-                    "code": status,
-                });
-                if !self.fields.is_empty() {
-                    let details: Vec<Value> = self
-                        .fields
-                        .iter()
-                        .map(|error| json!({"field": error.field, "message": error.message}))
-                        .collect();
-                    body["details"] = Value::Array(details);
-                }
-                body
-            }
-            ErrorDialect::Standard => json!({
-                "success": false,
-                "error": {
-                    "type": self.code().to_uppercase(),
-                    "message": self.message,
-                    "details": self.fields_object(),
-                },
-                "request_id": request_id,
-            }),
-            ErrorDialect::Validation422 => json!({
-                "error": {
-                    "code": self.code(),
-                    "message": self.message,
-                    "details": {"fields": self.fields_object()},
-                }
-            }),
-        }
-    }
-}
-
-/// The body of a 429, the same in every dialect: the docs give only this one.
-pub fn rate_limited_body() -> Value {
-    json!({"error": "Rate limit exceeded", "message": "Too many requests. Please try again later."})
-}
+/// The SDK's anonymous id: accepted when it is a string, otherwise ignored by the sandbox.
+const ANONYMOUS_ID: &str = "anonymousId";
 
 /// A create-person body that passed the rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -215,30 +37,37 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
         ));
     };
     let mut errors = Vec::new();
-    let user_id = match body.get("userId") {
+    let user_id = match body.get(USER_ID) {
         None | Some(Value::Null) => {
-            errors.push(FieldError::new("userId", "Required field"));
+            errors.push(FieldError::new(USER_ID, "Required field"));
             None
         }
-        Some(value) => string_field(&mut errors, "userId", value, MAX_USER_ID),
+        Some(value) => string_field(&mut errors, USER_ID, value, MAX_USER_ID),
     };
     if user_id.as_deref() == Some("") {
-        errors.push(FieldError::new("userId", "Must not be empty"));
+        errors.push(FieldError::new(USER_ID, "Must not be empty"));
     }
-    let email = optional_string(&mut errors, &body, "email", MAX_EMAIL);
+    let email = optional_string(&mut errors, &body, EMAIL, MAX_EMAIL);
     if let Some(email) = &email
-        && !email_address::EmailAddress::is_valid(email)
-        && !errors.iter().any(|error| error.field == "email")
+        && !is_bare_address(email)
+        && !errors.iter().any(|error| error.field == EMAIL)
     {
-        errors.push(FieldError::new("email", "Invalid email format"));
+        errors.push(FieldError::new(EMAIL, "Invalid email format"));
     }
-    let phone = optional_string(&mut errors, &body, "phone", MAX_PHONE);
-    optional_string(&mut errors, &body, "anonymousId", usize::MAX);
-    let traits = match body.get("traits") {
+    let phone = optional_string(&mut errors, &body, PHONE, MAX_PHONE);
+    optional_string(&mut errors, &body, ANONYMOUS_ID, usize::MAX);
+    let traits = match body.get(TRAITS) {
         None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(traits)) => traits.clone(),
+        Some(Value::Object(traits)) => {
+            // traits.phone becomes the person's top-level phone: it keeps the same limit.
+            if let Some(phone) = traits.get(PHONE).filter(|phone| !phone.is_null()) {
+                let field = format!("{TRAITS}.{PHONE}");
+                string_field(&mut errors, &field, phone, MAX_PHONE);
+            }
+            traits.clone()
+        }
         Some(_) => {
-            errors.push(FieldError::new("traits", "Must be an object"));
+            errors.push(FieldError::new(TRAITS, "Must be an object"));
             Map::new()
         }
     };
@@ -255,6 +84,13 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
             errors,
         )),
     }
+}
+
+/// An address alone: `John Doe <john@example.com>` is valid RFC 5322 "display text" but not an
+/// email address a person can have.
+fn is_bare_address(email: &str) -> bool {
+    let options = email_address::Options::default().without_display_text();
+    email_address::EmailAddress::parse_with_options(email, options).is_ok()
 }
 
 fn validation_message(errors: &[FieldError]) -> String {
@@ -345,10 +181,10 @@ impl Person {
             .phone
             .clone()
             .map(Value::String)
-            .or_else(|| self.traits.get("phone").cloned())
+            .or_else(|| self.traits.get(PHONE).cloned())
             .unwrap_or(Value::Null);
-        person.insert("phone".into(), phone);
-        for key in WELL_KNOWN_TRAITS.iter().filter(|key| **key != "phone") {
+        person.insert(PHONE.into(), phone);
+        for key in WELL_KNOWN_TRAITS.iter().filter(|key| **key != PHONE) {
             person.insert(
                 (*key).to_owned(),
                 self.traits.get(*key).cloned().unwrap_or(Value::Null),
@@ -373,6 +209,7 @@ impl Person {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::settings::ErrorDialect;
 
     fn rejected(body: &str) -> Rejection {
         validate_create(body.as_bytes()).unwrap_err()

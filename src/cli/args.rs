@@ -1,0 +1,156 @@
+//! What can be typed on the command line: clap's argument types and the parsers of their values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::sandbox::{ErrorDialect, OnDuplicate};
+use crate::snippet::Target;
+use crate::transport::DEFAULT_DEADLINE;
+
+/// Flameup Explorer: explore the Flameup People API. With no command, opens the window.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a create-person request and print the answer. The token is read from the
+    /// FLAMEUP_API_TOKEN environment variable only (a flag would show in `ps`).
+    Send {
+        #[command(flatten)]
+        request: RequestArgs,
+        /// Give up after this many seconds without a complete answer.
+        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_DEADLINE.as_secs_f64())]
+        timeout: f64,
+        #[arg(long, value_enum, default_value_t = Output::Pretty)]
+        output: Output,
+    },
+    /// Print the request as a snippet; the token appears as a reference to FLAMEUP_API_TOKEN.
+    Preview {
+        #[command(flatten)]
+        request: RequestArgs,
+        #[arg(long, value_enum, default_value_t = Target::Curl)]
+        target: Target,
+        /// How the token appears: read from FLAMEUP_API_TOKEN, or the docs' YOUR_API_TOKEN.
+        #[arg(long, value_enum, default_value_t = TokenStyle::Env)]
+        token_style: TokenStyle,
+    },
+    /// Run the local sandbox of the People API until Ctrl+C. People are kept in memory only.
+    Sandbox(SandboxArgs),
+    /// List, show, save and delete presets (the same files the window uses).
+    Presets {
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// Every preset, and every broken preset file with the reason.
+    List,
+    /// A preset's file.
+    Show { name: String },
+    /// Save a request as a preset (replacing one of the same name).
+    Save {
+        name: String,
+        #[command(flatten)]
+        request: RequestArgs,
+    },
+    /// Delete a preset.
+    Delete { name: String },
+}
+
+/// How the standalone sandbox listens and behaves.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The error body shape: the create-person page's, or one of the errors page's.
+    #[arg(long, value_enum, default_value_t = ErrorDialect::Docs)]
+    pub errors: ErrorDialect,
+    /// What creating an existing userId does: update it (200) or conflict (409).
+    #[arg(long, value_enum, default_value_t = OnDuplicate::Update)]
+    pub on_duplicate: OnDuplicate,
+    /// Requests a minute per API key, or `off`.
+    #[arg(long, value_name = "N|off", default_value = "120", value_parser = parse_rate_limit)]
+    pub rate_limit: RateLimitArg,
+    /// Milliseconds to wait before every answer.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// The share of requests, from 0 to 1, that get a simulated 500.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_fail_rate)]
+    pub fail_rate: f64,
+    /// Accept connections and never answer, to try a client's timeouts.
+    #[arg(long)]
+    pub never_answer: bool,
+    /// Accept only the token in FLAMEUP_API_TOKEN (not a flag: flags show in `ps`).
+    #[arg(long)]
+    pub require_token: bool,
+}
+
+/// The parsed `--rate-limit` value: requests a minute per key, or `None` for `off`.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimitArg(pub Option<u32>);
+
+fn parse_rate_limit(text: &str) -> Result<RateLimitArg, String> {
+    match text {
+        "off" => Ok(RateLimitArg(None)),
+        _ => match text.parse::<u32>() {
+            Ok(limit) if limit > 0 => Ok(RateLimitArg(Some(limit))),
+            _ => Err("expected a positive whole number of requests a minute, or `off`".to_owned()),
+        },
+    }
+}
+
+fn parse_fail_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("expected a number from 0 to 1, e.g. 0.25".to_owned()),
+    }
+}
+
+/// Where the request goes and what it carries.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["body", "preset"])))]
+pub struct RequestArgs {
+    /// A JSON object in the documented body format (userId, email, phone, traits, …), or `-` for
+    /// standard input. Every top-level field is kept.
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+    /// A saved preset, by name; --base-url and --workspace override where it goes.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// The API's base URL [default: https://api.flameup.ai/api/v1].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Use the workspace-scoped path POST /workspaces/{ID}/people.
+    #[arg(long, value_name = "ID")]
+    pub workspace: Option<String>,
+}
+
+/// How a printed snippet shows the token. Never the token itself: that would put it in a
+/// terminal's scrollback and in files the output is redirected to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TokenStyle {
+    /// Read from FLAMEUP_API_TOKEN when the snippet runs.
+    Env,
+    /// The docs' YOUR_API_TOKEN, to replace by hand.
+    Placeholder,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Status line, headers and the body, pretty-printed when it is JSON.
+    Pretty,
+    /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem"}; for a failure with no
+    /// answer, {"error": {"kind", "message", "detail"}}.
+    Json,
+}

@@ -1,0 +1,170 @@
+//! What the command line prints: answers (pretty or JSON), snippets, and one-line failures.
+//!
+//! Nothing here uses `print!`: it panics when standard output is a closed pipe (`… | head -1`).
+//! Every write goes through [`to_stdout`], which treats a closed pipe as "stop printing".
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use serde_json::{Map, Value, json};
+
+use crate::model::HttpResponse;
+
+/// Reports a command-line parsing error on one line (exit 2), or prints help or the version
+/// (exit 0). clap's own report spans several lines with a usage block.
+pub fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        print_failure(&missing_command(&error.render().to_string()));
+        return ExitCode::from(2);
+    }
+    let rendered = error.render().to_string();
+    let message: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .filter(|line| !line.is_empty())
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    print_failure(&format!("{message} (see --help)"));
+    ExitCode::from(2)
+}
+
+/// One line for a command typed without its subcommand (`presets`): clap renders the whole
+/// help, whose first line (the description) read as an error. Its usage line and the commands
+/// it lists say what was missing.
+fn missing_command(help: &str) -> String {
+    let usage = help
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Usage: "))
+        .unwrap_or("flameup-explorer <COMMAND>");
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|line| line.trim() != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|command| *command != "help")
+        .collect();
+    let choices = match commands.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "one of its commands".to_owned(),
+    };
+    format!("a command is missing. Usage: {usage}, where <COMMAND> is {choices} (see --help)")
+}
+
+/// Prints a failure on one line of standard error. If even that cannot be written, there is
+/// nobody left to tell: the exit code still says it.
+pub fn print_failure(message: &str) {
+    let _ = writeln!(io::stderr(), "flameup-explorer: {message}");
+}
+
+/// Prints a warning on standard error: something to know that does not stop the command.
+pub fn print_warning(message: &str) {
+    let _ = writeln!(io::stderr(), "flameup-explorer: warning: {message}");
+}
+
+/// Runs `write` on standard output. A closed pipe means the reader (e.g. `head -1`) has what it
+/// wanted: printing stops and the command ends with the code its work deserves. Any other write
+/// error is a failure to report.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {err}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints lines of text on standard output.
+pub fn print_lines(text: &str) -> Result<(), String> {
+    to_stdout(|out| writeln!(out, "{text}"))
+}
+
+/// Prints a snippet. Raw HTTP is printed byte for byte, so it can be piped to a socket as it is;
+/// the others end with a line break, as a file should.
+pub fn print_snippet(text: &str, byte_for_byte: bool) -> Result<(), String> {
+    to_stdout(|out| {
+        out.write_all(text.as_bytes())?;
+        if byte_for_byte || text.ends_with('\n') {
+            Ok(())
+        } else {
+            writeln!(out)
+        }
+    })
+}
+
+/// Status line, headers, a blank line and the body (pretty-printed when it is JSON).
+pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
+    to_stdout(|out| {
+        writeln!(
+            out,
+            "{} {} · {} ms · {}",
+            response.status,
+            response.reason,
+            response.elapsed.as_millis(),
+            crate::model::response::human_size(response.body.len())
+        )?;
+        for (name, value) in &response.headers {
+            writeln!(out, "{name}: {value}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", response.view.text())
+    })
+}
+
+/// Prints the `--output json` object of an answer.
+pub fn print_json(response: &HttpResponse) -> Result<(), String> {
+    print_lines(&response_json(response).to_string())
+}
+
+/// Prints the `--output json` object of a failure with no answer.
+pub fn print_json_error(kind: &str, message: &str, detail: &str) -> Result<(), String> {
+    let error = json!({"error": {"kind": kind, "message": message, "detail": detail}});
+    print_lines(&error.to_string())
+}
+
+/// The `--output json` object. Repeated headers are joined with ", ", as HTTP allows.
+fn response_json(response: &HttpResponse) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &response.headers {
+        let joined = match headers.get(name).and_then(Value::as_str) {
+            Some(earlier) => format!("{earlier}, {value}"),
+            None => value.clone(),
+        };
+        headers.insert(name.clone(), Value::String(joined));
+    }
+    let body = serde_json::from_slice::<Value>(&response.body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()));
+    let problem = response.problem.as_ref().map(|problem| {
+        let fields: Map<String, Value> = problem
+            .fields
+            .iter()
+            .map(|(path, message)| (path.clone(), Value::String(message.clone())))
+            .collect();
+        json!({
+            "title": problem.title,
+            "message": problem.message,
+            "code": problem.code,
+            "request_id": problem.request_id,
+            "fields": fields,
+        })
+    });
+    json!({
+        "status": response.status,
+        "elapsed_ms": response.elapsed.as_millis() as u64,
+        "headers": headers,
+        "body": body,
+        "problem": problem,
+    })
+}

@@ -1,0 +1,361 @@
+//! Carrying a command out: build the draft, then send, preview, serve or manage presets.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
+use super::output;
+use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, build_request};
+use crate::sandbox::{Sandbox, SandboxSettings};
+use crate::snippet::{self, Target};
+use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
+use crate::store::presets::{Listed, Preset, PresetStore};
+use crate::transport::InFlight;
+
+/// A failure that ends the command with exit code 2 and one line on standard error.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self(error.to_string())
+    }
+}
+
+/// Runs a command and returns the process exit code: 0 for a 2xx answer, 1 for any other HTTP
+/// status, 2 for a usage, file or transport error.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Send {
+            request,
+            timeout,
+            output: format,
+        } => send(&request, timeout, format),
+        Command::Preview {
+            request,
+            target,
+            token_style,
+        } => preview(&request, target, token_style),
+        Command::Sandbox(args) => run_sandbox(&args),
+        Command::Presets { command } => presets(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            output::print_failure(&message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
+    let required_token = if args.require_token {
+        let token = token_from_env().map_err(|why| {
+            Failure(format!(
+                "--require-token needs the token in {TOKEN_ENV_VAR}, which {why}"
+            ))
+        })?;
+        Some(token)
+    } else {
+        None
+    };
+    let settings = SandboxSettings {
+        errors: args.errors,
+        on_duplicate: args.on_duplicate,
+        rate_limit: args.rate_limit.0,
+        latency_ms: args.latency,
+        fail_rate: args.fail_rate,
+        hang: args.never_answer,
+        required_token,
+        ..SandboxSettings::default()
+    };
+    let bind = std::net::SocketAddr::new(args.bind, args.port);
+    let sandbox = Sandbox::start(bind, settings)
+        .map_err(|err| Failure(format!("cannot listen on {bind}: {err}")))?;
+    if args.bind.is_unspecified() {
+        output::print_warning(&format!(
+            "listening on {} makes the sandbox reachable from other machines on the network{}",
+            args.bind,
+            if args.require_token {
+                ""
+            } else {
+                ", and it accepts any token (see --require-token)"
+            }
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure(format!("cannot wait for Ctrl+C: {err}")))?;
+    runtime.block_on(async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        // Poll once so Ctrl+C is handled before anyone is told the sandbox is up: a script that
+        // interrupts it right after the first line must not kill it mid-way.
+        tokio::select! {
+            biased;
+            interrupted = &mut ctrl_c => return interrupted.map_err(wait_failure),
+            () = std::future::ready(()) => {}
+        }
+        output::print_lines(&format!(
+            "Flameup sandbox listening on {}\nPeople are kept in memory and lost when it stops. Press Ctrl+C to stop.",
+            crate::sandbox::base_url(reachable(sandbox.addr()))
+        ))?;
+        ctrl_c.await.map_err(wait_failure)
+    })?;
+    drop(sandbox);
+    output::print_lines("Sandbox stopped.")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn wait_failure(err: std::io::Error) -> Failure {
+    Failure(format!("cannot wait for Ctrl+C: {err}"))
+}
+
+/// The address to print for a sandbox on `addr`: on every interface (0.0.0.0 or ::), the
+/// loopback address of the same family, which a client can actually connect to.
+fn reachable(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
+}
+
+/// The token from the environment, trimmed; else why there is none, in words that follow the
+/// variable's name ("FLAMEUP_API_TOKEN is set but blank").
+fn token_from_env() -> Result<String, &'static str> {
+    match std::env::var(TOKEN_ENV_VAR) {
+        Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_owned()),
+        Ok(_) => Err("is set but blank"),
+        Err(std::env::VarError::NotPresent) => Err("is not set"),
+        Err(std::env::VarError::NotUnicode(_)) => Err("holds bytes that are not text"),
+    }
+}
+
+/// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
+/// exactly.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The deadline `--timeout` gives, or a message that says which values are allowed.
+fn deadline(timeout: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|deadline| !deadline.is_zero() && *deadline <= MAX_TIMEOUT)
+        .ok_or_else(|| {
+            Failure(format!(
+                "--timeout must be more than 0 and at most {} seconds, not {timeout}",
+                MAX_TIMEOUT.as_secs()
+            ))
+        })
+}
+
+fn preview(
+    args: &RequestArgs,
+    target: Target,
+    token_style: TokenStyle,
+) -> Result<ExitCode, Failure> {
+    let credential = match token_style {
+        TokenStyle::Env => Credential::EnvVar,
+        TokenStyle::Placeholder => Credential::Placeholder,
+    };
+    let request = build_request(&args.draft()?, None, &credential)?;
+    let text = snippet::render(target, &request);
+    output::print_snippet(&text, target == Target::Http)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Failure> {
+    let deadline = deadline(timeout)?;
+    let draft = args.draft()?;
+    let token = token_from_env().map_err(|why| {
+        Failure(format!(
+            "{TOKEN_ENV_VAR} {why}: export it with your API key first"
+        ))
+    })?;
+    let request = build_request(&draft, None, &Credential::Token(token))?;
+    let response = match InFlight::start_and_wait(&request, deadline) {
+        Ok(response) => response,
+        Err(error) => {
+            if format == Output::Json {
+                // The failure below is reported on standard error whether or not this is written.
+                let _ = output::print_json_error(error.kind.code(), error.message(), &error.detail);
+            }
+            return Err(Failure(error.to_string()));
+        }
+    };
+    match format {
+        Output::Pretty => output::print_pretty(&response)?,
+        Output::Json => output::print_json(&response)?,
+    }
+    Ok(if response.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+impl RequestArgs {
+    fn draft(&self) -> Result<Draft, Failure> {
+        let mut draft = match (&self.body, &self.preset) {
+            (Some(path), _) => {
+                let mut draft = Draft::default();
+                draft.load_body(&read_body(path)?);
+                draft
+            }
+            (None, Some(name)) => find_preset(name)?.request.to_draft(),
+            (None, None) => return Err(Failure("give --body FILE or --preset NAME".to_owned())),
+        };
+        if let Some(base_url) = &self.base_url {
+            draft.environment = Environment::Custom;
+            draft.custom_base_url = base_url.clone();
+        }
+        if let Some(workspace) = &self.workspace {
+            draft.path_style = PathStyle::WorkspaceScoped;
+            draft.workspace_id = workspace.clone();
+        }
+        if draft.environment == Environment::Sandbox {
+            return Err(Failure(
+                "this preset sends to the window's built-in sandbox: start one with `flameup-explorer sandbox` and pass its --base-url".to_owned(),
+            ));
+        }
+        Ok(draft)
+    }
+}
+
+/// The presets folder, checked: a file in its place would otherwise surface as a raw OS error
+/// ("Not a directory") on every command.
+fn preset_store() -> Result<PresetStore, Failure> {
+    let store = PresetStore::open_default()
+        .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))?;
+    let dir = store.dir();
+    if dir.is_file() || dir.ancestors().skip(1).any(Path::is_file) {
+        return Err(Failure(format!(
+            "{} is a file, not a folder: presets are kept in a folder there, so move the file away",
+            dir.display()
+        )));
+    }
+    Ok(store)
+}
+
+/// Every file in the presets folder. A folder that does not exist yet holds none; one that
+/// cannot be read is an error, not an empty list.
+fn list_presets(store: &PresetStore) -> Result<Vec<Listed>, Failure> {
+    match std::fs::read_dir(store.dir()) {
+        Ok(_) => Ok(store.list()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(err) => Err(Failure(format!(
+            "cannot read the presets folder {}: {err}",
+            store.dir().display()
+        ))),
+    }
+}
+
+/// The preset called `name`, or why there is none: the file that has that name but was refused
+/// (and why), or how many broken files might have held it.
+fn find_preset(name: &str) -> Result<Preset, Failure> {
+    let store = preset_store()?;
+    let listed = list_presets(&store)?;
+    if let Some((_, preset)) = store.find(name) {
+        return Ok(preset);
+    }
+    let mut broken = 0;
+    for (file, reason) in listed.into_iter().filter_map(|item| match item {
+        Listed::Broken { file, reason } => Some((file, reason)),
+        Listed::Preset { .. } => None,
+    }) {
+        match named_in(&file) {
+            Some(named) if named.trim().eq_ignore_ascii_case(name.trim()) => {
+                return Err(Failure(format!(
+                    "the preset \"{named}\" in {} cannot be used: it is {reason}",
+                    file.display()
+                )));
+            }
+            // It names another preset.
+            Some(_) => {}
+            None => broken += 1,
+        }
+    }
+    let hint = match broken {
+        0 => String::new(),
+        1 => "; 1 preset file is broken and may hold it".to_owned(),
+        n => format!("; {n} preset files are broken and may hold it"),
+    };
+    Err(Failure(format!(
+        "no preset called \"{name}\"{hint} (see `flameup-explorer presets list`)"
+    )))
+}
+
+/// The `name` a refused preset file gives itself, when it is JSON enough to say.
+fn named_in(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let value: Value = serde_json::from_str(&text).ok()?;
+    value.get("name")?.as_str().map(str::to_owned)
+}
+
+fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
+    let store = preset_store()?;
+    match command {
+        PresetsCommand::List => {
+            let listed = list_presets(&store)?;
+            output::to_stdout(|out| {
+                for item in &listed {
+                    match item {
+                        Listed::Preset { preset, .. } => writeln!(
+                            out,
+                            "{}\t{}\t{}",
+                            preset.name,
+                            preset.request.environment.label(),
+                            preset.saved_at
+                        )?,
+                        Listed::Broken { file, reason } => {
+                            writeln!(out, "broken: {}: {reason}", file.display())?
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        PresetsCommand::Show { name } => {
+            let text = find_preset(&name)?.to_json();
+            output::to_stdout(|out| out.write_all(text.as_bytes()))?;
+        }
+        PresetsCommand::Save { name, request } => {
+            if name.trim().is_empty() {
+                return Err(Failure("a preset needs a name".to_owned()));
+            }
+            let draft = request.draft()?;
+            let file = store
+                .save(&Preset::new(&name, &draft))
+                .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
+            output::print_lines(&format!("Saved \"{}\" to {}", name.trim(), file.display()))?;
+        }
+        PresetsCommand::Delete { name } => match store.delete(&name) {
+            Ok(Some(preset)) => {
+                output::print_lines(&format!("Deleted \"{}\".", preset.name))?;
+            }
+            Ok(None) => return Err(Failure(format!("no preset called \"{name}\""))),
+            Err(err) => return Err(Failure(format!("cannot delete the preset: {err}"))),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The body in `path`, or in standard input for `-`: the same bounded reader as the window's
+/// import, so both refuse the same files.
+fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {
+    let body = if path == Path::new("-") {
+        body_file::read_json_object_from(
+            std::io::stdin().lock(),
+            "standard input",
+            DEFAULT_BODY_LIMIT,
+        )
+    } else {
+        body_file::read_json_object(path, DEFAULT_BODY_LIMIT)
+    };
+    body.map_err(Failure)
+}

@@ -1,0 +1,136 @@
+//! How the sandbox behaves: the error dialect, what a repeated userId does, the rate limit and the
+//! faults. The window persists these, so unknown variant names fall back instead of failing.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The documented limit: 120 requests a minute per API key.
+pub const DOCUMENTED_RATE_LIMIT: u32 = 120;
+
+/// How long a connection may send nothing before the sandbox closes it: a stalled or idle client
+/// must not hold a connection (and its memory) forever.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Which of the documented error body shapes rejections use.
+///
+/// The default variant is last so it can carry `#[serde(other)]`: a name this version does not
+/// know (from an older or newer saved state) falls back to it instead of losing the whole state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum ErrorDialect {
+    /// The errors page's standard shape: `{success: false, error: {type, message, details}, request_id}`.
+    Standard,
+    /// The errors page's 422 shape: `{error: {code, message, details: {fields: {field: message}}}}`,
+    /// and 422 instead of 400 for field errors.
+    Validation422,
+    /// The create-person page's example: `{error, message, code, details: [{field, message}]}`, 400.
+    #[default]
+    #[serde(other)]
+    Docs,
+}
+
+impl ErrorDialect {
+    /// Every dialect, in the order the window offers them.
+    pub const ALL: [Self; 3] = [Self::Docs, Self::Standard, Self::Validation422];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Docs => "docs page (400, details list)",
+            Self::Standard => "errors page, standard",
+            Self::Validation422 => "errors page, 422 validation",
+        }
+    }
+}
+
+/// What creating an existing `userId` does. The default is last, for `#[serde(other)]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum OnDuplicate {
+    /// Answer 409 Conflict, as the errors page lists for "resource already exists".
+    Conflict,
+    /// Update the person (merging traits) and answer 200, as the SDK's `identifyUser` suggests.
+    #[default]
+    #[serde(other)]
+    Update,
+}
+
+impl OnDuplicate {
+    /// Both behaviours, in the order the window offers them.
+    pub const ALL: [Self; 2] = [Self::Update, Self::Conflict];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Update => "update it (200)",
+            Self::Conflict => "reject it (409)",
+        }
+    }
+}
+
+/// How the sandbox behaves. Changes apply to the next request (the idle timeout to the next
+/// connection).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SandboxSettings {
+    pub errors: ErrorDialect,
+    pub on_duplicate: OnDuplicate,
+    /// Requests a minute per key; `None` turns the limit off.
+    pub rate_limit: Option<u32>,
+    /// Added before every answer.
+    pub latency_ms: u64,
+    /// The share of requests (0 to 1) that get a simulated 500.
+    pub fail_rate: f64,
+    /// Accept connections and never answer.
+    pub hang: bool,
+    /// When set, only this exact bearer token is accepted. Never persisted.
+    #[serde(skip)]
+    pub required_token: Option<String>,
+    /// A connection that sends nothing for this long is closed. Not persisted: it is a guard,
+    /// not a preference (tests shorten it).
+    #[serde(skip)]
+    pub idle_timeout: Duration,
+}
+
+impl Default for SandboxSettings {
+    fn default() -> Self {
+        Self {
+            errors: ErrorDialect::default(),
+            on_duplicate: OnDuplicate::default(),
+            rate_limit: Some(DOCUMENTED_RATE_LIMIT),
+            latency_ms: 0,
+            fail_rate: 0.0,
+            hang: false,
+            required_token: None,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_dialect_name_falls_back_to_docs() {
+        let dialect: ErrorDialect = serde_json::from_str(r#""Validation400""#).unwrap();
+        assert_eq!(dialect, ErrorDialect::Docs);
+        let known: ErrorDialect = serde_json::from_str(r#""Standard""#).unwrap();
+        assert_eq!(known, ErrorDialect::Standard);
+    }
+
+    #[test]
+    fn an_unknown_on_duplicate_name_falls_back_to_update() {
+        let behaviour: OnDuplicate = serde_json::from_str(r#""Ignore""#).unwrap();
+        assert_eq!(behaviour, OnDuplicate::Update);
+        let known: OnDuplicate = serde_json::from_str(r#""Conflict""#).unwrap();
+        assert_eq!(known, OnDuplicate::Conflict);
+    }
+
+    #[test]
+    fn saved_settings_with_a_renamed_variant_still_load() {
+        let saved = r#"{"errors": "Rfc7807", "on_duplicate": "Conflict", "latency_ms": 5}"#;
+        let settings: SandboxSettings = serde_json::from_str(saved).unwrap();
+        assert_eq!(settings.errors, ErrorDialect::Docs);
+        assert_eq!(settings.on_duplicate, OnDuplicate::Conflict);
+        assert_eq!(settings.latency_ms, 5);
+        assert_eq!(settings.idle_timeout, DEFAULT_IDLE_TIMEOUT);
+    }
+}
