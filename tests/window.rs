@@ -81,6 +81,7 @@ fn the_window_opens_under_xvfb() {
             .env_remove("WAYLAND_DISPLAY")
             .env("XDG_CONFIG_HOME", scratch.join("config"))
             .env("XDG_DATA_HOME", scratch.join("data"))
+            .env("FLAMEUP_EXPLORER_KEYRING", "off")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -111,5 +112,82 @@ fn the_window_opens_under_xvfb() {
         app.0.try_wait().unwrap().is_none(),
         "the app is still running"
     );
+    clipboard_round_trip(&display);
     let _ = std::fs::remove_dir_all(scratch);
+}
+
+/// Text copied in another X client pastes into the window, and the window's Copy reaches the
+/// X clipboard: a base URL pasted with Ctrl+V shows up in the snippet copied with Ctrl+Shift+C.
+fn clipboard_round_trip(display: &str) {
+    let missing: Vec<_> = ["xclip", "xdotool"]
+        .into_iter()
+        .filter(|tool| !have(tool))
+        .collect();
+    if !missing.is_empty() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "missing {missing:?}: .ci/run must install xclip and xdotool"
+        );
+        eprintln!("clipboard check skipped: {missing:?} not installed");
+        return;
+    }
+    let pasted = "http://127.0.0.1:9/pasted-from-another-app";
+    let mut xclip = Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .env("DISPLAY", display)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        xclip
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(pasted.as_bytes())
+            .unwrap();
+    }
+    xclip.wait().unwrap();
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", display)
+            .status()
+            .unwrap();
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    xdotool(&[
+        "search",
+        "--sync",
+        "--name",
+        "^Flameup Explorer$",
+        "windowfocus",
+        "--sync",
+    ]);
+    // Ctrl+L puts the cursor in a custom base URL; replace it with what the other app copied.
+    for keys in ["ctrl+l", "ctrl+a", "ctrl+v", "ctrl+shift+c"] {
+        xdotool(&["key", "--clearmodifiers", keys]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let started = Instant::now();
+    loop {
+        let copied = Command::new("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .env("DISPLAY", display)
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default();
+        if copied.starts_with("curl ") {
+            assert!(
+                copied.contains(&format!("{pasted}/people")),
+                "the pasted base URL is in the copied snippet: {copied}"
+            );
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the snippet never reached the X clipboard (it holds {copied:?})"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -18,6 +18,8 @@ pub enum Action {
     /// Cancels a running send; with none running, closes the shortcuts window.
     Cancel,
     Copy(String),
+    /// Copy the preview in the chosen target.
+    CopySnippet,
     LoadExample,
     /// Hand the edited sandbox settings to the running sandbox.
     ApplySandboxSettings,
@@ -47,7 +49,15 @@ impl App {
         match action {
             Action::Send => self.send(ctx),
             Action::Cancel => self.cancel(),
-            Action::Copy(text) => ctx.copy_text(text),
+            Action::Copy(text) => {
+                self.copied = Some(super::Copied::new(&text));
+                ctx.copy_text(text);
+            }
+            Action::CopySnippet => {
+                if let Some(snippet) = self.derived.snippet(self.state.preview_target) {
+                    self.apply(Action::Copy(snippet.copy.clone()), ctx);
+                }
+            }
             Action::LoadExample => self.load_example(),
             Action::ApplySandboxSettings => {
                 if let Some(Ok(sandbox)) = &self.sandbox {

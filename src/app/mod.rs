@@ -65,6 +65,30 @@ impl Startup {
     }
 }
 
+/// A copy to the clipboard, confirmed on screen for [`Copied::SHOWN_FOR`].
+pub struct Copied {
+    what: String,
+    at: std::time::Instant,
+}
+
+impl Copied {
+    const SHOWN_FOR: std::time::Duration = std::time::Duration::from_millis(1500);
+
+    fn new(text: &str) -> Self {
+        let size = crate::model::response::human_size(text.len());
+        Self {
+            what: format!("Copied {size} to the clipboard"),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// The confirmation and how much longer it shows, while it is shown.
+    pub fn message(&self) -> Option<(&str, std::time::Duration)> {
+        let left = Self::SHOWN_FOR.checked_sub(self.at.elapsed())?;
+        Some((self.what.as_str(), left))
+    }
+}
+
 /// The running application.
 pub struct App {
     pub state: AppState,
@@ -90,6 +114,8 @@ pub struct App {
     focus_base_url: bool,
     derived: Derived,
     actions: Vec<Action>,
+    /// The last copy to the clipboard, confirmed for a moment.
+    copied: Option<Copied>,
     /// Something the user should know once (a saved state or history that could not be read).
     pub notice: Option<String>,
 }
@@ -160,6 +186,7 @@ impl App {
             derived: Derived::default(),
             actions: Vec::new(),
             notice: None,
+            copied: None,
         }
     }
 

@@ -1,7 +1,9 @@
 //! The frame: eframe's entry points and the four panels. Drawing only: panels push actions,
 //! applied at the end of the frame.
 
-use super::{Action, App, form_ui, library_ui, preview_ui, response_ui, sandbox_ui, shortcuts};
+use super::{
+    Action, App, Copied, form_ui, library_ui, preview_ui, response_ui, sandbox_ui, shortcuts,
+};
 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
@@ -21,6 +23,7 @@ impl eframe::App for App {
         }
         self.panels_ui(ui);
         shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
+        self.copied_ui(&ctx);
         self.apply_pending(&ctx);
     }
 
@@ -30,6 +33,22 @@ impl eframe::App for App {
 }
 
 impl App {
+    /// "Copied …" at the bottom of the window for a moment after a copy.
+    fn copied_ui(&mut self, ctx: &egui::Context) {
+        let Some((message, left)) = self.copied.as_ref().and_then(Copied::message) else {
+            self.copied = None;
+            return;
+        };
+        egui::Area::new(egui::Id::unique("copied"))
+            .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| ui.label(message));
+            });
+        // Once more when it is time to take it away; nothing in between.
+        ctx.request_repaint_after(left);
+    }
+
     /// The four panels: the request bar on top, then the library, the form, and the preview
     /// above the response.
     fn panels_ui(&mut self, ui: &mut egui::Ui) {
@@ -83,10 +102,11 @@ impl App {
                     &mut self.actions,
                 );
             });
+        let height = ui.available_height();
         egui::Panel::top("preview")
             .resizable(true)
-            .default_size(330.0)
-            .size_range(120.0..=(ui.available_height() - 120.0).max(120.0))
+            .default_size((height * 0.5).clamp(160.0, 420.0))
+            .size_range(120.0..=(height - 120.0).max(120.0))
             .show(ui, |ui| {
                 preview_ui::preview_ui(
                     ui,

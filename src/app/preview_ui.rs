@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::derived::Derived;
+use super::shortcuts::COPY_SNIPPET;
 use super::widgets::choice_ui;
 use crate::model::{TOKEN_ENV_VAR, TOKEN_PLACEHOLDER};
 use crate::snippet::{CARGO_ADD, Target};
@@ -51,12 +52,23 @@ pub fn preview_ui(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .add_enabled(snippet.is_some(), egui::Button::new("Copy"))
-                .on_hover_text(format!("Copy the {} snippet", target.label()))
+                .on_hover_text(
+                    COPY_SNIPPET.hint_for(&format!("Copy the {} snippet", target.label())),
+                )
                 .clicked()
                 && let Some(snippet) = snippet
             {
                 actions.push(Action::Copy(snippet.copy.clone()));
             }
+        });
+    });
+    // Wrapped, so narrow columns push "Token as" under the tabs instead of over the heading.
+    ui.horizontal_wrapped(|ui| {
+        for candidate in Target::ALL {
+            ui.selectable_value(target, candidate, candidate.label());
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
             choice_ui(
                 ui,
                 "Token as",
@@ -65,11 +77,6 @@ pub fn preview_ui(
                 TokenDisplay::label,
             );
         });
-    });
-    ui.horizontal_wrapped(|ui| {
-        for candidate in Target::ALL {
-            ui.selectable_value(target, candidate, candidate.label());
-        }
     });
     if let Some(note) = token_note(*token_display) {
         ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));

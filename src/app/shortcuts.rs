@@ -55,6 +55,12 @@ pub const EDIT_BASE_URL: Shortcut = Shortcut {
     what: "Edit the base URL",
     action: Action::EditBaseUrl,
 };
+pub const COPY_SNIPPET: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::C),
+    label: "Ctrl+Shift+C",
+    what: "Copy the request preview",
+    action: Action::CopySnippet,
+};
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
     label: "F1 or ?",
@@ -63,9 +69,10 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 6] = [
+pub const SHORTCUTS: [&Shortcut; 7] = [
     &SEND,
     &CANCEL,
+    &COPY_SNIPPET,
     &SAVE_PRESET,
     &SEARCH_PRESETS,
     &EDIT_BASE_URL,
