@@ -62,21 +62,20 @@ pub fn preview_ui(
             }
         });
     });
-    // Wrapped, so narrow columns push "Token as" under the tabs instead of over the heading.
     ui.horizontal_wrapped(|ui| {
         for candidate in Target::ALL {
             ui.selectable_value(target, candidate, candidate.label());
         }
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            choice_ui(
-                ui,
-                "Token as",
-                token_display,
-                &TokenDisplay::ALL,
-                TokenDisplay::label,
-            );
-        });
+    });
+    // A row of its own: beside the heading or the tabs it would overlap them in a narrow column.
+    ui.horizontal(|ui| {
+        choice_ui(
+            ui,
+            "Token as",
+            token_display,
+            &TokenDisplay::ALL,
+            TokenDisplay::label,
+        );
     });
     if let Some(note) = token_note(*token_display) {
         ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
