@@ -99,21 +99,72 @@ fn save_search_load_rename_delete_and_undo() {
 }
 
 #[test]
-fn ctrl_s_saves_under_the_name_in_the_box() {
+fn ctrl_s_with_no_name_puts_the_cursor_in_the_name_box_and_enter_saves() {
     let (_scratch, mut harness) = app("ctrl-s", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    harness.get_by_label("userId *").click();
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
     harness.get_by_label("Type a name for the preset first.");
-    harness.state_mut().library.save_name = "Quick".into();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    assert!(harness.get_by_label("Preset name").is_focused());
+    // What is typed next is the name, not the userId.
+    harness.get_by_label("Preset name").type_text("Quick");
+    harness.run();
+    assert_eq!(harness.state().state.draft.user_id, "example_string");
+    harness.key_press(Key::Enter);
     harness.run();
     harness.get_by_label("Saved \"Quick\".");
 }
 
 #[test]
-fn every_send_is_in_the_history_and_a_click_restores_it() {
-    let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1"}"#));
+fn saving_over_a_preset_asks_first() {
+    let (_scratch, mut harness) = app("replace", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    harness.get_by_label("Docs example person").click();
+    harness.run();
+    harness.state_mut().state.draft.user_id = "edited".into();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    harness.get_by_label("\"Docs example person\" already exists.");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    let stored = |harness: &Harness<'_, App>| {
+        let store = harness.state().library.presets.clone().unwrap();
+        let (_, preset) = store.find("Docs example person").unwrap();
+        preset.request.to_draft().user_id
+    };
+    assert_eq!(stored(&harness), "example_string", "cancel keeps it");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    harness.get_by_label("Replace it").click();
+    harness.run();
+    harness.get_by_label("Saved \"Docs example person\".");
+    assert_eq!(stored(&harness), "edited");
+}
+
+#[test]
+fn enter_in_the_search_loads_a_lone_match() {
+    let (_scratch, mut harness) = app("search-enter", "http://127.0.0.1:9/api/v1");
+    harness.run();
+    harness.state_mut().state.draft.user_id = "changed".into();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    harness.get_by_label("Search presets").type_text("typed");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("Loaded \"Typed custom traits\".");
+    assert_ne!(harness.state().state.draft.user_id, "changed");
+}
+
+#[test]
+fn every_send_is_in_the_history_and_a_click_restores_it_with_its_answer() {
+    let server = LoopbackServer::start(Reply::json(
+        201,
+        r#"{"id":"p1","external_id":"example_string"}"#,
+    ));
     let (_scratch, mut harness) = app("history", &server.base_url());
     harness.run();
     harness.get_by_label("Send").click();
@@ -121,15 +172,70 @@ fn every_send_is_in_the_history_and_a_click_restores_it() {
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
+
+    // Another answer on screen, and an edited form.
+    server.set_reply(Reply::json(500, r#"{"error":"boom"}"#));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the second answer", is_done);
     harness.state_mut().state.draft.email = "changed@example.com".into();
-    harness
-        .get_by_label_contains("201 Created  /api/v1/people")
-        .click();
+    harness.run();
+
+    let host = server.addr.to_string();
+    let row = format!("201 Created  example_string\n{host}/api/v1/people");
+    harness.get_by_label_contains(&row).click();
     harness.run();
     assert_eq!(harness.state().state.draft.email, "user@example.com");
+    harness.get_by_label("201 Created");
+    assert!(
+        harness
+            .query_by_label("500 Internal Server Error")
+            .is_none()
+    );
+    harness.get_by_label("Restored the request and its answer.");
+
     harness.get_by_label("Clear all").click();
     harness.run();
     harness.get_by_label("Every send is recorded here, without the token.");
+    harness.get_by_label("Undo clear (2 entries)").click();
+    harness.run();
+    harness.get_by_label_contains(&row);
+    assert_eq!(
+        harness
+            .state()
+            .library
+            .history
+            .as_ref()
+            .unwrap()
+            .entries()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn import_by_path_where_no_file_dialog_answers() {
+    let (scratch, mut harness) = app("import-path", "http://127.0.0.1:9/api/v1");
+    let file = scratch.path().join("from path.json");
+    std::fs::write(&file, r#"{"userId": "typed-path"}"#).unwrap();
+    harness.run();
+    harness.get_by_label("Import…").click();
+    harness.run();
+    type_into(&mut harness, "Path to import", &file.display().to_string());
+    harness.get_by_label("Import").click();
+    harness.run();
+    harness.get_by_label("Imported \"from path\".");
+
+    open_menu(&mut harness, "from path", "Export…");
+    let target = scratch.path().join("exported.json");
+    type_into(
+        &mut harness,
+        "Path to export to",
+        &target.display().to_string(),
+    );
+    harness.get_by_label("Export").click();
+    harness.run();
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("typed-path"), "{written}");
 }
 
 #[test]

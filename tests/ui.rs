@@ -582,3 +582,56 @@ fn shortcuts_help_theme_and_ctrl_l() {
     harness.run();
     assert!(!harness.ctx.global_style().visuals.dark_mode);
 }
+
+#[test]
+fn esc_closes_the_shortcuts_window_and_new_rows_take_the_keyboard() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.run();
+    harness.key_press(Key::F1);
+    harness.run();
+    harness.get_by_label("Copy the request preview");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Copy the request preview").is_none());
+
+    harness.get_by_label("+ Add custom trait").click();
+    harness.run();
+    assert!(harness.get_by_label("Custom trait 1 key").is_focused());
+    harness.get_by_label("Custom trait 1 key").type_text("plan");
+    harness.run();
+    assert_eq!(harness.state().state.draft.custom_traits[0].key, "plan");
+}
+
+#[test]
+fn reset_to_example_can_be_undone() {
+    let mut app = app_for("http://127.0.0.1:9/api/v1");
+    app.state.draft.user_id = "mine".into();
+    app.state.draft.email = "me@example.com".into();
+    let mut harness = harness(app);
+    harness.run();
+    harness.get_by_label("Reset to example").click();
+    harness.run();
+    assert_eq!(harness.state().state.draft.user_id, "example_string");
+    harness.get_by_label("Undo reset").click();
+    harness.run();
+    assert_eq!(harness.state().state.draft.user_id, "mine");
+    assert_eq!(harness.state().state.draft.email, "me@example.com");
+    assert!(harness.query_by_label("Undo reset").is_none());
+}
+
+#[test]
+fn a_copy_says_it_was_copied() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("to the clipboard")
+            .is_none()
+    );
+    harness.get_by_label("Copy").click();
+    // A new area is measured on its first frame and drawn from the next.
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label_contains("to the clipboard");
+}

@@ -8,7 +8,10 @@ use super::App;
 use super::background::{self, Dialog};
 use super::library_ui::LibraryTab;
 use crate::model::{Draft, Environment};
-use crate::store::presets::{self, Preset};
+use crate::store::{
+    self,
+    presets::{self, Preset},
+};
 
 /// Something a panel asks for; applied after the UI pass.
 #[must_use]
@@ -24,17 +27,28 @@ pub enum Action {
     /// Hand the edited sandbox settings to the running sandbox.
     ApplySandboxSettings,
     SavePreset,
+    /// Save over the preset of the same name, after the user said so.
+    ReplacePreset,
+    CancelReplace,
     LoadPreset(String),
+    StartRename(String),
     RenamePreset(String, String),
     DuplicatePreset(String),
     DeletePreset(String),
     UndoDeletePreset,
     ImportDialog,
     ImportPreset(PathBuf),
+    /// Open the export row for a preset.
     ExportPreset(String),
+    ExportDialog(String),
+    ExportPresetTo(String, PathBuf),
+    CloseExport,
     ForgetToken,
     RestoreHistory(usize),
     ClearHistory,
+    UndoClearHistory,
+    /// Put back the draft "Reset to example" replaced.
+    UndoReset,
     SearchPresets,
     EditBaseUrl,
     ToggleShortcuts,
@@ -64,8 +78,14 @@ impl App {
                     sandbox.set_settings(self.state.sandbox.clone());
                 }
             }
-            Action::SavePreset => self.save_preset(),
+            Action::SavePreset => self.save_preset(false),
+            Action::ReplacePreset => self.save_preset(true),
+            Action::CancelReplace => self.library.confirm_replace = None,
             Action::LoadPreset(name) => self.load_preset(&name),
+            Action::StartRename(name) => {
+                self.library.renaming = Some((name.clone(), name));
+                self.library.focus_rename = true;
+            }
             Action::RenamePreset(from, to) => self.with_presets(|store| {
                 store
                     .rename(&from, &to)
@@ -79,14 +99,20 @@ impl App {
                 self.dialog = Some(Dialog::Import(background::pick_preset_file(ctx)));
             }
             Action::ImportPreset(path) => self.import_preset(&path),
-            Action::ExportPreset(name) => self.export_dialog(&name, ctx),
+            Action::ExportPreset(name) => {
+                let path = store::export_path_for(&name);
+                self.library.export_to = Some((name, path.display().to_string()));
+            }
+            Action::ExportDialog(name) => self.export_dialog(&name, ctx),
+            Action::ExportPresetTo(name, path) => self.export_to(&name, &path),
+            Action::CloseExport => self.library.export_to = None,
             Action::ForgetToken => self.forget_token(ctx),
             Action::RestoreHistory(index) => self.restore_history(index),
-            Action::ClearHistory => {
-                let result = self.library.history.as_mut().map(|history| history.clear());
-                if let Some(Err(err)) = result {
-                    self.library
-                        .report(Err(format!("Could not clear the history: {err}")));
+            Action::ClearHistory => self.clear_history(),
+            Action::UndoClearHistory => self.undo_clear_history(),
+            Action::UndoReset => {
+                if let Some(draft) = self.undo_reset.take() {
+                    self.state.draft = draft;
                 }
             }
             Action::SearchPresets => {
@@ -111,11 +137,37 @@ impl App {
 
     fn load_example(&mut self) {
         let draft = &self.state.draft;
-        self.state.draft = Draft {
+        let example = Draft {
             environment: draft.environment,
             custom_base_url: draft.custom_base_url.clone(),
             ..Draft::docs_example()
         };
+        let previous = std::mem::replace(&mut self.state.draft, example);
+        self.undo_reset = Some(previous);
+    }
+
+    fn clear_history(&mut self) {
+        let Some(history) = self.library.history.as_mut() else {
+            return;
+        };
+        match history.clear() {
+            Ok(entries) => self.library.cleared_history = entries,
+            Err(err) => self
+                .library
+                .report(Err(format!("Could not clear the history: {err}"))),
+        }
+    }
+
+    fn undo_clear_history(&mut self) {
+        let entries = std::mem::take(&mut self.library.cleared_history);
+        let result = match self.library.history.as_mut() {
+            Some(history) => history
+                .restore(entries)
+                .map(|()| "The history is back.".to_owned())
+                .map_err(|err| format!("Could not put the history back: {err}")),
+            None => return,
+        };
+        self.library.report(result);
     }
 
     /// Switches to a custom base URL, starting from the one in use, and puts the cursor there.
@@ -134,18 +186,45 @@ impl App {
         self.focus_base_url = true;
     }
 
+    /// Puts a recorded send back: its request into the form, and its answer in the response
+    /// panel (so no other request's answer is left on screen beside it).
     fn restore_history(&mut self, index: usize) {
-        let saved = self
+        let Some(entry) = self
             .library
             .history
             .as_ref()
             .and_then(|history| history.entries().get(index))
-            .map(|entry| entry.request.clone());
-        if let Some(saved) = saved {
-            self.state.draft = saved.to_draft();
-            self.library
-                .report(Ok("Restored the request into the form.".to_owned()));
-        }
+            .cloned()
+        else {
+            return;
+        };
+        let draft = entry.request.to_draft();
+        self.state.draft = draft.clone();
+        self.response_view = super::ResponseView::new();
+        let message = match entry.answer() {
+            Some(answer) => {
+                self.exchange = super::Exchange::Done(Box::new(Ok(answer)));
+                let cut = if entry.response_truncated {
+                    " (its body as far as the history keeps it)"
+                } else {
+                    ""
+                };
+                format!("Restored the request and its answer{cut}.")
+            }
+            None => {
+                self.exchange = super::Exchange::Idle;
+                format!(
+                    "Restored the request; that send got no answer: {}",
+                    entry.outcome
+                )
+            }
+        };
+        // Its field errors show under the inputs again; it is not recorded a second time.
+        self.sent = Some(super::Sent {
+            draft,
+            request: None,
+        });
+        self.library.report(Ok(message));
     }
 
     /// Runs a preset-store operation and reports its outcome in the library panel.
@@ -160,13 +239,31 @@ impl App {
         self.library.report(result);
     }
 
-    fn save_preset(&mut self) {
-        let name = self.library.save_name.trim().to_owned();
+    /// Saves the draft under the name in the box. A name that is taken is only saved over when
+    /// `replace` says the user agreed; otherwise the panel asks.
+    fn save_preset(&mut self, replace: bool) {
+        self.library.tab = LibraryTab::Presets;
+        let name = match (replace, self.library.confirm_replace.take()) {
+            (true, Some(name)) => name,
+            _ => self.library.save_name.trim().to_owned(),
+        };
+        if name.is_empty() {
+            self.library.focus_save_name = true;
+            self.library
+                .report(Err("Type a name for the preset first.".to_owned()));
+            return;
+        }
+        let taken = self
+            .library
+            .presets
+            .as_ref()
+            .is_some_and(|store| store.find(&name).is_some());
+        if taken && !replace {
+            self.library.confirm_replace = Some(name);
+            return;
+        }
         let preset = Preset::new(&name, &self.state.draft);
         self.with_presets(|store| {
-            if name.is_empty() {
-                return Err("Type a name for the preset first.".to_owned());
-            }
             store
                 .save(&preset)
                 .map(|_| format!("Saved \"{name}\"."))
@@ -253,6 +350,23 @@ impl App {
             Some((_, preset)) => {
                 let promise = background::choose_export_file(ctx, format!("{name}.json"));
                 self.dialog = Some(Dialog::Export(Box::new(preset), promise));
+            }
+            None => self
+                .library
+                .report(Err(format!("\"{name}\" is no longer there."))),
+        }
+    }
+
+    fn export_to(&mut self, name: &str, path: &std::path::Path) {
+        let found = self
+            .library
+            .presets
+            .as_ref()
+            .and_then(|store| store.find(name));
+        match found {
+            Some((_, preset)) => {
+                self.export_preset(&preset, path);
+                self.library.export_to = None;
             }
             None => self
                 .library

@@ -23,8 +23,9 @@ pub(super) struct Sent {
     /// The draft then: a server field error is shown under its input until that input differs
     /// from what was sent.
     pub draft: Draft,
-    /// The request with the token as a reference: what the history keeps.
-    pub request: HttpRequest,
+    /// The request with the token as a reference: what the history keeps. `None` for an answer
+    /// restored from the history, which is not recorded again.
+    pub request: Option<HttpRequest>,
 }
 
 impl App {
@@ -63,7 +64,7 @@ impl App {
         self.exchange = Exchange::Running(Box::new(in_flight));
         self.sent = Some(Sent {
             draft: self.state.draft.clone(),
-            request: recorded,
+            request: Some(recorded),
         });
         self.remember_token(ctx);
     }
@@ -96,14 +97,21 @@ impl App {
 
     /// Adds a finished send to the history: the request without the token, and the outcome.
     fn record_history(&mut self, outcome: &Outcome, elapsed: Duration) {
-        let (Some(history), Some(sent)) = (self.library.history.as_mut(), &self.sent) else {
+        let (
+            Some(history),
+            Some(Sent {
+                draft,
+                request: Some(request),
+            }),
+        ) = (self.library.history.as_mut(), &self.sent)
+        else {
             return;
         };
         let elapsed_ms = match outcome {
             Ok(response) => response.elapsed.as_millis() as u64,
             Err(_) => elapsed.as_millis() as u64,
         };
-        let entry = HistoryEntry::new(&sent.draft, &sent.request, outcome, elapsed_ms);
+        let entry = HistoryEntry::new(draft, request, outcome, elapsed_ms);
         if let Err(err) = history.record(entry) {
             self.library.report(Err(format!(
                 "Could not record the send in the history: {err}"

@@ -177,6 +177,7 @@ pub fn form_ui(
     token: &mut TokenInput,
     keyring: &KeyringNote,
     notes: &FormNotes,
+    can_undo_reset: bool,
     actions: &mut Vec<Action>,
 ) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
@@ -194,6 +195,14 @@ pub fn form_ui(
                     .clicked()
                 {
                     actions.push(Action::LoadExample);
+                }
+                if can_undo_reset
+                    && ui
+                        .small_button("Undo reset")
+                        .on_hover_text("Put back the body the reset replaced")
+                        .clicked()
+                {
+                    actions.push(Action::UndoReset);
                 }
             });
         });
@@ -305,16 +314,23 @@ fn rows_ui(
     field: fn(usize) -> FieldRef,
 ) {
     let mut remove = None;
+    // A row just added takes the keyboard, so its key can be typed at once.
+    let focus_id = ui.make_persistent_id((id, "focus new row"));
+    let focus_row = ui.data_mut(|data| data.remove_temp::<usize>(focus_id));
     for (index, row) in rows.iter_mut().enumerate() {
         let number = index + 1;
         let lower_noun = noun.to_lowercase();
         ui.horizontal(|ui| {
-            ui.add(
-                TextEdit::singleline(&mut row.key)
-                    .hint_text("key")
-                    .desired_width(LABEL_WIDTH + 26.0),
-            )
-            .accessible_name(format!("{noun} {number} key"));
+            let key = ui
+                .add(
+                    TextEdit::singleline(&mut row.key)
+                        .hint_text("key")
+                        .desired_width(LABEL_WIDTH + 26.0),
+                )
+                .accessible_name(format!("{noun} {number} key"));
+            if focus_row == Some(index) {
+                key.request_focus();
+            }
             egui::ComboBox::from_id_salt((id, index, "kind"))
                 .width(76.0)
                 .selected_text(row.kind.label())
@@ -354,6 +370,8 @@ fn rows_ui(
         .clicked()
     {
         rows.push(FieldRow::default());
+        let new_row = rows.len() - 1;
+        ui.data_mut(|data| data.insert_temp(focus_id, new_row));
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use crate::store::history::History;
+use super::shortcuts::SAVE_PRESET;
+use crate::store::history::{History, HistoryEntry};
 use crate::store::presets::{Listed, Preset, PresetStore};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,6 +36,18 @@ pub struct Library {
     pub status: Option<(String, bool)>,
     /// Set by Ctrl+K: the search box takes the keyboard on the next frame.
     pub focus_search: bool,
+    /// Set when a save needs a name: the name box takes the keyboard on the next frame.
+    pub focus_save_name: bool,
+    /// Set when a rename starts: its box takes the keyboard on the next frame.
+    pub focus_rename: bool,
+    /// A save under a name that is taken, waiting for Replace or Cancel.
+    pub confirm_replace: Option<String>,
+    /// The import row, open with the path typed so far (the fallback when no file dialog answers).
+    pub import_path: Option<String>,
+    /// The export row: which preset, and the path typed so far.
+    pub export_to: Option<(String, String)>,
+    /// The entries of the last Clear all, for undo.
+    pub cleared_history: Vec<HistoryEntry>,
 }
 
 impl Library {
@@ -102,34 +115,50 @@ fn presets_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let save = ui
             .button("Save")
-            .on_hover_text("Save the current request under this name (Ctrl+S)");
-        ui.add(
-            egui::TextEdit::singleline(&mut library.save_name)
-                .hint_text("Preset name")
-                .desired_width(f32::INFINITY),
-        )
-        .accessible_name("Preset name");
-        if save.clicked() {
+            .on_hover_text(SAVE_PRESET.hint_for("Save the current request under this name"));
+        let name = ui
+            .add(
+                egui::TextEdit::singleline(&mut library.save_name)
+                    .hint_text("Preset name")
+                    .desired_width(f32::INFINITY),
+            )
+            .accessible_name("Preset name");
+        if std::mem::take(&mut library.focus_save_name) {
+            name.request_focus();
+        }
+        if save.clicked() || submitted(ui, &name) {
             actions.push(Action::SavePreset);
         }
     });
+    if let Some(name) = &library.confirm_replace {
+        confirm_replace_ui(ui, name, actions);
+    }
     let search = ui
         .add(
             egui::TextEdit::singleline(&mut library.search)
                 .hint_text("Search presets (Ctrl+K)")
                 .desired_width(f32::INFINITY),
         )
-        .accessible_name("Search presets");
+        .accessible_name("Search presets")
+        .on_hover_text("Enter loads the preset when only one matches");
     if std::mem::take(&mut library.focus_search) {
         search.request_focus();
     }
-    if ui
-        .button("Import…")
-        .on_hover_text("Import a preset file (or drop one on the window)")
-        .clicked()
+    let query = fold(&library.search);
+    let matching: Vec<&Preset> = library
+        .listed
+        .iter()
+        .filter_map(|item| match item {
+            Listed::Preset { preset, .. } if fold(&preset.name).contains(&query) => Some(preset),
+            _ => None,
+        })
+        .collect();
+    if submitted(ui, &search)
+        && let [only] = matching.as_slice()
     {
-        actions.push(Action::ImportDialog);
+        actions.push(Action::LoadPreset(only.name.clone()));
     }
+    import_row_ui(ui, &mut library.import_path, actions);
     if let Some(preset) = library.deleted.last()
         && ui
             .button(format!("Undo delete of \"{}\"", preset.name))
@@ -137,18 +166,19 @@ fn presets_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
     {
         actions.push(Action::UndoDeletePreset);
     }
+    if let Some((name, path)) = &mut library.export_to {
+        export_row_ui(ui, name, path, actions);
+    }
     ui.separator();
-    let query = library.search.to_lowercase();
+    let focus_rename = std::mem::take(&mut library.focus_rename);
     egui::ScrollArea::vertical()
         .id_salt("presets")
         .auto_shrink(false)
         .show(ui, |ui| {
             for item in &library.listed {
                 match item {
-                    Listed::Preset { preset, .. }
-                        if preset.name.to_lowercase().contains(&query) =>
-                    {
-                        preset_row_ui(ui, preset, &mut library.renaming, actions);
+                    Listed::Preset { preset, .. } if fold(&preset.name).contains(&query) => {
+                        preset_row_ui(ui, preset, &mut library.renaming, focus_rename, actions);
                     }
                     Listed::Preset { .. } => {}
                     Listed::Broken { file, reason } => {
@@ -176,17 +206,21 @@ fn preset_row_ui(
     ui: &mut Ui,
     preset: &Preset,
     renaming: &mut Option<(String, String)>,
+    focus_rename: bool,
     actions: &mut Vec<Action>,
 ) {
     if let Some((old, new)) = renaming.as_mut().filter(|(old, _)| *old == preset.name) {
         let mut done = None;
         ui.horizontal(|ui| {
+            // Never wider than the panel: a long name scrolls inside its box.
+            let width = (ui.available_width() - 90.0).max(60.0);
             let edit = ui
-                .add(egui::TextEdit::singleline(new).desired_width(ui.available_width() - 90.0))
+                .add(egui::TextEdit::singleline(new).desired_width(width))
                 .accessible_name(format!("New name for {old}"));
-            let submitted =
-                edit.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-            if ui.button("OK").clicked() || submitted {
+            if focus_rename {
+                edit.request_focus();
+            }
+            if ui.button("OK").clicked() || submitted(ui, &edit) {
                 done = Some(true);
             }
             if ui.button("Cancel").clicked() {
@@ -206,7 +240,7 @@ fn preset_row_ui(
     ui.horizontal(|ui| {
         let menu = ui.menu_button("…", |ui| {
             if ui.button("Rename").clicked() {
-                *renaming = Some((preset.name.clone(), preset.name.clone()));
+                actions.push(Action::StartRename(preset.name.clone()));
                 ui.close();
             }
             if ui.button("Duplicate").clicked() {
@@ -226,7 +260,7 @@ fn preset_row_ui(
             .accessible_name(format!("Actions for {}", preset.name));
         let environment = preset.request.environment.label();
         if ui
-            .selectable_label(false, &preset.name)
+            .add(egui::Button::selectable(false, &preset.name).truncate())
             .on_hover_text(format!(
                 "Load into the form · {environment} · saved {}",
                 preset.saved_at
@@ -260,6 +294,16 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
         )
         .accessible_name("Search history");
     });
+    if !library.cleared_history.is_empty()
+        && ui
+            .button(format!(
+                "Undo clear ({} entries)",
+                library.cleared_history.len()
+            ))
+            .clicked()
+    {
+        actions.push(Action::UndoClearHistory);
+    }
     ui.separator();
     if history.entries().is_empty() {
         ui.label(RichText::new("Every send is recorded here, without the token.").weak());
@@ -276,18 +320,123 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
                 .rev()
                 .filter(|(_, entry)| entry.matches(&query))
             {
-                let time = entry.time.get(11..19).unwrap_or(&entry.time);
-                let path = url::Url::parse(&entry.url)
-                    .map(|url| url.path().to_owned())
-                    .unwrap_or_else(|_| entry.url.clone());
-                let text = format!("{time}  {}  {path}", entry.outcome);
-                let response = ui.selectable_label(false, text).on_hover_text(format!(
-                    "{} {}\n{} · {} ms\nClick to restore this request into the form.",
-                    entry.method, entry.url, entry.time, entry.elapsed_ms
-                ));
-                if response.clicked() {
-                    actions.push(Action::RestoreHistory(index));
-                }
+                history_row_ui(ui, index, entry, actions);
             }
         });
+}
+
+/// One send: when, how it ended, who it was about and where it went.
+fn history_row_ui(ui: &mut Ui, index: usize, entry: &HistoryEntry, actions: &mut Vec<Action>) {
+    let time = entry.time.get(11..19).unwrap_or(&entry.time);
+    let path = url::Url::parse(&entry.url)
+        .map(|url| url.path().to_owned())
+        .unwrap_or_else(|_| entry.url.clone());
+    let who = entry.user_id().unwrap_or("(no userId)");
+    let text = format!("{time}  {}  {who}\n{}{path}", entry.outcome, entry.host());
+    let response = ui
+        .add(egui::Button::selectable(false, text).truncate())
+        .on_hover_text(format!(
+            "{} {}\n{} · {} ms\nClick to restore this request and its answer.",
+            entry.method, entry.url, entry.time, entry.elapsed_ms
+        ));
+    if response.clicked() {
+        actions.push(Action::RestoreHistory(index));
+    }
+}
+
+/// Whether `field` was just left with Enter.
+fn submitted(ui: &Ui, field: &egui::Response) -> bool {
+    field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter))
+}
+
+/// How names are compared when searching: case-insensitive in every script.
+fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// "A preset of that name exists": replace it, or keep both as they are.
+fn confirm_replace_ui(ui: &mut Ui, name: &str, actions: &mut Vec<Action>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(
+            RichText::new(format!("\"{name}\" already exists.")).color(ui.visuals().warn_fg_color),
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Replace it").clicked() {
+                actions.push(Action::ReplacePreset);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CancelReplace);
+            }
+        });
+    });
+}
+
+/// Import by path, with the desktop's dialog one click away: where no dialog can be shown, the
+/// path still works.
+fn import_row_ui(ui: &mut Ui, path: &mut Option<String>, actions: &mut Vec<Action>) {
+    let Some(text) = path else {
+        if ui
+            .button("Import…")
+            .on_hover_text("Import a preset file (or drop one on the window)")
+            .clicked()
+        {
+            *path = Some(String::new());
+        }
+        return;
+    };
+    ui.label("Import the file at:");
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text("/path/to/preset.json")
+                .desired_width(f32::INFINITY),
+        )
+        .accessible_name("Path to import");
+    let typed = !text.trim().is_empty();
+    let chosen = PathBuf::from(text.trim());
+    let mut close = false;
+    ui.horizontal_wrapped(|ui| {
+        if ui.add_enabled(typed, egui::Button::new("Import")).clicked()
+            || (submitted(ui, &field) && typed)
+        {
+            actions.push(Action::ImportPreset(chosen));
+        }
+        if ui
+            .button("Browse…")
+            .on_hover_text("Choose the file in the desktop's file dialog")
+            .clicked()
+        {
+            actions.push(Action::ImportDialog);
+        }
+        close = ui.button("Close").clicked();
+    });
+    if close {
+        *path = None;
+    }
+}
+
+/// Export by path, with the desktop's dialog one click away.
+fn export_row_ui(ui: &mut Ui, name: &str, path: &mut String, actions: &mut Vec<Action>) {
+    ui.label(format!("Export \"{name}\" to:"));
+    let field = ui
+        .add(egui::TextEdit::singleline(path).desired_width(f32::INFINITY))
+        .accessible_name("Path to export to");
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!path.trim().is_empty(), egui::Button::new("Export"))
+            .clicked()
+            || (submitted(ui, &field) && !path.trim().is_empty())
+        {
+            actions.push(Action::ExportPresetTo(
+                name.to_owned(),
+                PathBuf::from(path.trim()),
+            ));
+        }
+        if ui.button("Browse…").clicked() {
+            actions.push(Action::ExportDialog(name.to_owned()));
+        }
+        if ui.button("Close").clicked() {
+            actions.push(Action::CloseExport);
+        }
+    });
 }

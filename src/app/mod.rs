@@ -34,10 +34,14 @@ pub use response_ui::{BodyTab, ResponseView};
 pub use state::{AppState, Theme};
 pub use token::{Keyring, KeyringNote, TokenInput, TokenOrigin};
 
-use crate::model::Environment;
+use crate::model::{Draft, Environment};
 use crate::sandbox::Sandbox;
 use crate::store;
 use crate::store::token::TokenStore;
+
+/// What a file dialog that gave no file means: cancelled, or no desktop portal to show one. The
+/// path box beside Browse… works either way.
+const NO_FILE_CHOSEN: &str = "No file was chosen. If no dialog appeared (no desktop portal answers here), type the path above.";
 
 /// What the app starts from besides its saved state: where its files go and what the environment
 /// says. [`Startup::from_environment`] reads the real one; tests pass their own.
@@ -114,6 +118,8 @@ pub struct App {
     focus_base_url: bool,
     derived: Derived,
     actions: Vec<Action>,
+    /// The draft "Reset to example" replaced, for undo.
+    undo_reset: Option<Draft>,
     /// The last copy to the clipboard, confirmed for a moment.
     copied: Option<Copied>,
     /// Something the user should know once (a saved state or history that could not be read).
@@ -187,6 +193,7 @@ impl App {
             actions: Vec::new(),
             notice: None,
             copied: None,
+            undo_reset: None,
         }
     }
 
@@ -279,16 +286,19 @@ impl App {
 
     fn take_dialog(&mut self) {
         let answer = match self.dialog.take() {
-            Some(Dialog::Import(promise)) => promise.block_and_take().map(|path| {
-                if let Some(path) = path {
-                    self.actions.push(Action::ImportPreset(path));
-                }
+            Some(Dialog::Import(promise)) => promise.block_and_take().map(|path| match path {
+                Some(path) => self.actions.push(Action::ImportPreset(path)),
+                None => self.library.report(Err(NO_FILE_CHOSEN.to_owned())),
             }),
-            Some(Dialog::Export(preset, promise)) => promise.block_and_take().map(|path| {
-                if let Some(path) = path {
-                    self.export_preset(&preset, &path);
-                }
-            }),
+            Some(Dialog::Export(preset, promise)) => {
+                promise.block_and_take().map(|path| match path {
+                    Some(path) => {
+                        self.export_preset(&preset, &path);
+                        self.library.export_to = None;
+                    }
+                    None => self.library.report(Err(NO_FILE_CHOSEN.to_owned())),
+                })
+            }
             None => Ok(()),
         };
         if let Err(reason) = answer {

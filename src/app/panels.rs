@@ -41,7 +41,6 @@ impl App {
         };
         egui::Area::new(egui::Id::unique("copied"))
             .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
-            .interactable(false)
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| ui.label(message));
             });
@@ -99,6 +98,7 @@ impl App {
                     &mut self.token,
                     &keyring_note,
                     &notes,
+                    self.undo_reset.is_some(),
                     &mut self.actions,
                 );
             });

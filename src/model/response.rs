@@ -115,6 +115,28 @@ pub enum StatusClass {
 }
 
 impl HttpResponse {
+    /// An answer from its parts: the body is read for display and for a problem here, so call
+    /// this off the UI thread for a large body.
+    pub fn from_parts(
+        status: u16,
+        reason: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        elapsed: Duration,
+    ) -> Self {
+        let view = BodyView::from_bytes(&body);
+        let problem = Problem::from_answer(status, &headers, &body);
+        Self {
+            status,
+            reason,
+            headers,
+            body,
+            elapsed,
+            view,
+            problem,
+        }
+    }
+
     pub fn status_class(&self) -> StatusClass {
         match self.status {
             200..=299 => StatusClass::Success,

@@ -34,12 +34,19 @@ pub struct HistoryEntry {
     pub response_body: String,
     #[serde(default)]
     pub response_truncated: bool,
+    /// The answer's headers, so a restored entry shows its answer as it came.
+    #[serde(default)]
+    pub response_headers: Vec<(String, String)>,
 }
 
 impl HistoryEntry {
     /// An entry for a finished send. `request` is only used for its method and URL: its headers,
     /// and so the token, are never recorded.
     pub fn new(draft: &Draft, request: &HttpRequest, outcome: &Outcome, elapsed_ms: u64) -> Self {
+        let headers = match outcome {
+            Ok(response) => response.headers.clone(),
+            Err(_) => Vec::new(),
+        };
         let (status, summary, body) = match outcome {
             // Only the first part is kept: a 50 MB answer is not copied whole (plus a few bytes, so
             // that a cut character still shows as cut rather than making the body look complete).
@@ -71,7 +78,47 @@ impl HistoryEntry {
             elapsed_ms,
             response_body: body,
             response_truncated: truncated,
+            response_headers: headers,
         }
+    }
+
+    /// The recorded answer, as the response panel shows it (the body as far as it was kept).
+    pub fn answer(&self) -> Option<crate::model::HttpResponse> {
+        let status = self.status?;
+        let reason = self
+            .outcome
+            .strip_prefix(&format!("{status} "))
+            .unwrap_or(&self.outcome)
+            .to_owned();
+        Some(crate::model::HttpResponse::from_parts(
+            status,
+            reason,
+            self.response_headers.clone(),
+            self.response_body.clone().into_bytes(),
+            std::time::Duration::from_millis(self.elapsed_ms),
+        ))
+    }
+
+    /// The host the request went to (with its port), for telling sends to different servers apart.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.url)
+            .ok()
+            .and_then(|url| {
+                let host = url.host_str()?.to_owned();
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    /// The userId the request carried, if it had one as text.
+    pub fn user_id(&self) -> Option<&str> {
+        self.request
+            .body
+            .get(crate::model::body::USER_ID)
+            .and_then(serde_json::Value::as_str)
     }
 
     /// Whether this entry mentions `query` (case-insensitive) in its URL, outcome or body.
@@ -184,12 +231,28 @@ impl History {
         unreadable_path(&self.file)
     }
 
-    pub fn clear(&mut self) -> io::Result<()> {
-        self.entries.clear();
+    /// Removes every entry, and hands them back so the clear can be undone.
+    pub fn clear(&mut self) -> io::Result<Vec<HistoryEntry>> {
         match std::fs::remove_file(&self.file) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
-            _ => Ok(()),
+            _ => Ok(std::mem::take(&mut self.entries)),
         }
+    }
+
+    /// Puts cleared entries back, before any recorded since.
+    pub fn restore(&mut self, mut entries: Vec<HistoryEntry>) -> io::Result<()> {
+        entries.append(&mut self.entries);
+        let mut text = String::new();
+        for entry in &entries {
+            text.push_str(&serde_json::to_string(entry).map_err(io::Error::other)?);
+            text.push('\n');
+        }
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        write_atomic(&self.file, text.as_bytes())?;
+        self.entries = entries;
+        Ok(())
     }
 }
 

@@ -31,3 +31,26 @@ pub fn history_file() -> Option<PathBuf> {
 pub fn data_dir() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
 }
+
+/// Where an exported preset goes unless the user says otherwise: their documents folder (or home),
+/// under the preset's name.
+pub fn export_path_for(name: &str) -> PathBuf {
+    let dir = directories::UserDirs::new()
+        .and_then(|dirs| {
+            dirs.document_dir()
+                .map(PathBuf::from)
+                .or_else(|| Some(dirs.home_dir().to_path_buf()))
+        })
+        .unwrap_or_default();
+    let file: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_ ".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    dir.join(format!("{}.json", file.trim()))
+}
