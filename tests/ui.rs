@@ -635,3 +635,46 @@ fn a_copy_says_it_was_copied() {
     }
     harness.get_by_label_contains("to the clipboard");
 }
+
+#[test]
+fn a_splitter_dragged_far_leaves_room_for_every_pane() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.run();
+    // The library's splitter is the left-most resize handle.
+    let handle = harness
+        .query_all_by_label("Resize panel")
+        .map(|node| node.rect().center())
+        .min_by(|a, b| a.x.total_cmp(&b.x))
+        .unwrap();
+    let press = |pos: egui::Pos2, pressed: bool| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    harness.event(egui::Event::PointerMoved(handle));
+    harness.step();
+    harness.event(press(handle, true));
+    harness.step();
+    for x in [400.0, 800.0, 1200.0, 1275.0] {
+        harness.event(egui::Event::PointerMoved(egui::pos2(x, handle.y)));
+        harness.step();
+    }
+    harness.event(press(egui::pos2(1275.0, handle.y), false));
+    harness.run();
+    let library_edge = harness
+        .query_all_by_label("Resize panel")
+        .map(|node| node.rect().center().x)
+        .fold(f32::INFINITY, f32::min);
+    assert!(
+        library_edge <= 1280.0 * 0.35,
+        "the library stops at a third of the window, not at {library_edge}"
+    );
+    let preview = harness.get_by_label("Request Preview").rect();
+    assert!(
+        preview.right() <= 1280.0,
+        "the preview is still on screen: {preview:?}"
+    );
+    harness.get_by_label("Request Preview");
+    harness.get_by_label("Response");
+}
