@@ -120,9 +120,15 @@ fn arrivals_differ_in_any_header_or_in_having_a_body() {
         body,
     };
     let reference = arrival(&[("accept", "a"), ("x-trace", "1")], None);
-    assert_eq!(reference, arrival(&[("accept", "a"), ("x-trace", "1")], None));
+    assert_eq!(
+        reference,
+        arrival(&[("accept", "a"), ("x-trace", "1")], None)
+    );
     assert_ne!(reference, arrival(&[("accept", "a")], None));
-    assert_ne!(reference, arrival(&[("accept", "a"), ("x-trace", "2")], None));
+    assert_ne!(
+        reference,
+        arrival(&[("accept", "a"), ("x-trace", "2")], None)
+    );
     assert_ne!(
         reference,
         arrival(&[("accept", "a"), ("x-trace", "1")], Some(json!({})))
@@ -334,7 +340,11 @@ fn build_go(snippets: &[String], dir: &Path) -> PathBuf {
     let mut files = Vec::new();
     let mut cases = String::new();
     for (index, snippet) in snippets.iter().enumerate() {
-        let source = replace_once(snippet, "func main() {", &format!("func snippet{index}() {{"));
+        let source = replace_once(
+            snippet,
+            "func main() {",
+            &format!("func snippet{index}() {{"),
+        );
         let file = dir.join(format!("snippet{index}.go"));
         std::fs::write(&file, source).unwrap();
         files.push(file);
@@ -369,7 +379,9 @@ fn build_rust(snippets: &[String]) -> PathBuf {
         let source = replace_once(snippet, "fn main()", "pub fn main()");
         std::fs::write(src.join(format!("snippet{index}.rs")), source).unwrap();
         modules.push_str(&format!("mod snippet{index};\n"));
-        arms.push_str(&format!("        Some(\"{index}\") => snippet{index}::main(),\n"));
+        arms.push_str(&format!(
+            "        Some(\"{index}\") => snippet{index}::main(),\n"
+        ));
     }
     let dispatcher = format!(
         "{modules}\nfn main() -> Result<(), Box<dyn std::error::Error>> {{\n    \
@@ -527,8 +539,11 @@ fn hand_built_cases(server: &LoopbackServer) -> Vec<Case> {
     draft.environment = Environment::Custom;
     draft.custom_base_url = server.base_url();
     let create = build_request(&draft, None, &Credential::EnvVar).unwrap();
-    let person_url =
-        url::Url::parse(&format!("{}/people/person_1?fields=email", server.base_url())).unwrap();
+    let person_url = url::Url::parse(&format!(
+        "{}/people/person_1?fields=email",
+        server.base_url()
+    ))
+    .unwrap();
     let without_body = |method: &'static str| HttpRequest {
         method,
         url: person_url.clone(),
@@ -551,9 +566,10 @@ fn hand_built_cases(server: &LoopbackServer) -> Vec<Case> {
     traced
         .headers
         .push(("x-flameup-trace".into(), r#"a'b"c$d"#.into()));
-    traced
-        .headers
-        .push(("x-flameup-note".into(), r"back\slash `tick` #{ruby} %s".into()));
+    traced.headers.push((
+        "x-flameup-note".into(),
+        r"back\slash `tick` #{ruby} %s".into(),
+    ));
     [
         ("GET without a body", without_body("GET")),
         ("DELETE without a body", without_body("DELETE")),

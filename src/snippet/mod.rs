@@ -115,7 +115,8 @@ pub fn render(target: Target, request: &HttpRequest) -> String {
 /// Headers the HTTP client of every target adds by itself (`host`, `content-length`) or sets to its
 /// own liking (`accept-encoding`, `user-agent`): snippets leave them to the client. The raw HTTP
 /// target is the exception: it shows the wire, all of it.
-pub const TRANSPORT_HEADERS: [&str; 4] = ["host", "content-length", "accept-encoding", "user-agent"];
+pub const TRANSPORT_HEADERS: [&str; 4] =
+    ["host", "content-length", "accept-encoding", "user-agent"];
 
 /// Whether the HTTP client adds `name` by itself (see [`TRANSPORT_HEADERS`]).
 pub fn is_transport_header(name: &str) -> bool {
@@ -202,7 +203,10 @@ mod tests {
         request.headers.push(("x-trace".into(), "7".into()));
         let headers = snippet_headers(&request);
         let names: Vec<&str> = headers.iter().map(|header| header.name.as_str()).collect();
-        assert_eq!(names, ["Content-Type", "Authorization", "Accept", "X-Trace"]);
+        assert_eq!(
+            names,
+            ["Content-Type", "Authorization", "Accept", "X-Trace"]
+        );
         assert_eq!(headers[1].value, HeaderValue::BearerFromEnv);
         assert_eq!(headers[3].value, HeaderValue::Text("7"));
     }

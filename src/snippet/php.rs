@@ -104,9 +104,6 @@ mod tests {
             ),
             "{snippet}"
         );
-        assert_eq!(
-            method_options("PUT"),
-            ["CURLOPT_CUSTOMREQUEST => 'PUT'"]
-        );
+        assert_eq!(method_options("PUT"), ["CURLOPT_CUSTOMREQUEST => 'PUT'"]);
     }
 }

@@ -79,6 +79,9 @@ mod tests {
     #[test]
     fn methods_without_a_shorthand_use_request() {
         assert_eq!(call_start("GET"), "requests.get(url, ");
-        assert_eq!(call_start("PROPFIND"), "requests.request(\"PROPFIND\", url, ");
+        assert_eq!(
+            call_start("PROPFIND"),
+            "requests.request(\"PROPFIND\", url, "
+        );
     }
 }
