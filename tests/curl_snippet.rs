@@ -1,6 +1,10 @@
 //! The cURL preview is correct shell: run by bash (and dash) against a loopback server, it sends the
 //! same method, path, every header but the transport-level ones, and a JSON-equal body as the app.
 
+// Test code throughout, helpers and `mod support` included: a panic is the failure message.
+// clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::process::Command;

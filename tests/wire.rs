@@ -1,6 +1,10 @@
 //! The real transport against a loopback server: what arrives equals the raw HTTP preview, byte
 //! for byte and header for header, for drafts full of hostile strings.
 
+// Test code throughout, helpers and `mod support` included: a panic is the failure message.
+// clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::time::Duration;
