@@ -1,46 +1,42 @@
 //! The cost of rebuilding all nine snippets (what the preview does when the draft changes), for a
-//! typical draft and for one with 200 custom traits. Prints figures; asserts nothing about speed.
+//! typical draft and for one with 200 custom traits, and of each target alone on the large one.
+//! Criterion prints the figures; nothing here asserts about speed.
 //! Run: `cargo bench --bench snippets`.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+// A benchmark's setup: a draft that cannot be built is a broken benchmark, not a user error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use flameup_explorer::model::{Credential, Draft, FieldRow, ValueKind, build_request};
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use flameup_explorer::model::{Credential, Draft, FieldRow, HttpRequest, ValueKind, build_request};
 use flameup_explorer::snippet::{Target, render};
 
+fn request_for(draft: &Draft) -> HttpRequest {
+    build_request(draft, None, &Credential::EnvVar).expect("a valid draft")
+}
+
+/// What the preview does on an edit: build the request, then render every target.
 fn rebuild_all(draft: &Draft) -> usize {
-    let request = build_request(draft, None, &Credential::EnvVar).expect("a valid draft");
+    let request = request_for(draft);
     Target::ALL
         .into_iter()
         .map(|target| render(target, &request).len())
         .sum()
 }
 
-/// The median time of one call of `work`, over `rounds` timed rounds.
-fn median(rounds: usize, mut work: impl FnMut() -> usize) -> Duration {
-    let mut times: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let started = Instant::now();
-            black_box(work());
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[rounds / 2]
-}
-
-fn main() {
-    let full = std::env::args().any(|arg| arg == "--bench");
-    let rounds = if full { 2_000 } else { 20 };
-
-    let typical = Draft {
+fn typical_draft() -> Draft {
+    Draft {
         custom_traits: vec![
             FieldRow::new("plan", ValueKind::String, "pro"),
             FieldRow::new("seats", ValueKind::Number, "12"),
             FieldRow::new("beta", ValueKind::Boolean, "true"),
         ],
         ..Draft::docs_example()
-    };
+    }
+}
+
+fn large_draft() -> Draft {
     let mut large = Draft::docs_example();
     large.custom_traits = (0..200)
         .map(|index| match index % 4 {
@@ -62,13 +58,34 @@ fn main() {
             ),
         })
         .collect();
+    large
+}
 
-    for (name, draft) in [("typical draft", &typical), ("200 custom traits", &large)] {
-        let bytes = rebuild_all(draft);
-        let time = median(rounds, || rebuild_all(draft));
-        println!(
-            "{name}: all nine snippets ({bytes} bytes of code) rebuilt in {:.1} µs (median of {rounds})",
-            time.as_secs_f64() * 1e6
+fn all_nine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("all nine snippets");
+    for (name, draft) in [
+        ("typical draft", typical_draft()),
+        ("200 custom traits", large_draft()),
+    ] {
+        group.bench_with_input(BenchmarkId::from_parameter(name), &draft, |b, draft| {
+            b.iter(|| rebuild_all(black_box(draft)));
+        });
+    }
+    group.finish();
+}
+
+fn each_target(c: &mut Criterion) {
+    let request = request_for(&large_draft());
+    let mut group = c.benchmark_group("one snippet, 200 custom traits");
+    for target in Target::ALL {
+        group.bench_with_input(
+            BenchmarkId::from_parameter(target.label()),
+            &request,
+            |b, request| b.iter(|| render(target, black_box(request))),
         );
     }
+    group.finish();
 }
+
+criterion_group!(benches, all_nine, each_target);
+criterion_main!(benches);

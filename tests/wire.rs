@@ -1,6 +1,10 @@
 //! The real transport against a loopback server: what arrives equals the raw HTTP preview, byte
 //! for byte and header for header, for drafts full of hostile strings.
 
+// Test code throughout, helpers and `mod support` included: a panic is the failure message.
+// clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::time::Duration;
@@ -89,15 +93,12 @@ fn a_server_that_never_answers_ends_at_the_deadline() {
         &Credential::Token(TOKEN.into()),
     )
     .unwrap();
-    let started = std::time::Instant::now();
     let error = InFlight::start_and_wait(&request, Duration::from_millis(300)).unwrap_err();
-    assert_eq!(error.kind, FailureKind::Timeout);
-    assert!(started.elapsed() >= Duration::from_millis(300));
-    assert_eq!(
-        server.requests().len(),
-        1,
-        "the request did reach the server"
-    );
+    assert_eq!(error.kind, FailureKind::Timeout, "{error}");
+    // The server read the whole request, so the deadline, not a failed send, ended the wait.
+    let arrived = server.requests();
+    assert_eq!(arrived.len(), 1, "the request did reach the server");
+    assert_eq!(arrived[0].body(), request.body.as_slice());
 }
 
 #[test]

@@ -1,27 +1,30 @@
 //! Go with net/http: a complete `package main`, like the docs' example.
 
 use super::literal::{self, quoted};
-use crate::model::{Credential, HttpRequest, TOKEN_ENV_VAR};
+use super::{HeaderValue, SnippetHeader, reads_token_from_env, snippet_headers};
+use crate::model::{HttpRequest, TOKEN_ENV_VAR};
 
 pub fn render(request: &HttpRequest) -> String {
-    let authorization = match &request.credential {
-        Credential::EnvVar => format!("\"Bearer \"+os.Getenv(\"{TOKEN_ENV_VAR}\")"),
-        other => quoted(&other.header_value()),
-    };
-    let os_import = if request.credential == Credential::EnvVar {
-        "\t\"os\"\n"
+    let headers = snippet_headers(request);
+    let has_body = !request.body.is_empty();
+    let (data, body_reader) = if has_body {
+        let text = literal::body_text(&request.body);
+        (
+            format!("\tdata := []byte({})\n", raw_string(&text)),
+            "bytes.NewBuffer(data)",
+        )
     } else {
-        ""
+        (String::new(), "nil")
     };
+    let header_lines: String = headers.iter().map(header_line).collect();
     format!(
         "package main\n\n\
-         import (\n\t\"bytes\"\n\t\"fmt\"\n\t\"io\"\n\t\"net/http\"\n{os_import})\n\n\
+         import (\n{imports})\n\n\
          func main() {{\n\
-         \tdata := []byte({body})\n\
-         \treq, err := http.NewRequest(\"POST\", {url}, bytes.NewBuffer(data))\n\
+         {data}\
+         \treq, err := http.NewRequest({method}, {url}, {body_reader})\n\
          \tif err != nil {{\n\t\tpanic(err)\n\t}}\n\
-         \treq.Header.Set(\"Content-Type\", \"application/json\")\n\
-         \treq.Header.Set(\"Authorization\", {authorization})\n\
+         {header_lines}\
          \tclient := &http.Client{{}}\n\
          \tresp, err := client.Do(req)\n\
          \tif err != nil {{\n\t\tpanic(err)\n\t}}\n\
@@ -30,9 +33,34 @@ pub fn render(request: &HttpRequest) -> String {
          \tfmt.Println(\"Response Status:\", resp.Status)\n\
          \tfmt.Println(string(body))\n\
          }}\n",
-        body = raw_string(&literal::body_text(&request.body)),
+        imports = imports(has_body, reads_token_from_env(&headers)),
+        method = quoted(request.method),
         url = quoted(request.url.as_str()),
     )
+}
+
+/// The import block's lines, in gofmt's order: Go refuses an import the program does not use.
+fn imports(has_body: bool, reads_env: bool) -> String {
+    [
+        ("bytes", has_body),
+        ("fmt", true),
+        ("io", true),
+        ("net/http", true),
+        ("os", reads_env),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(package, _)| format!("\t\"{package}\"\n"))
+    .collect()
+}
+
+/// One `req.Header.Set` line.
+fn header_line(header: &SnippetHeader<'_>) -> String {
+    let value = match header.value {
+        HeaderValue::BearerFromEnv => format!("\"Bearer \"+os.Getenv(\"{TOKEN_ENV_VAR}\")"),
+        HeaderValue::Text(text) => quoted(text),
+    };
+    format!("\treq.Header.Set({}, {value})\n", quoted(&header.name))
 }
 
 /// A Go raw string (backquotes), as the docs write the body. A raw string cannot hold a backquote,
@@ -46,10 +74,39 @@ fn raw_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Credential, Draft, build_request};
 
     #[test]
     fn backquotes_are_spliced() {
         assert_eq!(raw_string("a`b"), "`a` + \"`\" + `b`");
         assert_eq!(raw_string("plain"), "`plain`");
+    }
+
+    #[test]
+    fn looks_like_the_docs() {
+        let request = build_request(&Draft::docs_example(), None, &Credential::EnvVar).unwrap();
+        let snippet = render(&request);
+        assert!(
+            snippet.contains(
+                "\treq, err := http.NewRequest(\"POST\", \"https://api.flameup.ai/api/v1/people\", \
+                 bytes.NewBuffer(data))\n"
+            ),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains(
+                "\treq.Header.Set(\"Content-Type\", \"application/json\")\n\
+                 \treq.Header.Set(\"Authorization\", \"Bearer \"+os.Getenv(\"FLAMEUP_API_TOKEN\"))\n"
+            ),
+            "{snippet}"
+        );
+    }
+
+    #[test]
+    fn unused_packages_are_not_imported() {
+        assert_eq!(
+            imports(false, false),
+            "\t\"fmt\"\n\t\"io\"\n\t\"net/http\"\n"
+        );
     }
 }

@@ -3,42 +3,56 @@
 use serde_json::Value;
 
 use super::literal::{self, JAVASCRIPT, quoted};
-use crate::model::{Credential, HttpRequest, TOKEN_ENV_VAR};
+use super::{HeaderValue, SnippetHeader, snippet_headers};
+use crate::model::{HttpRequest, TOKEN_ENV_VAR};
 
 /// The largest integer JavaScript numbers hold exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 pub fn render(request: &HttpRequest) -> String {
-    let authorization = match &request.credential {
+    let header_lines: String = snippet_headers(request).iter().map(header_entry).collect();
+    let body = if request.body.is_empty() {
+        String::new()
+    } else {
+        format!("  body: {},\n", body_expression(&request.body))
+    };
+    format!(
+        "const response = await fetch({url}, {{\n  \
+           method: {method},\n  \
+           headers: {{\n{header_lines}  }},\n\
+         {body}\
+         }});\n\
+         const data = await response.text();\n\
+         console.log(response.status, data);\n",
+        url = quoted(request.url.as_str()),
+        method = quoted(request.method),
+    )
+}
+
+/// One entry of the `headers` object, on a line of its own.
+fn header_entry(header: &SnippetHeader<'_>) -> String {
+    let value = match header.value {
         // Node reads the environment; a browser console has none, so it asks.
-        Credential::EnvVar => format!(
+        HeaderValue::BearerFromEnv => format!(
             "`Bearer ${{globalThis.process?.env.{TOKEN_ENV_VAR} ?? prompt(\"Flameup API token\")}}`"
         ),
-        other => quoted(&other.header_value()),
+        HeaderValue::Text(text) => quoted(text),
     };
-    let value = literal::body_value(&request.body);
-    let body = if survives_javascript(&value) {
+    format!("    {}: {value},\n", quoted(&header.name))
+}
+
+/// `JSON.stringify` of an object literal, as in the docs, when that gives the same JSON back.
+fn body_expression(body: &[u8]) -> String {
+    let value = literal::body_value(body);
+    if survives_javascript(&value) {
         format!(
             "JSON.stringify({})",
             literal::native(&value, &JAVASCRIPT, 1)
         )
     } else {
         // Sent as text: it holds what a JavaScript object cannot (huge integers, `__proto__`).
-        quoted(&literal::body_text(&request.body))
-    };
-    format!(
-        "const response = await fetch({url}, {{\n  \
-           method: \"POST\",\n  \
-           headers: {{\n    \
-             \"Content-Type\": \"application/json\",\n    \
-             \"Authorization\": {authorization},\n  \
-           }},\n  \
-           body: {body},\n\
-         }});\n\
-         const data = await response.text();\n\
-         console.log(response.status, data);\n",
-        url = quoted(request.url.as_str()),
-    )
+        quoted(&literal::body_text(body))
+    }
 }
 
 /// Whether a JavaScript object literal of `value` serialises back to an equal JSON value.

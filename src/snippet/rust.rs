@@ -1,41 +1,109 @@
 //! Rust: a complete `main.rs` using ureq 3 and serde_json.
 
 use super::literal::{self, quoted};
-use crate::model::{Credential, HttpRequest, TOKEN_ENV_VAR};
+use super::{HeaderValue, SnippetHeader, snippet_headers};
+use crate::model::{HttpRequest, TOKEN_ENV_VAR};
 
 /// The first line of the snippet: what to add to a new project to build it.
 pub const CARGO_ADD: &str = "// cargo add ureq@3 serde_json";
 
+/// The methods ureq has a function of the same name for, and whether that function's builder
+/// takes a body (`send`) or not (`call`).
+const METHODS: [(&str, bool); 9] = [
+    ("GET", false),
+    ("POST", true),
+    ("PUT", true),
+    ("PATCH", true),
+    ("DELETE", false),
+    ("HEAD", false),
+    ("OPTIONS", false),
+    ("TRACE", false),
+    ("CONNECT", false),
+];
+
 pub fn render(request: &HttpRequest) -> String {
-    let token_line = match &request.credential {
-        Credential::EnvVar => format!(
-            "    let authorization = format!(\"Bearer {{}}\", std::env::var({})?);\n",
+    let has_body = !request.body.is_empty();
+    let parse_body = if has_body {
+        format!(
+            "    let body: serde_json::Value = serde_json::from_str({})?;\n",
+            raw_string(&literal::body_text(&request.body))
+        )
+    } else {
+        String::new()
+    };
+    let header_lines: String = snippet_headers(request).iter().map(header_line).collect();
+    match METHODS.iter().find(|(method, _)| *method == request.method) {
+        Some(&(method, takes_body)) => format!(
+            "{CARGO_ADD}\n\n\
+             fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+             {parse_body}\
+             \x20   let response = ureq::{function}({url})\n\
+             {header_lines}\
+             \x20       .config()\n\
+             \x20       .http_status_as_error(false)\n\
+             \x20       .build()\n\
+             \x20       {send}?;\n\
+             {print}\
+             }}\n",
+            function = method.to_ascii_lowercase(),
+            url = quoted(request.url.as_str()),
+            send = send_call(takes_body, has_body),
+            print = PRINT_RESPONSE,
+        ),
+        None => format!(
+            "{CARGO_ADD}\n\n\
+             fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+             {parse_body}\
+             \x20   let request = ureq::http::Request::builder()\n\
+             \x20       .method({method})\n\
+             \x20       .uri({url})\n\
+             {header_lines}\
+             \x20       .body({body})?;\n\
+             \x20   let agent: ureq::Agent = ureq::Agent::config_builder()\n\
+             \x20       .http_status_as_error(false)\n\
+             \x20       .build()\n\
+             \x20       .into();\n\
+             \x20   let response = agent.run(request)?;\n\
+             {print}\
+             }}\n",
+            method = quoted(request.method),
+            url = quoted(request.url.as_str()),
+            body = if has_body {
+                "serde_json::to_string(&body)?"
+            } else {
+                "()"
+            },
+            print = PRINT_RESPONSE,
+        ),
+    }
+}
+
+/// The snippet's last lines: the status and the body, as every target prints them.
+const PRINT_RESPONSE: &str = "    println!(\"{}\", response.status());\n    \
+                              println!(\"{}\", response.into_body().read_to_string()?);\n    \
+                              Ok(())\n";
+
+/// The call that sends: with the body, or without one. A builder for a method that usually has
+/// no body must be told to send one anyway.
+fn send_call(takes_body: bool, has_body: bool) -> &'static str {
+    match (takes_body, has_body) {
+        (true, true) => ".send(serde_json::to_string(&body)?)",
+        (true, false) => ".send_empty()",
+        (false, true) => ".force_send_body()\n        .send(serde_json::to_string(&body)?)",
+        (false, false) => ".call()",
+    }
+}
+
+/// One `.header(name, value)` line of the builder chain.
+fn header_line(header: &SnippetHeader<'_>) -> String {
+    let value = match header.value {
+        HeaderValue::BearerFromEnv => format!(
+            "format!(\"Bearer {{}}\", std::env::var({})?)",
             quoted(TOKEN_ENV_VAR)
         ),
-        other => format!(
-            "    let authorization = {}.to_owned();\n",
-            quoted(&other.header_value())
-        ),
+        HeaderValue::Text(text) => quoted(text),
     };
-    format!(
-        "{CARGO_ADD}\n\n\
-         fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         {token_line}\
-         \x20   let body: serde_json::Value = serde_json::from_str({body})?;\n\
-         \x20   let response = ureq::post({url})\n\
-         \x20       .header(\"Content-Type\", \"application/json\")\n\
-         \x20       .header(\"Authorization\", &authorization)\n\
-         \x20       .config()\n\
-         \x20       .http_status_as_error(false)\n\
-         \x20       .build()\n\
-         \x20       .send(serde_json::to_string(&body)?)?;\n\
-         \x20   println!(\"{{}}\", response.status());\n\
-         \x20   println!(\"{{}}\", response.into_body().read_to_string()?);\n\
-         \x20   Ok(())\n\
-         }}\n",
-        body = raw_string(&literal::body_text(&request.body)),
-        url = quoted(request.url.as_str()),
-    )
+    format!("        .header({}, {value})\n", quoted(&header.name))
 }
 
 /// A raw string literal with enough `#` that nothing inside can end it.
@@ -53,10 +121,31 @@ fn raw_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Credential, Draft, build_request};
 
     #[test]
     fn raw_strings_outlast_their_content() {
         assert_eq!(raw_string("plain"), "r#\"plain\"#");
         assert_eq!(raw_string(r##"a "# b"##), r###"r##"a "# b"##"###);
+    }
+
+    #[test]
+    fn the_builder_chain_carries_every_header() {
+        let request = build_request(&Draft::docs_example(), None, &Credential::EnvVar).unwrap();
+        let snippet = render(&request);
+        assert!(
+            snippet.contains(
+                "    let response = ureq::post(\"https://api.flameup.ai/api/v1/people\")\n        \
+                 .header(\"Content-Type\", \"application/json\")\n        \
+                 .header(\"Authorization\", format!(\"Bearer {}\", \
+                 std::env::var(\"FLAMEUP_API_TOKEN\")?))\n        \
+                 .header(\"Accept\", \"application/json\")\n"
+            ),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains(".send(serde_json::to_string(&body)?)?;"),
+            "{snippet}"
+        );
     }
 }
