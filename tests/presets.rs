@@ -469,3 +469,110 @@ fn presets_alone_prints_its_usage() {
     );
     assert_eq!(error.trim_end().lines().count(), 1, "{error}");
 }
+
+/// Names that differ (so each is its own preset) but map onto the same readable file name.
+const LOOK_ALIKE_NAMES: [&str; 20] = [
+    "Plan A", "plan/a", "plan-a", "plan_a", "plan.a", "plan:a", "plan+a", "plan=a", "plan~a",
+    "plan,a", "plan;a", "plan!a", "plan?a", "plan*a", "plan#a", "plan@a", "plan$a", "plan%a",
+    "plan&a", "plan'a",
+];
+
+#[test]
+fn look_alike_names_saved_by_concurrent_processes_each_keep_their_own_file() {
+    let scratch = Scratch::new("look-alike");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    // Every process starts before any is waited for, so their saves overlap.
+    let children: Vec<_> = LOOK_ALIKE_NAMES
+        .iter()
+        .map(|name| {
+            save_with_cli(&scratch, name, &body)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut files: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            let stdout = stdout_of(&child.wait_with_output().unwrap());
+            stdout.trim_end().rsplit(" to ").next().unwrap().to_owned()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(files.len(), 20, "each save reports its own file: {files:?}");
+    let mut names: Vec<String> = scratch
+        .store()
+        .list()
+        .into_iter()
+        .filter_map(|item| match item {
+            Listed::Preset { preset, .. } => Some(preset.name),
+            Listed::Broken { .. } => None,
+        })
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = LOOK_ALIKE_NAMES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names, expected, "no save lost another");
+}
+
+#[test]
+fn save_new_refuses_a_taken_name_even_when_the_race_is_close() {
+    let scratch = Scratch::new("save-new");
+    let store = scratch.store();
+    store
+        .save_new(&Preset::new("Docs", &Draft::docs_example()))
+        .unwrap();
+    let refused = store
+        .save_new(&Preset::new("DOCS", &Draft::default()))
+        .unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::AlreadyExists);
+    assert!(refused.to_string().contains("\"Docs\""), "{refused}");
+    assert_eq!(store.find("docs").unwrap().1.name, "Docs", "not replaced");
+
+    // Eight threads save the same new name at once: exactly one wins, none writes over it.
+    let outcomes: Vec<bool> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|index| {
+                let store = scratch.store();
+                scope.spawn(move || {
+                    let draft = Draft {
+                        user_id: format!("thread {index}"),
+                        ..Draft::default()
+                    };
+                    store.save_new(&Preset::new("Race", &draft)).is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        outcomes.iter().filter(|won| **won).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(scratch.store().list().len(), 2);
+
+    let saved = store
+        .save_replacing(&Preset::new("race", &Draft::default()))
+        .unwrap();
+    assert_eq!(saved.replaced.as_deref(), Some("Race"));
+    assert_eq!(store.list().len(), 2, "replaced in place");
+}
+
+#[test]
+fn the_command_line_says_which_preset_a_save_replaced() {
+    let scratch = Scratch::new("cli-replace");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    let first = stdout_of(&save_with_cli(&scratch, "Docs", &body).output().unwrap());
+    assert!(!first.contains("replacing"), "{first}");
+    let second = stdout_of(&save_with_cli(&scratch, "DOCS", &body).output().unwrap());
+    assert!(
+        second.trim_end().ends_with(", replacing \"Docs\""),
+        "{second}"
+    );
+    assert_eq!(scratch.store().list().len(), 1);
+}

@@ -329,10 +329,18 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
                 return Err(Failure("a preset needs a name".to_owned()));
             }
             let draft = request.draft()?;
-            let file = store
-                .save(&Preset::new(&name, &draft))
+            let saved = store
+                .save_replacing(&Preset::new(&name, &draft))
                 .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
-            output::print_lines(&format!("Saved \"{}\" to {}", name.trim(), file.display()))?;
+            let replacing = match saved.replaced {
+                Some(old) => format!(", replacing \"{old}\""),
+                None => String::new(),
+            };
+            output::print_lines(&format!(
+                "Saved \"{}\" to {}{replacing}",
+                name.trim(),
+                saved.file.display()
+            ))?;
         }
         PresetsCommand::Delete { name } => match store.delete(&name) {
             Ok(Some(preset)) => {

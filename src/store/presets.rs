@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::atomic::{TEMP_PREFIX, write_atomic};
+use super::atomic::{TEMP_PREFIX, write_atomic, write_new_atomic};
 use super::saved::SavedRequest;
 use crate::model::Draft;
 
@@ -121,15 +121,9 @@ impl PresetStore {
                     .unwrap_or_default();
                 name.ends_with(".json") && !name.starts_with(TEMP_PREFIX)
             })
-            .map(|file| match std::fs::read_to_string(&file) {
-                Ok(text) => match Preset::parse(&text) {
-                    Ok(preset) => Listed::Preset { file, preset },
-                    Err(reason) => Listed::Broken { file, reason },
-                },
-                Err(err) => Listed::Broken {
-                    reason: format!("cannot be read ({err})"),
-                    file,
-                },
+            .map(|file| match read_preset(&file) {
+                Ok(preset) => Listed::Preset { file, preset },
+                Err(reason) => Listed::Broken { file, reason },
             })
             .collect();
         listed.sort_by_key(|item| match item {
@@ -158,24 +152,71 @@ impl PresetStore {
         }
     }
 
-    /// The preset called `name` (case-insensitive), if any.
+    /// The preset called `name` (see [`same_name`]), if any.
     pub fn find(&self, name: &str) -> Option<(PathBuf, Preset)> {
         self.list().into_iter().find_map(|item| match item {
-            Listed::Preset { file, preset } if preset.name.eq_ignore_ascii_case(name.trim()) => {
+            Listed::Preset { file, preset } if same_name(&preset.name, name) => {
                 Some((file, preset))
             }
             _ => None,
         })
     }
 
-    /// Saves `preset`, replacing a preset of the same name; never writes over another file.
+    /// Saves `preset` under a name no preset has yet: fails with `ErrorKind::AlreadyExists` if one
+    /// has it, even one saved by another process a moment ago. What the window uses before asking
+    /// whether to replace.
+    pub fn save_new(&self, preset: &Preset) -> io::Result<PathBuf> {
+        self.save_with(preset, OnSameName::Refuse)
+            .map(|saved| saved.file)
+    }
+
+    /// Saves `preset`, replacing the preset of the same name if there is one (what the user asked
+    /// for explicitly, or what `presets save` does). Never writes over a file holding another
+    /// preset or a broken file.
+    pub fn save_replacing(&self, preset: &Preset) -> io::Result<Saved> {
+        self.save_with(preset, OnSameName::Replace)
+    }
+
+    /// The same as [`PresetStore::save_replacing`], returning only the file.
     pub fn save(&self, preset: &Preset) -> io::Result<PathBuf> {
-        let file = match self.find(&preset.name) {
-            Some((file, _)) => file,
-            None => self.free_file_name(&preset.name),
-        };
-        write_atomic(&file, preset.to_json().as_bytes())?;
-        Ok(file)
+        self.save_replacing(preset).map(|saved| saved.file)
+    }
+
+    /// Saves `preset` in the file of the preset with the same name or, if there is none, in a
+    /// file of its own. Each candidate file is created only if it does not exist, in one atomic
+    /// step: two processes saving names with the same file name never write over each other,
+    /// they take the next free one.
+    fn save_with(&self, preset: &Preset, on_same_name: OnSameName) -> io::Result<Saved> {
+        let name = preset.name.as_str();
+        let bytes = preset.to_json();
+        if let Some((file, existing)) = self.find(name) {
+            return replace(&file, &existing, &bytes, on_same_name);
+        }
+        for file in self.candidate_files(name) {
+            match write_new_atomic(&file, bytes.as_bytes()) {
+                Ok(()) => {
+                    return Ok(Saved {
+                        file,
+                        replaced: None,
+                    });
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                    // Taken: by this very name (saved meanwhile), or else by another preset or a
+                    // broken file, which are never touched.
+                    match read_preset(&file) {
+                        Ok(existing) if same_name(&existing.name, name) => {
+                            return replace(&file, &existing, &bytes, on_same_name);
+                        }
+                        _ => continue,
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(io::Error::other(format!(
+            "every file name for \"{name}\" is taken in {}",
+            self.dir.display()
+        )))
     }
 
     /// Deletes the preset called `name` and returns it (to undo), or `None` if there is none.
@@ -187,7 +228,7 @@ impl PresetStore {
         Ok(Some(preset))
     }
 
-    /// Renames a preset; fails if the new name is taken by another one.
+    /// Renames a preset; fails if the new name is taken by another one, atomically.
     pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
         let to = to.trim();
         if to.is_empty() {
@@ -196,25 +237,25 @@ impl PresetStore {
                 "a preset needs a name",
             ));
         }
-        if !from.eq_ignore_ascii_case(to) && self.find(to).is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("a preset called \"{to}\" exists"),
-            ));
-        }
         let Some((old_file, mut preset)) = self.find(from) else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("no preset called \"{from}\""),
             ));
         };
+        let only_case_changes = same_name(&preset.name, to);
         preset.name = to.to_owned();
-        let new_file = self.free_file_name(to);
-        write_atomic(&new_file, preset.to_json().as_bytes())?;
-        if new_file != old_file {
-            std::fs::remove_file(old_file)?;
+        if only_case_changes {
+            return write_atomic(&old_file, preset.to_json().as_bytes());
         }
-        Ok(())
+        self.save_new(&preset).map_err(|err| match err.kind() {
+            io::ErrorKind::AlreadyExists => io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("a preset called \"{to}\" exists"),
+            ),
+            _ => err,
+        })?;
+        std::fs::remove_file(old_file)
     }
 
     /// A name not used by any preset: `name (copy)`, `name (copy 2)`, …
@@ -231,20 +272,69 @@ impl PresetStore {
             .unwrap_or_else(|| format!("{name} (copy)"))
     }
 
-    /// A file name for `name` that no file in the folder has yet.
-    fn free_file_name(&self, name: &str) -> PathBuf {
+    /// The files a preset called `name` may go in, in order: `slug.json`, `slug-2.json`, …
+    fn candidate_files(&self, name: &str) -> impl Iterator<Item = PathBuf> + '_ {
         let slug = slug(name);
-        (1..)
-            .map(|n| {
-                if n == 1 {
-                    format!("{slug}.json")
-                } else {
-                    format!("{slug}-{n}.json")
-                }
+        (1..=MAX_FILES_PER_SLUG).map(move |n| {
+            self.dir.join(if n == 1 {
+                format!("{slug}.json")
+            } else {
+                format!("{slug}-{n}.json")
             })
-            .map(|file| self.dir.join(file))
-            .find(|file| !file.exists())
-            .unwrap_or_else(|| self.dir.join(format!("{slug}.json")))
+        })
+    }
+}
+
+/// How many files the names sharing one file name may spread over before a save gives up.
+const MAX_FILES_PER_SLUG: usize = 10_000;
+
+/// What a save does when a preset of the same name exists.
+#[derive(Clone, Copy)]
+enum OnSameName {
+    Refuse,
+    Replace,
+}
+
+/// Where a save went, and the name of the preset it replaced, if any (which may differ in case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub file: PathBuf,
+    pub replaced: Option<String>,
+}
+
+/// Writes `bytes` over `file`, which holds `existing`, the preset of the same name, if allowed.
+fn replace(
+    file: &Path,
+    existing: &Preset,
+    bytes: &str,
+    on_same_name: OnSameName,
+) -> io::Result<Saved> {
+    match on_same_name {
+        OnSameName::Refuse => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("a preset called \"{}\" exists", existing.name),
+        )),
+        OnSameName::Replace => {
+            write_atomic(file, bytes.as_bytes())?;
+            Ok(Saved {
+                file: file.to_path_buf(),
+                replaced: Some(existing.name.clone()),
+            })
+        }
+    }
+}
+
+/// Whether two preset names are the same name: one rule for finding, saving, renaming and
+/// sorting.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// The preset in `file`, or why it is not one.
+fn read_preset(file: &Path) -> Result<Preset, String> {
+    match std::fs::read_to_string(file) {
+        Ok(text) => Preset::parse(&text),
+        Err(err) => Err(format!("cannot be read ({err})")),
     }
 }
 
