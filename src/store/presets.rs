@@ -61,8 +61,10 @@ impl Preset {
             Some(_) => {}
             None => return Err("has no schema number".to_owned()),
         }
+        // Read from the text, not from `value`: going through a `Value` turns numbers that fit
+        // an integer into one (`-0` becomes `0`), while the text keeps each number as written.
         let preset: Self =
-            serde_json::from_value(value).map_err(|err| format!("not a valid preset ({err})"))?;
+            serde_json::from_str(text).map_err(|err| format!("not a valid preset ({err})"))?;
         if preset.name.trim().is_empty() {
             return Err("has an empty name".to_owned());
         }
