@@ -119,7 +119,7 @@ fn numbers_in_a_body_file_are_previewed_and_sent_exactly() {
     );
     let arrived = server.requests().pop().unwrap();
     assert_exact(
-        &String::from_utf8(arrived.body().to_vec()).unwrap(),
+        std::str::from_utf8(arrived.body()).unwrap(),
         "the bytes the server received",
     );
 }
