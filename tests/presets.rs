@@ -576,3 +576,39 @@ fn the_command_line_says_which_preset_a_save_replaced() {
     );
     assert_eq!(scratch.store().list().len(), 1);
 }
+
+#[test]
+fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
+    let scratch = Scratch::new("oversized");
+    let store = scratch.store();
+    store
+        .save(&Preset::new("Small", &Draft::docs_example()))
+        .unwrap();
+    // A valid preset, padded past the cap: if it were read whole it would parse and be listed.
+    let mut text = Preset::new("Huge", &Draft::docs_example()).to_json();
+    text.push_str(&" ".repeat(2 * 1024 * 1024));
+    std::fs::write(scratch.presets().join("huge.json"), &text).unwrap();
+
+    let listed = store.list();
+    assert_eq!(listed.len(), 2);
+    let reason = listed
+        .iter()
+        .find_map(|item| match item {
+            Listed::Broken { reason, .. } => Some(reason.clone()),
+            Listed::Preset { .. } => None,
+        })
+        .expect("the oversized file is listed as broken");
+    assert!(
+        reason.starts_with("too big to be a preset (2.0 MiB, more than 1.0 MiB)"),
+        "{reason}"
+    );
+    assert!(store.find("Huge").is_none());
+
+    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(
+        stdout.contains("huge.json: too big to be a preset"),
+        "{stdout}"
+    );
+    let error = fails_with_2(scratch.cli().args(["presets", "show", "Huge"]));
+    assert!(error.contains("1 preset file is broken"), "{error}");
+}

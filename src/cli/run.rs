@@ -12,7 +12,7 @@ use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, bui
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
-use crate::store::presets::{Listed, Preset, PresetStore};
+use crate::store::presets::{self, Listed, Preset, PresetStore};
 use crate::transport::InFlight;
 
 /// A failure that ends the command with exit code 2 and one line on standard error.
@@ -268,7 +268,7 @@ fn find_preset(name: &str) -> Result<Preset, Failure> {
         Listed::Broken { file, reason } => Some((file, reason)),
         Listed::Preset { .. } => None,
     }) {
-        match named_in(&file) {
+        match presets::claimed_name(&file) {
             Some(named) if named.trim().eq_ignore_ascii_case(name.trim()) => {
                 return Err(Failure(format!(
                     "the preset \"{named}\" in {} cannot be used: it is {reason}",
@@ -288,13 +288,6 @@ fn find_preset(name: &str) -> Result<Preset, Failure> {
     Err(Failure(format!(
         "no preset called \"{name}\"{hint} (see `flameup-explorer presets list`)"
     )))
-}
-
-/// The `name` a refused preset file gives itself, when it is JSON enough to say.
-fn named_in(file: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let value: Value = serde_json::from_str(&text).ok()?;
-    value.get("name")?.as_str().map(str::to_owned)
 }
 
 fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {

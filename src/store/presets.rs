@@ -1,7 +1,7 @@
 //! Presets: one human-readable JSON file per preset, written atomically. A broken or foreign file
 //! is listed as broken, with the reason, and never overwritten; it does not stop the others.
 
-use std::io;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -332,12 +332,57 @@ pub fn same_name(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
+/// The largest preset file that is read, in bytes. A preset is a few kilobytes; a file far
+/// bigger is not one, and reading it whole would make every listing slow and memory-hungry.
+pub const MAX_PRESET_BYTES: u64 = 1024 * 1024;
+
 /// The preset in `file`, or why it is not one.
 fn read_preset(file: &Path) -> Result<Preset, String> {
-    match std::fs::read_to_string(file) {
-        Ok(text) => Preset::parse(&text),
-        Err(err) => Err(format!("cannot be read ({err})")),
+    Preset::parse(&read_capped(file)?)
+}
+
+/// The text of a preset file, or why it is not read: its size is checked before reading, and the
+/// reading stops at the cap anyway (the file may grow meanwhile, or be a device or a pipe).
+fn read_capped(file: &Path) -> Result<String, String> {
+    let too_big = |size: u64| {
+        format!(
+            "too big to be a preset ({}, more than {}): not read",
+            human_bytes(size),
+            human_bytes(MAX_PRESET_BYTES)
+        )
+    };
+    let metadata = std::fs::metadata(file).map_err(|err| format!("cannot be read ({err})"))?;
+    if !metadata.is_file() {
+        return Err("not a regular file: not read".to_owned());
     }
+    if metadata.len() > MAX_PRESET_BYTES {
+        return Err(too_big(metadata.len()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|opened| opened.take(MAX_PRESET_BYTES + 1).read_to_string(&mut text))
+        .map_err(|err| format!("cannot be read ({err})"))?;
+    if text.len() as u64 > MAX_PRESET_BYTES {
+        return Err(too_big(text.len() as u64));
+    }
+    Ok(text)
+}
+
+/// A size in bytes as people read it.
+fn human_bytes(size: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if size >= MIB {
+        format!("{:.1} MiB", size as f64 / MIB as f64)
+    } else {
+        format!("{size} bytes")
+    }
+}
+
+/// The name a file in the presets folder gives itself, when it is JSON enough to say, even if it
+/// is refused as a preset (to tell which preset a broken file holds). Read with the same cap.
+pub fn claimed_name(file: &Path) -> Option<String> {
+    let value: Value = serde_json::from_str(&read_capped(file).ok()?).ok()?;
+    value.get("name")?.as_str().map(str::to_owned)
 }
 
 /// A file-name-safe version of a preset name.
@@ -407,8 +452,7 @@ pub fn export(preset: &Preset, path: &Path) -> io::Result<()> {
 /// Reads a dropped or chosen file as a preset; a plain JSON object is taken as a body, named after
 /// the file.
 pub fn import_file(path: &Path) -> Result<Preset, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let text = read_capped(path).map_err(|reason| format!("{}: {reason}", path.display()))?;
     match Preset::parse(&text) {
         Ok(preset) => Ok(preset),
         Err(reason) => match serde_json::from_str::<Value>(&text) {
