@@ -612,3 +612,78 @@ fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
     let error = fails_with_2(scratch.cli().args(["presets", "show", "Huge"]));
     assert!(error.contains("1 preset file is broken"), "{error}");
 }
+
+#[test]
+fn names_with_control_characters_are_refused_and_never_printed_raw() {
+    let scratch = Scratch::new("control");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    for name in ["\u{1b}[31mred", "tab\there", "two\nlines"] {
+        let output = save_with_cli(&scratch, name, &body).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name:?} refused");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot hold control characters"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains('\u{1b}'), "no raw escape: {stderr:?}");
+    }
+    assert!(scratch.store().list().is_empty(), "nothing saved");
+
+    // Files written by hand: a name with a tab, and a file name with an escape sequence.
+    let dir = scratch.presets();
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut tabbed = Preset::new("placeholder", &Draft::docs_example());
+    tabbed.name = "a\tb".into();
+    std::fs::write(dir.join("tabbed.json"), tabbed.to_json()).unwrap();
+    std::fs::write(dir.join("\u{1b}[2Jevil.json"), "{").unwrap();
+    stdout_of(&save_with_cli(&scratch, "Fine", &body).output().unwrap());
+
+    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(!stdout.contains('\u{1b}'), "no raw escape: {stdout:?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per file: {stdout:?}");
+    assert!(lines[0].starts_with("Fine\t"), "{stdout:?}");
+    for line in &lines[1..] {
+        assert!(
+            line.starts_with("broken: ") && !line.contains('\t'),
+            "{line:?}"
+        );
+    }
+    assert!(stdout.contains("\\u{1b}[2Jevil.json"), "{stdout:?}");
+}
+
+#[test]
+fn names_are_one_name_under_one_unicode_folding_rule() {
+    let scratch = Scratch::new("folding");
+    let store = scratch.store();
+    for (saved, typed) in [
+        ("Docs", "DOCS"),
+        ("İstanbul", "istanbul"),
+        ("Straße", "STRASSE"),
+    ] {
+        store
+            .save_new(&Preset::new(saved, &Draft::docs_example()))
+            .unwrap();
+        let refused = store
+            .save_new(&Preset::new(typed, &Draft::docs_example()))
+            .unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::AlreadyExists, "{typed}");
+        assert_eq!(store.find(typed).unwrap().1.name, saved);
+    }
+    assert_eq!(store.list().len(), 3);
+    assert!(store.rename("Docs", "STRASSE").is_err(), "a taken name");
+    store.rename("istanbul", "ISTANBUL").unwrap();
+    assert_eq!(store.find("İstanbul").unwrap().1.name, "ISTANBUL");
+    assert_eq!(store.list().len(), 3);
+
+    // The command line finds them by the same rule.
+    let shown = stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "show", "strasse"])
+            .output()
+            .unwrap(),
+    );
+    assert!(shown.contains("\"name\": \"Straße\""), "{shown}");
+}

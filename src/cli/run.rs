@@ -269,10 +269,11 @@ fn find_preset(name: &str) -> Result<Preset, Failure> {
         Listed::Preset { .. } => None,
     }) {
         match presets::claimed_name(&file) {
-            Some(named) if named.trim().eq_ignore_ascii_case(name.trim()) => {
+            Some(named) if presets::same_name(&named, name) => {
                 return Err(Failure(format!(
-                    "the preset \"{named}\" in {} cannot be used: it is {reason}",
-                    file.display()
+                    "the preset \"{}\" in {} cannot be used: it is {reason}",
+                    presets::printable(&named),
+                    presets::printable(&file.display().to_string())
                 )));
             }
             // It names another preset.
@@ -305,9 +306,11 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
                             preset.request.environment.label(),
                             preset.saved_at
                         )?,
-                        Listed::Broken { file, reason } => {
-                            writeln!(out, "broken: {}: {reason}", file.display())?
-                        }
+                        Listed::Broken { file, reason } => writeln!(
+                            out,
+                            "broken: {}: {reason}",
+                            presets::printable(&file.display().to_string())
+                        )?,
                     }
                 }
                 Ok(())
@@ -318,9 +321,7 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
             output::to_stdout(|out| out.write_all(text.as_bytes()))?;
         }
         PresetsCommand::Save { name, request } => {
-            if name.trim().is_empty() {
-                return Err(Failure("a preset needs a name".to_owned()));
-            }
+            presets::check_name(&name).map_err(Failure)?;
             let draft = request.draft()?;
             let saved = store
                 .save_replacing(&Preset::new(&name, &draft))

@@ -68,6 +68,12 @@ impl Preset {
         if preset.name.trim().is_empty() {
             return Err("has an empty name".to_owned());
         }
+        if preset.name.chars().any(is_unprintable) {
+            return Err(format!(
+                "named with control characters (\"{}\"), which no preset name may hold",
+                printable(&preset.name)
+            ));
+        }
         Ok(preset)
     }
 }
@@ -129,7 +135,7 @@ impl PresetStore {
             })
             .collect();
         listed.sort_by_key(|item| match item {
-            Listed::Preset { preset, .. } => (0, preset.name.to_lowercase()),
+            Listed::Preset { preset, .. } => (0, fold_name(&preset.name)),
             Listed::Broken { file, .. } => (1, file.display().to_string()),
         });
         listed
@@ -189,7 +195,8 @@ impl PresetStore {
     /// step: two processes saving names with the same file name never write over each other,
     /// they take the next free one.
     fn save_with(&self, preset: &Preset, on_same_name: OnSameName) -> io::Result<Saved> {
-        let name = preset.name.as_str();
+        let name = check_name(&preset.name)
+            .map_err(|why| io::Error::new(io::ErrorKind::InvalidInput, why))?;
         let bytes = preset.to_json();
         if let Some((file, existing)) = self.find(name) {
             return replace(&file, &existing, &bytes, on_same_name);
@@ -232,13 +239,7 @@ impl PresetStore {
 
     /// Renames a preset; fails if the new name is taken by another one, atomically.
     pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
-        let to = to.trim();
-        if to.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a preset needs a name",
-            ));
-        }
+        let to = check_name(to).map_err(|why| io::Error::new(io::ErrorKind::InvalidInput, why))?;
         let Some((old_file, mut preset)) = self.find(from) else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
@@ -326,10 +327,62 @@ fn replace(
     }
 }
 
-/// Whether two preset names are the same name: one rule for finding, saving, renaming and
-/// sorting.
+/// Whether two preset names are the same name: one rule for finding, saving, renaming, sorting
+/// and file names, the comparison of [`fold_name`].
 pub fn same_name(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
+    fold_name(a) == fold_name(b)
+}
+
+/// A preset name folded for comparison: trimmed, in Unicode lower case, with the special cases of
+/// Unicode's full case folding that names meet (`ß` and `ẞ` are `ss`, a final `ς` is `σ`), and
+/// the dot that `İ` leaves on its `i` dropped, so "İstanbul", "ISTANBUL" and "istanbul" are one
+/// name, like "Docs" and "DOCS" and "Straße" and "STRASSE".
+pub fn fold_name(name: &str) -> String {
+    let mut folded = String::with_capacity(name.len());
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'ß' => folded.push_str("ss"),
+            'ς' => folded.push('σ'),
+            '\u{307}' if folded.ends_with('i') => {}
+            c => folded.push(c),
+        }
+    }
+    folded
+}
+
+/// `name`, trimmed, if it can name a preset; else why not. Control characters (a tab, a line
+/// break, an escape sequence) would reach the terminal raw and break `presets list`'s one line
+/// per preset, so they are refused, like the Unicode line and paragraph separators.
+pub fn check_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a preset needs a name".to_owned());
+    }
+    match name.chars().find(|c| is_unprintable(*c)) {
+        Some(c) => Err(format!(
+            "a preset name cannot hold control characters such as tabs, line breaks or escapes (this one holds {})",
+            c.escape_unicode()
+        )),
+        None => Ok(name),
+    }
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with its control characters escaped (`\u{1b}`), safe to print on a terminal: for file
+/// names and the names broken files claim, which no check has passed.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_unprintable(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The largest preset file that is read, in bytes. A preset is a few kilobytes; a file far
@@ -387,16 +440,9 @@ pub fn claimed_name(file: &Path) -> Option<String> {
 
 /// A file-name-safe version of a preset name.
 fn slug(name: &str) -> String {
-    let slug: String = name
-        .trim()
+    let slug: String = fold_name(name)
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect::<String>()
         .split('-')
         .filter(|part| !part.is_empty())
@@ -479,6 +525,44 @@ mod tests {
         assert_eq!(slug("Docs example"), "docs-example");
         assert_eq!(slug("  Ünïcode / ../../etc  "), "ünïcode-etc");
         assert_eq!(slug("!!!"), "preset");
+    }
+
+    #[test]
+    fn one_folding_rule() {
+        for (a, b) in [
+            ("Docs", "DOCS"),
+            ("İstanbul", "istanbul"),
+            ("ISTANBUL", "istanbul"),
+            ("Straße", "STRASSE"),
+            ("ΟΔΟΣ", "οδος"),
+            ("  Ünïcode ", "üNÏCODE"),
+        ] {
+            assert!(same_name(a, b), "{a} = {b}");
+            assert_eq!(slug(a), slug(b), "{a} and {b} share a file name");
+        }
+        for (a, b) in [("ı", "i"), ("plan a", "plan/a"), ("e\u{301}", "e")] {
+            assert!(!same_name(a, b), "{a} ≠ {b}");
+        }
+    }
+
+    #[test]
+    fn names_with_control_characters_are_refused() {
+        assert_eq!(check_name("  Plan A "), Ok("Plan A"));
+        assert!(check_name(" ").is_err());
+        for name in [
+            "red\u{1b}[31m",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "a\u{7f}",
+            "a\u{2028}b",
+            "a\u{85}b",
+        ] {
+            let why = check_name(name).unwrap_err();
+            assert!(why.contains("control characters"), "{why}");
+            assert!(!why.chars().any(char::is_control), "{why:?}");
+        }
+        assert_eq!(printable("a\u{1b}[1m\tb"), "a\\u{1b}[1m\\u{9}b");
     }
 
     #[test]
