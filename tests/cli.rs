@@ -630,3 +630,48 @@ fn a_transport_failure_prints_a_json_error_with_output_json() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
 }
+
+#[test]
+fn a_workspace_of_dot_segments_is_refused_not_normalised_away() {
+    let dir = tempdir::Dir::new("dot-segments");
+    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    for dots in ["..", "."] {
+        let line = fails_with_2(
+            explorer()
+                .args([
+                    "preview",
+                    "--target",
+                    "http",
+                    "--base-url",
+                    "http://127.0.0.1:8080/api/v1",
+                    "--workspace",
+                    dots,
+                    "--body",
+                ])
+                .arg(&path),
+        );
+        assert!(
+            line.contains(&format!("The workspace id cannot be \"{dots}\"")),
+            "{line}"
+        );
+    }
+    let output = explorer()
+        .args([
+            "preview",
+            "--target",
+            "http",
+            "--base-url",
+            "http://127.0.0.1:8080/api/v1",
+            "--workspace",
+            "...",
+            "--body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let http = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        http.starts_with("POST /api/v1/workspaces/.../people HTTP/1.1\r\n"),
+        "{http}"
+    );
+}

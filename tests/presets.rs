@@ -469,3 +469,221 @@ fn presets_alone_prints_its_usage() {
     );
     assert_eq!(error.trim_end().lines().count(), 1, "{error}");
 }
+
+/// Names that differ (so each is its own preset) but map onto the same readable file name.
+const LOOK_ALIKE_NAMES: [&str; 20] = [
+    "Plan A", "plan/a", "plan-a", "plan_a", "plan.a", "plan:a", "plan+a", "plan=a", "plan~a",
+    "plan,a", "plan;a", "plan!a", "plan?a", "plan*a", "plan#a", "plan@a", "plan$a", "plan%a",
+    "plan&a", "plan'a",
+];
+
+#[test]
+fn look_alike_names_saved_by_concurrent_processes_each_keep_their_own_file() {
+    let scratch = Scratch::new("look-alike");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    // Every process starts before any is waited for, so their saves overlap.
+    let children: Vec<_> = LOOK_ALIKE_NAMES
+        .iter()
+        .map(|name| {
+            save_with_cli(&scratch, name, &body)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut files: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            let stdout = stdout_of(&child.wait_with_output().unwrap());
+            stdout.trim_end().rsplit(" to ").next().unwrap().to_owned()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(files.len(), 20, "each save reports its own file: {files:?}");
+    let mut names: Vec<String> = scratch
+        .store()
+        .list()
+        .into_iter()
+        .filter_map(|item| match item {
+            Listed::Preset { preset, .. } => Some(preset.name),
+            Listed::Broken { .. } => None,
+        })
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = LOOK_ALIKE_NAMES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names, expected, "no save lost another");
+}
+
+#[test]
+fn save_new_refuses_a_taken_name_even_when_the_race_is_close() {
+    let scratch = Scratch::new("save-new");
+    let store = scratch.store();
+    store
+        .save_new(&Preset::new("Docs", &Draft::docs_example()))
+        .unwrap();
+    let refused = store
+        .save_new(&Preset::new("DOCS", &Draft::default()))
+        .unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::AlreadyExists);
+    assert!(refused.to_string().contains("\"Docs\""), "{refused}");
+    assert_eq!(store.find("docs").unwrap().1.name, "Docs", "not replaced");
+
+    // Eight threads save the same new name at once: exactly one wins, none writes over it.
+    let outcomes: Vec<bool> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|index| {
+                let store = scratch.store();
+                scope.spawn(move || {
+                    let draft = Draft {
+                        user_id: format!("thread {index}"),
+                        ..Draft::default()
+                    };
+                    store.save_new(&Preset::new("Race", &draft)).is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        outcomes.iter().filter(|won| **won).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(scratch.store().list().len(), 2);
+
+    let saved = store
+        .save_replacing(&Preset::new("race", &Draft::default()))
+        .unwrap();
+    assert_eq!(saved.replaced.as_deref(), Some("Race"));
+    assert_eq!(store.list().len(), 2, "replaced in place");
+}
+
+#[test]
+fn the_command_line_says_which_preset_a_save_replaced() {
+    let scratch = Scratch::new("cli-replace");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    let first = stdout_of(&save_with_cli(&scratch, "Docs", &body).output().unwrap());
+    assert!(!first.contains("replacing"), "{first}");
+    let second = stdout_of(&save_with_cli(&scratch, "DOCS", &body).output().unwrap());
+    assert!(
+        second.trim_end().ends_with(", replacing \"Docs\""),
+        "{second}"
+    );
+    assert_eq!(scratch.store().list().len(), 1);
+}
+
+#[test]
+fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
+    let scratch = Scratch::new("oversized");
+    let store = scratch.store();
+    store
+        .save(&Preset::new("Small", &Draft::docs_example()))
+        .unwrap();
+    // A valid preset, padded past the cap: if it were read whole it would parse and be listed.
+    let mut text = Preset::new("Huge", &Draft::docs_example()).to_json();
+    text.push_str(&" ".repeat(2 * 1024 * 1024));
+    std::fs::write(scratch.presets().join("huge.json"), &text).unwrap();
+
+    let listed = store.list();
+    assert_eq!(listed.len(), 2);
+    let reason = listed
+        .iter()
+        .find_map(|item| match item {
+            Listed::Broken { reason, .. } => Some(reason.clone()),
+            Listed::Preset { .. } => None,
+        })
+        .expect("the oversized file is listed as broken");
+    assert!(
+        reason.starts_with("too big to be a preset (2.0 MiB, more than 1.0 MiB)"),
+        "{reason}"
+    );
+    assert!(store.find("Huge").is_none());
+
+    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(
+        stdout.contains("huge.json: too big to be a preset"),
+        "{stdout}"
+    );
+    let error = fails_with_2(scratch.cli().args(["presets", "show", "Huge"]));
+    assert!(error.contains("1 preset file is broken"), "{error}");
+}
+
+#[test]
+fn names_with_control_characters_are_refused_and_never_printed_raw() {
+    let scratch = Scratch::new("control");
+    let body = scratch.0.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    for name in ["\u{1b}[31mred", "tab\there", "two\nlines"] {
+        let output = save_with_cli(&scratch, name, &body).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name:?} refused");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot hold control characters"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains('\u{1b}'), "no raw escape: {stderr:?}");
+    }
+    assert!(scratch.store().list().is_empty(), "nothing saved");
+
+    // Files written by hand: a name with a tab, and a file name with an escape sequence.
+    let dir = scratch.presets();
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut tabbed = Preset::new("placeholder", &Draft::docs_example());
+    tabbed.name = "a\tb".into();
+    std::fs::write(dir.join("tabbed.json"), tabbed.to_json()).unwrap();
+    std::fs::write(dir.join("\u{1b}[2Jevil.json"), "{").unwrap();
+    stdout_of(&save_with_cli(&scratch, "Fine", &body).output().unwrap());
+
+    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(!stdout.contains('\u{1b}'), "no raw escape: {stdout:?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per file: {stdout:?}");
+    assert!(lines[0].starts_with("Fine\t"), "{stdout:?}");
+    for line in &lines[1..] {
+        assert!(
+            line.starts_with("broken: ") && !line.contains('\t'),
+            "{line:?}"
+        );
+    }
+    assert!(stdout.contains("\\u{1b}[2Jevil.json"), "{stdout:?}");
+}
+
+#[test]
+fn names_are_one_name_under_one_unicode_folding_rule() {
+    let scratch = Scratch::new("folding");
+    let store = scratch.store();
+    for (saved, typed) in [
+        ("Docs", "DOCS"),
+        ("İstanbul", "istanbul"),
+        ("Straße", "STRASSE"),
+    ] {
+        store
+            .save_new(&Preset::new(saved, &Draft::docs_example()))
+            .unwrap();
+        let refused = store
+            .save_new(&Preset::new(typed, &Draft::docs_example()))
+            .unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::AlreadyExists, "{typed}");
+        assert_eq!(store.find(typed).unwrap().1.name, saved);
+    }
+    assert_eq!(store.list().len(), 3);
+    assert!(store.rename("Docs", "STRASSE").is_err(), "a taken name");
+    store.rename("istanbul", "ISTANBUL").unwrap();
+    assert_eq!(store.find("İstanbul").unwrap().1.name, "ISTANBUL");
+    assert_eq!(store.list().len(), 3);
+
+    // The command line finds them by the same rule.
+    let shown = stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "show", "strasse"])
+            .output()
+            .unwrap(),
+    );
+    assert!(shown.contains("\"name\": \"Straße\""), "{shown}");
+}

@@ -12,7 +12,7 @@ use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, bui
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
-use crate::store::presets::{Listed, Preset, PresetStore};
+use crate::store::presets::{self, Listed, Preset, PresetStore};
 use crate::transport::InFlight;
 
 /// A failure that ends the command with exit code 2 and one line on standard error.
@@ -268,11 +268,12 @@ fn find_preset(name: &str) -> Result<Preset, Failure> {
         Listed::Broken { file, reason } => Some((file, reason)),
         Listed::Preset { .. } => None,
     }) {
-        match named_in(&file) {
-            Some(named) if named.trim().eq_ignore_ascii_case(name.trim()) => {
+        match presets::claimed_name(&file) {
+            Some(named) if presets::same_name(&named, name) => {
                 return Err(Failure(format!(
-                    "the preset \"{named}\" in {} cannot be used: it is {reason}",
-                    file.display()
+                    "the preset \"{}\" in {} cannot be used: it is {reason}",
+                    presets::printable(&named),
+                    presets::printable(&file.display().to_string())
                 )));
             }
             // It names another preset.
@@ -290,13 +291,6 @@ fn find_preset(name: &str) -> Result<Preset, Failure> {
     )))
 }
 
-/// The `name` a refused preset file gives itself, when it is JSON enough to say.
-fn named_in(file: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let value: Value = serde_json::from_str(&text).ok()?;
-    value.get("name")?.as_str().map(str::to_owned)
-}
-
 fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
     let store = preset_store()?;
     match command {
@@ -312,9 +306,11 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
                             preset.request.environment.label(),
                             preset.saved_at
                         )?,
-                        Listed::Broken { file, reason } => {
-                            writeln!(out, "broken: {}: {reason}", file.display())?
-                        }
+                        Listed::Broken { file, reason } => writeln!(
+                            out,
+                            "broken: {}: {reason}",
+                            presets::printable(&file.display().to_string())
+                        )?,
                     }
                 }
                 Ok(())
@@ -325,14 +321,20 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
             output::to_stdout(|out| out.write_all(text.as_bytes()))?;
         }
         PresetsCommand::Save { name, request } => {
-            if name.trim().is_empty() {
-                return Err(Failure("a preset needs a name".to_owned()));
-            }
+            presets::check_name(&name).map_err(Failure)?;
             let draft = request.draft()?;
-            let file = store
-                .save(&Preset::new(&name, &draft))
+            let saved = store
+                .save_replacing(&Preset::new(&name, &draft))
                 .map_err(|err| Failure(format!("cannot save the preset: {err}")))?;
-            output::print_lines(&format!("Saved \"{}\" to {}", name.trim(), file.display()))?;
+            let replacing = match saved.replaced {
+                Some(old) => format!(", replacing \"{old}\""),
+                None => String::new(),
+            };
+            output::print_lines(&format!(
+                "Saved \"{}\" to {}{replacing}",
+                name.trim(),
+                saved.file.display()
+            ))?;
         }
         PresetsCommand::Delete { name } => match store.delete(&name) {
             Ok(Some(preset)) => {

@@ -24,9 +24,18 @@ pub struct RowValue {
 }
 
 impl FieldRow {
-    /// A row with neither key nor value: a fresh, untouched row that is not sent.
-    pub fn is_blank(&self) -> bool {
-        self.key.is_empty() && self.value.is_empty()
+    /// Whether this row goes into the body. A row whose value is empty is left out, as the form
+    /// says of every empty input, so a row still being filled in never sends `""` nor replaces
+    /// an earlier value. A null row has no value to fill: it is sent once it has a key. To send an
+    /// empty string on purpose, type `""` in a JSON row (which is how a loaded `""` is shown).
+    pub fn is_sent(&self) -> bool {
+        match self.kind {
+            ValueKind::Null => !self.key.is_empty(),
+            ValueKind::String => !self.value.is_empty(),
+            ValueKind::Number | ValueKind::Boolean | ValueKind::Json => {
+                !self.value.trim().is_empty()
+            }
+        }
     }
 
     /// The JSON value this row sends.
@@ -51,10 +60,14 @@ impl FieldRow {
         })
     }
 
-    /// The row that sends `value` unchanged under `key`.
+    /// The row that sends `value` unchanged under `key` (one that [`FieldRow::is_sent`]).
     pub fn from_value(key: &str, value: &Value) -> Self {
         let (kind, text) = match value {
+            // An empty string row would be left out: as JSON text, `""` is sent as it is.
+            Value::String(s) if s.is_empty() => (ValueKind::Json, "\"\"".to_owned()),
             Value::String(s) => (ValueKind::String, s.clone()),
+            // Likewise a null row without a key.
+            Value::Null if key.is_empty() => (ValueKind::Json, "null".to_owned()),
             Value::Number(n) => (ValueKind::Number, n.to_string()),
             Value::Bool(b) => (ValueKind::Boolean, b.to_string()),
             Value::Null => (ValueKind::Null, String::new()),
@@ -72,7 +85,8 @@ fn exact(value: Value) -> RowValue {
 }
 
 impl Draft {
-    /// The JSON body this draft sends, keys in the documented order; empty inputs are left out.
+    /// The JSON body this draft sends, keys in the documented order; empty inputs and rows with
+    /// an empty value are left out (see [`FieldRow::is_sent`]).
     pub fn body_json(&self) -> Map<String, Value> {
         let mut body = Map::new();
         for (key, text) in [
@@ -151,7 +165,7 @@ impl Draft {
 /// Adds free-form rows to `object`. A row replaces a value of the same key, except that two objects
 /// merge, so a row `traits = {}` kept from a loaded file does not wipe traits typed into the form.
 fn insert_rows(object: &mut Map<String, Value>, rows: &[FieldRow]) {
-    for row in rows.iter().filter(|row| !row.is_blank()) {
+    for row in rows.iter().filter(|row| row.is_sent()) {
         let value = row.json_value().value;
         match (object.get_mut(&row.key), value) {
             (Some(Value::Object(existing)), Value::Object(extra)) => existing.extend(extra),
@@ -165,6 +179,7 @@ fn insert_rows(object: &mut Map<String, Value>, rows: &[FieldRow]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn keys(map: &Map<String, Value>) -> Vec<&str> {
@@ -249,6 +264,29 @@ mod tests {
     }
 
     #[test]
+    fn rows_with_an_empty_value_are_left_out_and_never_replace_a_value() {
+        let draft = Draft {
+            user_id: "u1".into(),
+            custom_traits: vec![
+                FieldRow::new("plan", ValueKind::String, "pro"),
+                FieldRow::new("plan", ValueKind::String, ""),
+                FieldRow::new("seats", ValueKind::Number, " "),
+                FieldRow::new("beta", ValueKind::Boolean, ""),
+                FieldRow::new("tags", ValueKind::Json, ""),
+                FieldRow::new("gone", ValueKind::Null, ""),
+                FieldRow::new("", ValueKind::Null, ""),
+                FieldRow::new("blank", ValueKind::Json, "\"\""),
+            ],
+            other_fields: vec![FieldRow::new("userId", ValueKind::String, "")],
+            ..Draft::default()
+        };
+        assert_eq!(
+            Value::Object(draft.body_json()),
+            json!({"userId": "u1", "traits": {"plan": "pro", "gone": null, "blank": ""}})
+        );
+    }
+
+    #[test]
     fn other_fields_follow_the_form_fields_and_replace_or_merge() {
         let draft = Draft {
             user_id: "from-form".into(),
@@ -284,6 +322,7 @@ mod tests {
             json!({"traits": "not an object", "anonymousId": "x", "extra": {"nested": [1, 2.5, true]}}),
             json!({"traits": {"locale": null, "first_name": "", "timezone": 3, "last_name": "B", "z": [{}]}}),
             json!({"email": "x@y.z", "userId": "late", "big": 18446744073709551615u64, "neg": -1e300}),
+            json!({"": null, "anonymousId": "", "traits": {"": "", "plan": "", "x": null}}),
         ];
         for case in cases {
             let mut draft = Draft::docs_example();
@@ -291,6 +330,52 @@ mod tests {
             assert_eq!(Value::Object(draft.body_json()), case);
             let bytes = draft.body_bytes();
             assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap(), case);
+        }
+    }
+
+    /// Any JSON value, biased towards what a body holds: the form's own keys, empty strings,
+    /// numbers written in every way JSON allows, and nesting.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just(String::new()),
+            prop::sample::select(vec![
+                USER_ID,
+                EMAIL,
+                PHONE,
+                TRAITS,
+                "first_name",
+                "locale",
+                "plan",
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z_ ]{0,6}",
+        ];
+        let number = "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?"
+            .prop_map(|text| Value::Number(serde_json::from_str(&text).unwrap()));
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            number,
+            "[a-z \"\\\\]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..5)
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_loaded_body_is_built_again_json_equal(body in prop::collection::vec(("[a-zA-Z]{0,3}|userId|email|phone|traits", any_json()), 0..6)) {
+            let body: Map<String, Value> = body.into_iter().collect();
+            let mut draft = Draft::docs_example();
+            draft.load_body(&body);
+            prop_assert_eq!(Value::Object(draft.body_json()), Value::Object(body));
         }
     }
 

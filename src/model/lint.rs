@@ -15,7 +15,12 @@ pub const MAX_PHONE: usize = 50;
 /// Warnings from the documented rules, for the draft as it stands.
 pub fn lint(draft: &Draft) -> Vec<FieldNote> {
     let mut notes = Vec::new();
-    let overrides = |key: &str| draft.other_fields.iter().any(|row| row.key == key);
+    let overrides = |key: &str| {
+        draft
+            .other_fields
+            .iter()
+            .any(|row| row.key == key && row.is_sent())
+    };
     if draft.user_id.is_empty() && !overrides(USER_ID) {
         notes.push(FieldNote::new(
             FieldRef::UserId,
@@ -69,7 +74,8 @@ fn too_long(notes: &mut Vec<FieldNote>, field: FieldRef, text: &str, max: usize)
     }
 }
 
-/// Empty and repeated keys, keys that replace a form field, and values that are not their type.
+/// Empty and repeated keys, keys that replace a form field, and values that are not their type,
+/// among the rows that are sent: a row left out replaces nothing.
 fn lint_rows<'a>(
     notes: &mut Vec<FieldNote>,
     rows: &[FieldRow],
@@ -79,7 +85,7 @@ fn lint_rows<'a>(
 ) {
     let form_keys: Vec<&str> = form_keys.collect();
     let mut first_row: HashMap<&str, usize> = HashMap::new();
-    for (index, row) in rows.iter().enumerate().filter(|(_, row)| !row.is_blank()) {
+    for (index, row) in rows.iter().enumerate().filter(|(_, row)| row.is_sent()) {
         if row.key.is_empty() {
             notes.push(FieldNote::new(field(index), "The key is empty"));
         } else if let Some(first) = first_row.get(row.key.as_str()) {
@@ -197,6 +203,33 @@ mod tests {
         assert_eq!(
             messages(&draft, FieldRef::OtherField(0)),
             ["Replaces the userId input above"]
+        );
+    }
+
+    #[test]
+    fn rows_left_out_for_an_empty_value_are_not_linted_as_sent() {
+        let draft = Draft {
+            custom_traits: vec![
+                FieldRow::new("plan", ValueKind::String, "pro"),
+                FieldRow::new("plan", ValueKind::String, ""),
+                FieldRow::new("seats", ValueKind::Number, ""),
+            ],
+            other_fields: vec![FieldRow::new("userId", ValueKind::String, "")],
+            ..Draft::default()
+        };
+        assert_eq!(
+            messages(&draft, FieldRef::CustomTrait(1)),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(&draft, FieldRef::CustomTrait(2)),
+            Vec::<String>::new(),
+            "an empty number is not sent as a string"
+        );
+        assert_eq!(
+            messages(&draft, FieldRef::UserId),
+            ["Required: the API rejects a person without a userId"],
+            "an empty userId row does not stand in for the input"
         );
     }
 }

@@ -82,6 +82,13 @@ pub enum BuildError {
     BaseUrl(String),
     SandboxNotRunning,
     MissingWorkspaceId,
+    /// A path value that would not stay one segment: `.` or `..` are read as "this folder" and
+    /// "the parent folder" (even percent-encoded), so the request would go to another endpoint.
+    DotSegment {
+        /// What the value is, as the form names it ("workspace id").
+        name: &'static str,
+        value: String,
+    },
     Token(String),
 }
 
@@ -93,6 +100,10 @@ impl fmt::Display for BuildError {
             Self::MissingWorkspaceId => write!(
                 f,
                 "Enter a workspace id, or switch the path style to POST /people."
+            ),
+            Self::DotSegment { name, value } => write!(
+                f,
+                "The {name} cannot be \"{value}\": a path value is one segment, and \"{value}\" would change the path to another endpoint."
             ),
             Self::Token(reason) => write!(f, "The API token {reason}."),
         }
@@ -168,11 +179,25 @@ fn create_person_url(
             if workspace.is_empty() {
                 return Err(BuildError::MissingWorkspaceId);
             }
-            let segment = utf8_percent_encode(workspace, PATH_SEGMENT);
+            let segment = path_segment("workspace id", workspace)?;
             format!("{base}/workspaces/{segment}/people")
         }
     };
     url::Url::parse(&full).map_err(|err| BuildError::BaseUrl(format!("is not valid ({err})")))
+}
+
+/// `value` as exactly one path segment, percent-encoded: the rule for every path value (the
+/// workspace id now, the ids of the coming operations next). `.` and `..` are refused rather than
+/// encoded, because URL parsers treat `%2E` and `%2e%2E` as dots too and would normalise them
+/// away; `name` says which value it is in the message.
+pub fn path_segment(name: &'static str, value: &str) -> Result<String, BuildError> {
+    if matches!(value, "." | "..") {
+        return Err(BuildError::DotSegment {
+            name,
+            value: value.to_owned(),
+        });
+    }
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
 /// Checks that `text` is a base URL requests can be sent to, and returns it normalised.
@@ -338,6 +363,42 @@ mod tests {
             build_request(&draft, None, &Credential::EnvVar),
             Err(BuildError::MissingWorkspaceId)
         );
+    }
+
+    #[test]
+    fn a_path_value_is_always_exactly_one_segment() {
+        let mut draft = draft_at("http://127.0.0.1:8080/api/v1");
+        draft.path_style = PathStyle::WorkspaceScoped;
+        for dots in [".", "..", " .. "] {
+            draft.workspace_id = dots.into();
+            let err = build_request(&draft, None, &Credential::EnvVar).unwrap_err();
+            assert_eq!(
+                err,
+                BuildError::DotSegment {
+                    name: "workspace id",
+                    value: dots.trim().into()
+                }
+            );
+            assert!(err.to_string().starts_with("The workspace id cannot be"));
+        }
+        // Anything else stays one segment, however it looks once decoded.
+        for (value, segment) in [
+            ("...", "..."),
+            (".a", ".a"),
+            ("%2e%2E", "%252e%252E"),
+            ("a/../b", "a%2F..%2Fb"),
+            ("..\\", "..%5C"),
+            ("?", "%3F"),
+        ] {
+            draft.workspace_id = value.into();
+            let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+            assert_eq!(
+                request.target(),
+                format!("/api/v1/workspaces/{segment}/people"),
+                "{value}"
+            );
+            assert_eq!(path_segment("id", value).unwrap(), segment);
+        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Writing a file so that a crash leaves the old or the new content, never a torn one: write a
-//! temporary file beside it, flush it to disk, then rename it over the old one.
+//! temporary file beside it, flush it to disk, then rename it over the old one (or, to create a
+//! file only if it does not exist yet, link it into place, which fails if the name is taken).
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -13,23 +14,46 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 
 /// Replaces `path` with `bytes` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    with_temp_copy(path, bytes, |temp| fs::rename(temp, path))
+}
+
+/// Creates `path` holding `bytes`, atomically, and only if no file of that name exists: the
+/// check and the creation are one step, so of two processes creating the same name exactly one
+/// succeeds and the other gets `ErrorKind::AlreadyExists`. No reader ever sees a partial file.
+pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    with_temp_copy(path, bytes, |temp| {
+        match fs::hard_link(temp, path) {
+            Ok(()) => fs::remove_file(temp),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Err(err),
+            // A file system without hard links (FAT, some network shares): `create_new` still
+            // refuses a taken name atomically, at the cost of a torn file if we crash midway.
+            Err(_) => {
+                let _ = fs::remove_file(temp);
+                let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+                file.write_all(bytes)?;
+                file.sync_all()
+            }
+        }
+    })
+}
+
+/// Writes `bytes` to a synced temporary file beside `path`, hands it to `finish` (which moves it
+/// into place), then makes the directory change durable. The temporary file never outlives a
+/// failure.
+fn with_temp_copy(
+    path: &Path,
+    bytes: &[u8],
+    finish: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("file");
-    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let temp = dir.join(format!(
-        "{TEMP_PREFIX}{}-{unique}-{name}",
-        std::process::id()
-    ));
+    let temp = temp_path(dir, path);
     let result = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        fs::rename(&temp, path)?;
-        // Make the rename itself durable; not every platform lets a directory be synced.
+        finish(&temp)?;
+        // Make the change itself durable; not every platform lets a directory be synced.
         if let Ok(dir) = File::open(dir) {
             let _ = dir.sync_all();
         }
@@ -39,4 +63,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// A temporary file name beside `path`, unique across processes and threads.
+fn temp_path(dir: &Path, path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("file");
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(
+        "{TEMP_PREFIX}{}-{unique}-{name}",
+        std::process::id()
+    ))
 }

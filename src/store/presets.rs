@@ -1,13 +1,13 @@
 //! Presets: one human-readable JSON file per preset, written atomically. A broken or foreign file
 //! is listed as broken, with the reason, and never overwritten; it does not stop the others.
 
-use std::io;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::atomic::{TEMP_PREFIX, write_atomic};
+use super::atomic::{TEMP_PREFIX, write_atomic, write_new_atomic};
 use super::saved::SavedRequest;
 use crate::model::Draft;
 
@@ -61,10 +61,18 @@ impl Preset {
             Some(_) => {}
             None => return Err("has no schema number".to_owned()),
         }
+        // Read from the text, not from `value`: going through a `Value` turns numbers that fit
+        // an integer into one (`-0` becomes `0`), while the text keeps each number as written.
         let preset: Self =
-            serde_json::from_value(value).map_err(|err| format!("not a valid preset ({err})"))?;
+            serde_json::from_str(text).map_err(|err| format!("not a valid preset ({err})"))?;
         if preset.name.trim().is_empty() {
             return Err("has an empty name".to_owned());
+        }
+        if preset.name.chars().any(is_unprintable) {
+            return Err(format!(
+                "named with control characters (\"{}\"), which no preset name may hold",
+                printable(&preset.name)
+            ));
         }
         Ok(preset)
     }
@@ -121,19 +129,13 @@ impl PresetStore {
                     .unwrap_or_default();
                 name.ends_with(".json") && !name.starts_with(TEMP_PREFIX)
             })
-            .map(|file| match std::fs::read_to_string(&file) {
-                Ok(text) => match Preset::parse(&text) {
-                    Ok(preset) => Listed::Preset { file, preset },
-                    Err(reason) => Listed::Broken { file, reason },
-                },
-                Err(err) => Listed::Broken {
-                    reason: format!("cannot be read ({err})"),
-                    file,
-                },
+            .map(|file| match read_preset(&file) {
+                Ok(preset) => Listed::Preset { file, preset },
+                Err(reason) => Listed::Broken { file, reason },
             })
             .collect();
         listed.sort_by_key(|item| match item {
-            Listed::Preset { preset, .. } => (0, preset.name.to_lowercase()),
+            Listed::Preset { preset, .. } => (0, fold_name(&preset.name)),
             Listed::Broken { file, .. } => (1, file.display().to_string()),
         });
         listed
@@ -158,24 +160,72 @@ impl PresetStore {
         }
     }
 
-    /// The preset called `name` (case-insensitive), if any.
+    /// The preset called `name` (see [`same_name`]), if any.
     pub fn find(&self, name: &str) -> Option<(PathBuf, Preset)> {
         self.list().into_iter().find_map(|item| match item {
-            Listed::Preset { file, preset } if preset.name.eq_ignore_ascii_case(name.trim()) => {
+            Listed::Preset { file, preset } if same_name(&preset.name, name) => {
                 Some((file, preset))
             }
             _ => None,
         })
     }
 
-    /// Saves `preset`, replacing a preset of the same name; never writes over another file.
+    /// Saves `preset` under a name no preset has yet: fails with `ErrorKind::AlreadyExists` if one
+    /// has it, even one saved by another process a moment ago. What the window uses before asking
+    /// whether to replace.
+    pub fn save_new(&self, preset: &Preset) -> io::Result<PathBuf> {
+        self.save_with(preset, OnSameName::Refuse)
+            .map(|saved| saved.file)
+    }
+
+    /// Saves `preset`, replacing the preset of the same name if there is one (what the user asked
+    /// for explicitly, or what `presets save` does). Never writes over a file holding another
+    /// preset or a broken file.
+    pub fn save_replacing(&self, preset: &Preset) -> io::Result<Saved> {
+        self.save_with(preset, OnSameName::Replace)
+    }
+
+    /// The same as [`PresetStore::save_replacing`], returning only the file.
     pub fn save(&self, preset: &Preset) -> io::Result<PathBuf> {
-        let file = match self.find(&preset.name) {
-            Some((file, _)) => file,
-            None => self.free_file_name(&preset.name),
-        };
-        write_atomic(&file, preset.to_json().as_bytes())?;
-        Ok(file)
+        self.save_replacing(preset).map(|saved| saved.file)
+    }
+
+    /// Saves `preset` in the file of the preset with the same name or, if there is none, in a
+    /// file of its own. Each candidate file is created only if it does not exist, in one atomic
+    /// step: two processes saving names with the same file name never write over each other,
+    /// they take the next free one.
+    fn save_with(&self, preset: &Preset, on_same_name: OnSameName) -> io::Result<Saved> {
+        let name = check_name(&preset.name)
+            .map_err(|why| io::Error::new(io::ErrorKind::InvalidInput, why))?;
+        let bytes = preset.to_json();
+        if let Some((file, existing)) = self.find(name) {
+            return replace(&file, &existing, &bytes, on_same_name);
+        }
+        for file in self.candidate_files(name) {
+            match write_new_atomic(&file, bytes.as_bytes()) {
+                Ok(()) => {
+                    return Ok(Saved {
+                        file,
+                        replaced: None,
+                    });
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                    // Taken: by this very name (saved meanwhile), or else by another preset or a
+                    // broken file, which are never touched.
+                    match read_preset(&file) {
+                        Ok(existing) if same_name(&existing.name, name) => {
+                            return replace(&file, &existing, &bytes, on_same_name);
+                        }
+                        _ => continue,
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(io::Error::other(format!(
+            "every file name for \"{name}\" is taken in {}",
+            self.dir.display()
+        )))
     }
 
     /// Deletes the preset called `name` and returns it (to undo), or `None` if there is none.
@@ -187,34 +237,28 @@ impl PresetStore {
         Ok(Some(preset))
     }
 
-    /// Renames a preset; fails if the new name is taken by another one.
+    /// Renames a preset; fails if the new name is taken by another one, atomically.
     pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
-        let to = to.trim();
-        if to.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a preset needs a name",
-            ));
-        }
-        if !from.eq_ignore_ascii_case(to) && self.find(to).is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("a preset called \"{to}\" exists"),
-            ));
-        }
+        let to = check_name(to).map_err(|why| io::Error::new(io::ErrorKind::InvalidInput, why))?;
         let Some((old_file, mut preset)) = self.find(from) else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("no preset called \"{from}\""),
             ));
         };
+        let only_case_changes = same_name(&preset.name, to);
         preset.name = to.to_owned();
-        let new_file = self.free_file_name(to);
-        write_atomic(&new_file, preset.to_json().as_bytes())?;
-        if new_file != old_file {
-            std::fs::remove_file(old_file)?;
+        if only_case_changes {
+            return write_atomic(&old_file, preset.to_json().as_bytes());
         }
-        Ok(())
+        self.save_new(&preset).map_err(|err| match err.kind() {
+            io::ErrorKind::AlreadyExists => io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("a preset called \"{to}\" exists"),
+            ),
+            _ => err,
+        })?;
+        std::fs::remove_file(old_file)
     }
 
     /// A name not used by any preset: `name (copy)`, `name (copy 2)`, …
@@ -231,35 +275,174 @@ impl PresetStore {
             .unwrap_or_else(|| format!("{name} (copy)"))
     }
 
-    /// A file name for `name` that no file in the folder has yet.
-    fn free_file_name(&self, name: &str) -> PathBuf {
+    /// The files a preset called `name` may go in, in order: `slug.json`, `slug-2.json`, …
+    fn candidate_files(&self, name: &str) -> impl Iterator<Item = PathBuf> + '_ {
         let slug = slug(name);
-        (1..)
-            .map(|n| {
-                if n == 1 {
-                    format!("{slug}.json")
-                } else {
-                    format!("{slug}-{n}.json")
-                }
+        (1..=MAX_FILES_PER_SLUG).map(move |n| {
+            self.dir.join(if n == 1 {
+                format!("{slug}.json")
+            } else {
+                format!("{slug}-{n}.json")
             })
-            .map(|file| self.dir.join(file))
-            .find(|file| !file.exists())
-            .unwrap_or_else(|| self.dir.join(format!("{slug}.json")))
+        })
     }
+}
+
+/// How many files the names sharing one file name may spread over before a save gives up.
+const MAX_FILES_PER_SLUG: usize = 10_000;
+
+/// What a save does when a preset of the same name exists.
+#[derive(Clone, Copy)]
+enum OnSameName {
+    Refuse,
+    Replace,
+}
+
+/// Where a save went, and the name of the preset it replaced, if any (which may differ in case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub file: PathBuf,
+    pub replaced: Option<String>,
+}
+
+/// Writes `bytes` over `file`, which holds `existing`, the preset of the same name, if allowed.
+fn replace(
+    file: &Path,
+    existing: &Preset,
+    bytes: &str,
+    on_same_name: OnSameName,
+) -> io::Result<Saved> {
+    match on_same_name {
+        OnSameName::Refuse => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("a preset called \"{}\" exists", existing.name),
+        )),
+        OnSameName::Replace => {
+            write_atomic(file, bytes.as_bytes())?;
+            Ok(Saved {
+                file: file.to_path_buf(),
+                replaced: Some(existing.name.clone()),
+            })
+        }
+    }
+}
+
+/// Whether two preset names are the same name: one rule for finding, saving, renaming, sorting
+/// and file names, the comparison of [`fold_name`].
+pub fn same_name(a: &str, b: &str) -> bool {
+    fold_name(a) == fold_name(b)
+}
+
+/// A preset name folded for comparison: trimmed, in Unicode lower case, with the special cases of
+/// Unicode's full case folding that names meet (`ß` and `ẞ` are `ss`, a final `ς` is `σ`), and
+/// the dot that `İ` leaves on its `i` dropped, so "İstanbul", "ISTANBUL" and "istanbul" are one
+/// name, like "Docs" and "DOCS" and "Straße" and "STRASSE".
+pub fn fold_name(name: &str) -> String {
+    let mut folded = String::with_capacity(name.len());
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'ß' => folded.push_str("ss"),
+            'ς' => folded.push('σ'),
+            '\u{307}' if folded.ends_with('i') => {}
+            c => folded.push(c),
+        }
+    }
+    folded
+}
+
+/// `name`, trimmed, if it can name a preset; else why not. Control characters (a tab, a line
+/// break, an escape sequence) would reach the terminal raw and break `presets list`'s one line
+/// per preset, so they are refused, like the Unicode line and paragraph separators.
+pub fn check_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a preset needs a name".to_owned());
+    }
+    match name.chars().find(|c| is_unprintable(*c)) {
+        Some(c) => Err(format!(
+            "a preset name cannot hold control characters such as tabs, line breaks or escapes (this one holds {})",
+            c.escape_unicode()
+        )),
+        None => Ok(name),
+    }
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with its control characters escaped (`\u{1b}`), safe to print on a terminal: for file
+/// names and the names broken files claim, which no check has passed.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_unprintable(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The largest preset file that is read, in bytes. A preset is a few kilobytes; a file far
+/// bigger is not one, and reading it whole would make every listing slow and memory-hungry.
+pub const MAX_PRESET_BYTES: u64 = 1024 * 1024;
+
+/// The preset in `file`, or why it is not one.
+fn read_preset(file: &Path) -> Result<Preset, String> {
+    Preset::parse(&read_capped(file)?)
+}
+
+/// The text of a preset file, or why it is not read: its size is checked before reading, and the
+/// reading stops at the cap anyway (the file may grow meanwhile, or be a device or a pipe).
+fn read_capped(file: &Path) -> Result<String, String> {
+    let too_big = |size: u64| {
+        format!(
+            "too big to be a preset ({}, more than {}): not read",
+            human_bytes(size),
+            human_bytes(MAX_PRESET_BYTES)
+        )
+    };
+    let metadata = std::fs::metadata(file).map_err(|err| format!("cannot be read ({err})"))?;
+    if !metadata.is_file() {
+        return Err("not a regular file: not read".to_owned());
+    }
+    if metadata.len() > MAX_PRESET_BYTES {
+        return Err(too_big(metadata.len()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|opened| opened.take(MAX_PRESET_BYTES + 1).read_to_string(&mut text))
+        .map_err(|err| format!("cannot be read ({err})"))?;
+    if text.len() as u64 > MAX_PRESET_BYTES {
+        return Err(too_big(text.len() as u64));
+    }
+    Ok(text)
+}
+
+/// A size in bytes as people read it.
+fn human_bytes(size: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if size >= MIB {
+        format!("{:.1} MiB", size as f64 / MIB as f64)
+    } else {
+        format!("{size} bytes")
+    }
+}
+
+/// The name a file in the presets folder gives itself, when it is JSON enough to say, even if it
+/// is refused as a preset (to tell which preset a broken file holds). Read with the same cap.
+pub fn claimed_name(file: &Path) -> Option<String> {
+    let value: Value = serde_json::from_str(&read_capped(file).ok()?).ok()?;
+    value.get("name")?.as_str().map(str::to_owned)
 }
 
 /// A file-name-safe version of a preset name.
 fn slug(name: &str) -> String {
-    let slug: String = name
-        .trim()
+    let slug: String = fold_name(name)
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect::<String>()
         .split('-')
         .filter(|part| !part.is_empty())
@@ -315,8 +498,7 @@ pub fn export(preset: &Preset, path: &Path) -> io::Result<()> {
 /// Reads a dropped or chosen file as a preset; a plain JSON object is taken as a body, named after
 /// the file.
 pub fn import_file(path: &Path) -> Result<Preset, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let text = read_capped(path).map_err(|reason| format!("{}: {reason}", path.display()))?;
     match Preset::parse(&text) {
         Ok(preset) => Ok(preset),
         Err(reason) => match serde_json::from_str::<Value>(&text) {
@@ -343,6 +525,44 @@ mod tests {
         assert_eq!(slug("Docs example"), "docs-example");
         assert_eq!(slug("  Ünïcode / ../../etc  "), "ünïcode-etc");
         assert_eq!(slug("!!!"), "preset");
+    }
+
+    #[test]
+    fn one_folding_rule() {
+        for (a, b) in [
+            ("Docs", "DOCS"),
+            ("İstanbul", "istanbul"),
+            ("ISTANBUL", "istanbul"),
+            ("Straße", "STRASSE"),
+            ("ΟΔΟΣ", "οδος"),
+            ("  Ünïcode ", "üNÏCODE"),
+        ] {
+            assert!(same_name(a, b), "{a} = {b}");
+            assert_eq!(slug(a), slug(b), "{a} and {b} share a file name");
+        }
+        for (a, b) in [("ı", "i"), ("plan a", "plan/a"), ("e\u{301}", "e")] {
+            assert!(!same_name(a, b), "{a} ≠ {b}");
+        }
+    }
+
+    #[test]
+    fn names_with_control_characters_are_refused() {
+        assert_eq!(check_name("  Plan A "), Ok("Plan A"));
+        assert!(check_name(" ").is_err());
+        for name in [
+            "red\u{1b}[31m",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "a\u{7f}",
+            "a\u{2028}b",
+            "a\u{85}b",
+        ] {
+            let why = check_name(name).unwrap_err();
+            assert!(why.contains("control characters"), "{why}");
+            assert!(!why.chars().any(char::is_control), "{why:?}");
+        }
+        assert_eq!(printable("a\u{1b}[1m\tb"), "a\\u{1b}[1m\\u{9}b");
     }
 
     #[test]
