@@ -239,8 +239,8 @@ impl App {
         self.library.report(result);
     }
 
-    /// Saves the draft under the name in the box. A name that is taken is only saved over when
-    /// `replace` says the user agreed; otherwise the panel asks.
+    /// Saves the draft under the name in the box. A name that is taken (even by another window a
+    /// moment ago: the store refuses it atomically) is only saved over once the user says so.
     fn save_preset(&mut self, replace: bool) {
         self.library.tab = LibraryTab::Presets;
         let name = match (replace, self.library.confirm_replace.take()) {
@@ -253,22 +253,26 @@ impl App {
                 .report(Err("Type a name for the preset first.".to_owned()));
             return;
         }
-        let taken = self
-            .library
-            .presets
-            .as_ref()
-            .is_some_and(|store| store.find(&name).is_some());
-        if taken && !replace {
-            self.library.confirm_replace = Some(name);
-            return;
-        }
         let preset = Preset::new(&name, &self.state.draft);
+        let mut taken = false;
         self.with_presets(|store| {
-            store
-                .save(&preset)
-                .map(|_| format!("Saved \"{name}\"."))
-                .map_err(|err| format!("Could not save \"{name}\": {err}"))
+            let saved = if replace {
+                store.save_replacing(&preset).map(|_| ())
+            } else {
+                store.save_new(&preset).map(|_| ())
+            };
+            match saved {
+                Ok(()) => Ok(format!("Saved \"{name}\".")),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    taken = true;
+                    Err(format!("A preset is already called \"{name}\"."))
+                }
+                Err(err) => Err(format!("Could not save \"{name}\": {err}")),
+            }
         });
+        if taken {
+            self.library.confirm_replace = Some(name);
+        }
     }
 
     fn load_preset(&mut self, name: &str) {

@@ -349,9 +349,9 @@ fn submitted(ui: &Ui, field: &egui::Response) -> bool {
     field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter))
 }
 
-/// How names are compared when searching: case-insensitive in every script.
+/// How names are compared when searching: the store's one folding rule.
 fn fold(text: &str) -> String {
-    text.to_lowercase()
+    crate::store::presets::fold_name(text)
 }
 
 /// "A preset of that name exists": replace it, or keep both as they are.
