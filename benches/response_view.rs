@@ -1,11 +1,12 @@
-//! How a 50 MB JSON answer is handled, against a 1 KB one: the work between its arrival and the
-//! first frame that shows it (preparing the body on the request's thread, then that frame), and
-//! the time of a frame afterwards in each view. Prints figures; asserts nothing about speed.
+//! How a 50 MB JSON answer is handled, against a 1 KB one: preparing the body on the request's
+//! thread, and the time of a frame in each view. Prints figures; asserts nothing about speed.
 //! Frames run the real App through egui_kittest (layout and widgets; no GPU).
 //! Run: `cargo bench --bench response_view`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 use egui_kittest::Harness;
 use flameup_explorer::app::{App, AppState, BodyTab, Exchange, TokenInput};
@@ -61,53 +62,43 @@ fn harness() -> Harness<'static, App> {
     harness
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn measure(name: &str, bytes: usize, frames: usize) {
-    let body = body_of_size(bytes);
-    let size = body.len();
-    let mut harness = harness();
-
-    let arrived = Instant::now();
-    let response = prepare(body);
-    let prepared = arrived.elapsed();
-    harness.state_mut().exchange = Exchange::Done(Box::new(Ok(response)));
-    harness.step();
-    let first_frame = arrived.elapsed();
-    println!(
-        "{name} ({size} bytes): prepared off the UI thread in {:.1} ms; first frame shown {:.1} ms after arrival",
-        prepared.as_secs_f64() * 1e3,
-        first_frame.as_secs_f64() * 1e3
-    );
-
-    for tab in [
-        BodyTab::Pretty,
-        BodyTab::Tree,
-        BodyTab::Raw,
-        BodyTab::Headers,
-    ] {
-        harness.state_mut().state.body_tab = tab;
-        harness.step();
-        let times: Vec<Duration> = (0..frames)
-            .map(|_| {
-                let started = Instant::now();
-                harness.step();
-                started.elapsed()
-            })
-            .collect();
-        println!(
-            "  {tab:?}: a frame takes {:.2} ms (median of {frames})",
-            median(times).as_secs_f64() * 1e3
-        );
+/// Preparing the answer on the request's thread: parse, pretty-print, split into lines.
+fn prepare_answer(c: &mut Criterion) {
+    let mut group = c.benchmark_group("prepare");
+    group.sample_size(10);
+    for (name, bytes) in SIZES {
+        let body = body_of_size(bytes);
+        group.bench_function(name, |b| b.iter(|| prepare(body.clone())));
     }
+    group.finish();
 }
 
-fn main() {
-    let full = std::env::args().any(|arg| arg == "--bench");
-    let (large, frames) = if full { (50_000_000, 60) } else { (200_000, 3) };
-    measure("1 KB body", 1_000, frames);
-    measure("50 MB body", large, frames);
+/// The first frame after the answer arrives, then a frame in each view.
+fn frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(20);
+    for (name, bytes) in SIZES {
+        let mut harness = harness();
+        harness.state_mut().exchange = Exchange::Done(Box::new(Ok(prepare(body_of_size(bytes)))));
+        harness.step();
+        for tab in [
+            BodyTab::Pretty,
+            BodyTab::Tree,
+            BodyTab::Raw,
+            BodyTab::Headers,
+        ] {
+            harness.state_mut().state.body_tab = tab;
+            harness.step();
+            group.bench_function(BenchmarkId::new(format!("{tab:?}"), name), |b| {
+                b.iter(|| harness.step());
+            });
+        }
+    }
+    group.finish();
 }
+
+/// A 1 KB answer against a 50 MB one.
+const SIZES: [(&str, usize); 2] = [("1 KB", 1_000), ("50 MB", 50_000_000)];
+
+criterion_group!(benches, prepare_answer, frames);
+criterion_main!(benches);
