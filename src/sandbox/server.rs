@@ -253,6 +253,10 @@ async fn gate(
     if let Ok(value) = HeaderValue::from_str(&context.request_id) {
         headers.insert("x-request-id", value);
     }
+    if settings.latency_ms > 0 {
+        // Says why the answer was slow, so nobody blames their network for the sandbox's setting.
+        headers.insert("x-sandbox-latency-ms", HeaderValue::from(settings.latency_ms));
+    }
     response
 }
 
