@@ -276,20 +276,12 @@ impl App {
     }
 
     fn load_preset(&mut self, name: &str) {
-        let found = self
-            .library
-            .presets
-            .as_ref()
-            .and_then(|store| store.find(name));
-        let result = match found {
-            Some((_, preset)) => {
-                self.state.draft = preset.request.to_draft();
-                self.library.save_name = preset.name.clone();
-                Ok(format!("Loaded \"{}\".", preset.name))
-            }
-            None => Err(format!("\"{name}\" is no longer there.")),
-        };
-        self.library.report(result);
+        if let Some(preset) = self.find_preset(name) {
+            self.state.draft = preset.request.to_draft();
+            self.library
+                .report(Ok(format!("Loaded \"{}\".", preset.name)));
+            self.library.save_name = preset.name;
+        }
     }
 
     fn duplicate_preset(&mut self, name: &str) {
@@ -345,37 +337,32 @@ impl App {
     }
 
     fn export_dialog(&mut self, name: &str, ctx: &egui::Context) {
-        let found = self
-            .library
-            .presets
-            .as_ref()
-            .and_then(|store| store.find(name));
-        match found {
-            Some((_, preset)) => {
-                let promise = background::choose_export_file(ctx, format!("{name}.json"));
-                self.dialog = Some(Dialog::Export(Box::new(preset), promise));
-            }
-            None => self
-                .library
-                .report(Err(format!("\"{name}\" is no longer there."))),
+        if let Some(preset) = self.find_preset(name) {
+            let promise = background::choose_export_file(ctx, format!("{name}.json"));
+            self.dialog = Some(Dialog::Export(Box::new(preset), promise));
         }
     }
 
     fn export_to(&mut self, name: &str, path: &std::path::Path) {
+        if let Some(preset) = self.find_preset(name) {
+            self.export_preset(&preset, path);
+            self.library.export_to = None;
+        }
+    }
+
+    /// The preset called `name`; when it has gone (deleted in another window), the panel says so.
+    fn find_preset(&mut self, name: &str) -> Option<Preset> {
         let found = self
             .library
             .presets
             .as_ref()
-            .and_then(|store| store.find(name));
-        match found {
-            Some((_, preset)) => {
-                self.export_preset(&preset, path);
-                self.library.export_to = None;
-            }
-            None => self
-                .library
-                .report(Err(format!("\"{name}\" is no longer there."))),
+            .and_then(|store| store.find(name))
+            .map(|(_, preset)| preset);
+        if found.is_none() {
+            self.library
+                .report(Err(format!("\"{name}\" is no longer there.")));
         }
+        found
     }
 
     /// Writes a preset to a file of the user's choosing.

@@ -255,7 +255,10 @@ async fn gate(
     }
     if settings.latency_ms > 0 {
         // Says why the answer was slow, so nobody blames their network for the sandbox's setting.
-        headers.insert("x-sandbox-latency-ms", HeaderValue::from(settings.latency_ms));
+        headers.insert(
+            "x-sandbox-latency-ms",
+            HeaderValue::from(settings.latency_ms),
+        );
     }
     response
 }
