@@ -4,6 +4,7 @@
 //! failures. This module only wires them together.
 
 mod args;
+mod json_text;
 mod output;
 mod run;
 
