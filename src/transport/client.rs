@@ -22,7 +22,10 @@ pub(super) fn send(request: &HttpRequest, options: &SendOptions, started: Instan
     }
     let remaining = options.deadline.saturating_sub(started.elapsed());
     let agent = agent(remaining.max(Duration::from_millis(1)));
-    let answer = run(&agent, request).map_err(|error| classify(error, Phase::Answer))?;
+    let phase = Phase::Answer {
+        https: request.url.scheme() == "https",
+    };
+    let answer = run(&agent, request).map_err(|error| classify(error, phase))?;
     let (parts, body) = answer.into_parts();
     let body = read_body(body, options.max_response_size)?;
     Ok(response(
@@ -99,7 +102,13 @@ fn too_large(limit: usize, announced: Option<u64>) -> TransportError {
 /// closed before any answer is a reset.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    Answer,
+    /// Connecting, sending, or waiting for the status line and headers.
+    Answer {
+        /// rustls reports what it cannot read as invalid data inside an I/O error; before any
+        /// answer on an https connection, that is the TLS setup failing (e.g. a plain-HTTP
+        /// server's reply is not a TLS record).
+        https: bool,
+    },
     Body,
 }
 
@@ -116,6 +125,7 @@ fn classify(error: ureq::Error, phase: Phase) -> TransportError {
         ureq::Error::Io(io) => match io.kind() {
             ErrorKind::ConnectionRefused => FailureKind::Refused,
             ErrorKind::TimedOut | ErrorKind::WouldBlock => FailureKind::Timeout,
+            ErrorKind::InvalidData if phase == (Phase::Answer { https: true }) => FailureKind::Tls,
             ErrorKind::UnexpectedEof if phase == Phase::Body => FailureKind::InvalidResponse,
             ErrorKind::UnexpectedEof
             | ErrorKind::ConnectionReset
