@@ -56,9 +56,9 @@ pub struct Hop {
     pub token_withheld: bool,
 }
 
-/// The request that follows `response` (an answer to `current`) to `target`. Headers come from
-/// `original`, the request the user made, so a token left out for another host comes back only
-/// when a later redirect returns to the user's own origin.
+/// The request that follows a redirect with `status` to `target`. Headers come from `original`,
+/// the request the user made, so a token left out for another host comes back only when a later
+/// redirect returns to the user's own origin.
 pub fn follow(original: &HttpRequest, status: u16, target: Url) -> Hop {
     // 301 and 302 turn a POST into a GET in every client, and 303 says so: the body goes away.
     // 307 and 308 exist to keep the method and the body.
