@@ -4,7 +4,6 @@
 //! failures. This module only wires them together.
 
 mod args;
-mod json_text;
 mod output;
 mod run;
 

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
-use super::json_text::{self, Layout};
 use crate::model::HttpResponse;
+use crate::model::json_text::{self, Layout};
 
 /// Reports a command-line parsing error on one line (exit 2), or prints help or the version
 /// (exit 0). clap's own report spans several lines with a usage block.

@@ -1,6 +1,7 @@
-//! JSON answers printed straight from their bytes. Parsing a 50 MB body into a `serde_json::Value`
-//! and printing that costs several times the body in memory; this checks the body once without
-//! building anything and then writes it token by token, in serde_json's own layout (two-space
+//! JSON answers laid out straight from their bytes. Parsing a 50 MB body into a `serde_json::Value`
+//! and printing that costs several times the body in memory (the command line's output, the
+//! window's pretty text); this checks the body once without building anything and then writes it
+//! token by token, in serde_json's own layout (two-space
 //! indent, `"key": value`), each string re-encoded by serde_json. Number text is kept as sent, as
 //! `arbitrary_precision` does. One difference: a key repeated in an object is printed each time
 //! (a `Value` keeps the last), which is what the server sent.
@@ -20,6 +21,15 @@ pub enum Layout {
     Compact,
     /// Two-space indent: `serde_json::to_string_pretty`.
     Pretty,
+}
+
+/// `json` (which [`is_json`] accepted) laid out as `layout`, as text.
+pub fn to_string(json: &[u8], layout: Layout) -> String {
+    let mut out = Vec::with_capacity(json.len());
+    // Writing into a Vec cannot fail.
+    let _ = write_json(json, layout, &mut out);
+    String::from_utf8(out)
+        .unwrap_or_else(|not_utf8| String::from_utf8_lossy(not_utf8.as_bytes()).into_owned())
 }
 
 /// Writes `json` (which [`is_json`] accepted) to `out` in `layout`.
