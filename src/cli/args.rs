@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::sandbox::{ErrorDialect, OnDuplicate};
 use crate::snippet::Target;
-use crate::transport::DEFAULT_DEADLINE;
+use crate::transport::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE};
 
 /// Flameup Explorer: explore the Flameup People API. With no command, opens the window.
 #[derive(Debug, Parser)]
@@ -28,6 +28,15 @@ pub enum Command {
         timeout: f64,
         #[arg(long, value_enum, default_value_t = Output::Pretty)]
         output: Output,
+        /// The largest answer read, after decompression, e.g. 500KB, 64MB, 1GiB; a longer one
+        /// fails as `too_large`.
+        #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_RESPONSE_SIZE, value_parser = parse_size)]
+        max_response_size: usize,
+        /// Follow redirects (up to 10): 307 and 308 keep the method and body, 301, 302 and 303
+        /// become a GET. The token is sent only to the base URL's own scheme, host and port.
+        /// Without it, a redirect is printed with its Location and exits 1.
+        #[arg(long)]
+        follow: bool,
     },
     /// Print the request as a snippet; the token appears as a reference to FLAMEUP_API_TOKEN.
     Preview {
@@ -110,6 +119,47 @@ fn parse_rate_limit(text: &str) -> Result<RateLimitArg, String> {
     }
 }
 
+/// A byte count with an optional unit: B, KB, MB, GB (powers of 1000, as sizes are shown) or
+/// KiB, MiB, GiB (powers of 1024).
+pub(crate) fn parse_size(text: &str) -> Result<usize, String> {
+    const UNITS: [(&str, u64); 7] = [
+        ("b", 1),
+        ("kb", 1_000),
+        ("mb", 1_000_000),
+        ("gb", 1_000_000_000),
+        ("kib", 1 << 10),
+        ("mib", 1 << 20),
+        ("gib", 1 << 30),
+    ];
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit = unit.trim().to_ascii_lowercase();
+    let scale = if unit.is_empty() {
+        Some(1)
+    } else {
+        UNITS
+            .iter()
+            .find(|(name, _)| *name == unit)
+            .map(|(_, scale)| *scale)
+    };
+    let size = number
+        .parse::<u64>()
+        .ok()
+        .zip(scale)
+        .and_then(|(number, scale)| number.checked_mul(scale))
+        .and_then(|size| usize::try_from(size).ok());
+    match size {
+        Some(size) if size > 0 => Ok(size),
+        _ => Err(
+            "expected a positive whole number of bytes, with an optional unit: B, KB, MB, GB, KiB, MiB or GiB (e.g. 64MB)"
+                .to_owned(),
+        ),
+    }
+}
+
 fn parse_fail_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
@@ -153,4 +203,32 @@ pub enum Output {
     /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem"}; for a failure with no
     /// answer, {"error": {"kind", "message", "detail"}}.
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64MB"), Ok(64_000_000));
+        assert_eq!(parse_size("64 mb"), Ok(64_000_000));
+        assert_eq!(parse_size("500KB"), Ok(500_000));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("2kib"), Ok(2048));
+        assert_eq!(parse_size("7b"), Ok(7));
+        for wrong in [
+            "",
+            "0",
+            "0MB",
+            "-1",
+            "1.5MB",
+            "12 parsecs",
+            "MB",
+            "99999999999999999999GB",
+        ] {
+            assert!(parse_size(wrong).is_err(), "{wrong:?}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use serde_json::{Map, Value, json};
 
 use crate::model::HttpResponse;
+use crate::model::json_text::{self, Layout};
 
 /// Reports a command-line parsing error on one line (exit 2), or prints help or the version
 /// (exit 0). clap's own report spans several lines with a usage block.
@@ -104,7 +105,8 @@ pub fn print_snippet(text: &str, byte_for_byte: bool) -> Result<(), String> {
     })
 }
 
-/// Status line, headers, a blank line and the body (pretty-printed when it is JSON).
+/// Status line, headers, a blank line and the body (pretty-printed when it is JSON), written from
+/// the body's bytes: no second copy of a big body.
 pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
     to_stdout(|out| {
         writeln!(
@@ -119,13 +121,41 @@ pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
             writeln!(out, "{name}: {value}")?;
         }
         writeln!(out)?;
-        writeln!(out, "{}", response.view.text())
+        write_body(&response.body, Layout::Pretty, out)?;
+        writeln!(out)
     })
 }
 
-/// Prints the `--output json` object of an answer.
+/// Prints the `--output json` object of an answer, written piece by piece so a big body is not
+/// parsed into a value and printed again.
 pub fn print_json(response: &HttpResponse) -> Result<(), String> {
-    print_lines(&response_json(response).to_string())
+    to_stdout(|out| {
+        write!(
+            out,
+            "{{\"status\":{},\"elapsed_ms\":{},\"headers\":",
+            response.status,
+            response.elapsed.as_millis() as u64
+        )?;
+        serde_json::to_writer(&mut *out, &headers_json(response))?;
+        out.write_all(b",\"body\":")?;
+        write_body(&response.body, Layout::Compact, out)?;
+        out.write_all(b",\"problem\":")?;
+        serde_json::to_writer(&mut *out, &problem_json(response))?;
+        writeln!(out, "}}")
+    })
+}
+
+/// The body as JSON when it is JSON, else as text (invalid UTF-8 shown as U+FFFD): pretty text in
+/// the pretty output, and a JSON string in `--output json`.
+fn write_body(body: &[u8], layout: Layout, out: &mut dyn Write) -> io::Result<()> {
+    if json_text::is_json(body) {
+        return json_text::write_json(body, layout, out);
+    }
+    let text = String::from_utf8_lossy(body);
+    match layout {
+        Layout::Pretty => out.write_all(text.as_bytes()),
+        Layout::Compact => serde_json::to_writer(out, text.as_ref()).map_err(io::Error::other),
+    }
 }
 
 /// Prints the `--output json` object of a failure with no answer.
@@ -134,8 +164,8 @@ pub fn print_json_error(kind: &str, message: &str, detail: &str) -> Result<(), S
     print_lines(&error.to_string())
 }
 
-/// The `--output json` object. Repeated headers are joined with ", ", as HTTP allows.
-fn response_json(response: &HttpResponse) -> Value {
+/// The headers as one JSON object. Repeated headers are joined with ", ", as HTTP allows.
+fn headers_json(response: &HttpResponse) -> Value {
     let mut headers = Map::new();
     for (name, value) in &response.headers {
         let joined = match headers.get(name).and_then(Value::as_str) {
@@ -144,27 +174,24 @@ fn response_json(response: &HttpResponse) -> Value {
         };
         headers.insert(name.clone(), Value::String(joined));
     }
-    let body = serde_json::from_slice::<Value>(&response.body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()));
-    let problem = response.problem.as_ref().map(|problem| {
-        let fields: Map<String, Value> = problem
-            .fields
-            .iter()
-            .map(|(path, message)| (path.clone(), Value::String(message.clone())))
-            .collect();
-        json!({
-            "title": problem.title,
-            "message": problem.message,
-            "code": problem.code,
-            "request_id": problem.request_id,
-            "fields": fields,
-        })
-    });
+    Value::Object(headers)
+}
+
+/// What went wrong, for a non-2xx answer; `null` otherwise.
+fn problem_json(response: &HttpResponse) -> Value {
+    let Some(problem) = &response.problem else {
+        return Value::Null;
+    };
+    let fields: Map<String, Value> = problem
+        .fields
+        .iter()
+        .map(|(path, message)| (path.clone(), Value::String(message.clone())))
+        .collect();
     json!({
-        "status": response.status,
-        "elapsed_ms": response.elapsed.as_millis() as u64,
-        "headers": headers,
-        "body": body,
-        "problem": problem,
+        "title": problem.title,
+        "message": problem.message,
+        "code": problem.code,
+        "request_id": problem.request_id,
+        "fields": fields,
     })
 }

@@ -8,12 +8,15 @@ use serde_json::{Map, Value};
 
 use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
 use super::output;
-use crate::model::{Credential, Draft, Environment, PathStyle, TOKEN_ENV_VAR, build_request};
+use crate::model::{
+    Credential, Draft, Environment, HttpRequest, PathStyle, TOKEN_ENV_VAR, build_request,
+};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
 use crate::store::presets::{self, Listed, Preset, PresetStore};
-use crate::transport::InFlight;
+use crate::transport::redirect::{self, MAX_FOLLOWED, Redirect};
+use crate::transport::{InFlight, Outcome, SendOptions, TransportError};
 
 /// A failure that ends the command with exit code 2 and one line on standard error.
 struct Failure(String);
@@ -32,7 +35,17 @@ pub fn run(command: Command) -> ExitCode {
             request,
             timeout,
             output: format,
-        } => send(&request, timeout, format),
+            max_response_size,
+            follow,
+        } => {
+            let how = HowToSend {
+                timeout,
+                format,
+                max_response_size,
+                follow,
+            };
+            send(&request, &how)
+        }
         Command::Preview {
             request,
             target,
@@ -169,8 +182,16 @@ fn preview(
     Ok(ExitCode::SUCCESS)
 }
 
-fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Failure> {
-    let deadline = deadline(timeout)?;
+/// The `send` flags that shape the exchange rather than the request.
+struct HowToSend {
+    timeout: f64,
+    format: Output,
+    max_response_size: usize,
+    follow: bool,
+}
+
+fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
+    let deadline = deadline(how.timeout)?;
     let draft = args.draft()?;
     let token = token_from_env().map_err(|why| {
         Failure(format!(
@@ -178,17 +199,23 @@ fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Fa
         ))
     })?;
     let request = build_request(&draft, None, &Credential::Token(token))?;
-    let response = match InFlight::start_and_wait(&request, deadline) {
+    let options = SendOptions {
+        deadline,
+        max_response_size: how.max_response_size,
+        // The answer is printed from its bytes: the window's view would only be extra copies.
+        prepare_view: false,
+    };
+    let response = match exchange(&request, options, how.follow) {
         Ok(response) => response,
         Err(error) => {
-            if format == Output::Json {
+            if how.format == Output::Json {
                 // The failure below is reported on standard error whether or not this is written.
                 let _ = output::print_json_error(error.kind.code(), error.message(), &error.detail);
             }
             return Err(Failure(error.to_string()));
         }
     };
-    match format {
+    match how.format {
         Output::Pretty => output::print_pretty(&response)?,
         Output::Json => output::print_json(&response)?,
     }
@@ -197,6 +224,64 @@ fn send(args: &RequestArgs, timeout: f64, format: Output) -> Result<ExitCode, Fa
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Sends `request` and, with `follow`, the requests its redirects point to, all within one
+/// deadline. Each redirect, followed or not, is told on standard error with its Location: the
+/// answer printed is then plainly the last one, not the create's.
+fn exchange(request: &HttpRequest, options: SendOptions, follow: bool) -> Outcome {
+    let started = std::time::Instant::now();
+    let mut current = request.clone();
+    let mut followed = 0;
+    loop {
+        let remaining = options.deadline.saturating_sub(started.elapsed());
+        if remaining.is_zero() {
+            return Err(TransportError::deadline_passed(options.deadline));
+        }
+        let hop_options = SendOptions {
+            deadline: remaining,
+            ..options
+        };
+        let response = InFlight::send_and_wait(&current, hop_options)?;
+        let told = |note: &str| {
+            format!(
+                "the server answered {} {} and redirects to {}{note}",
+                response.status,
+                response.reason,
+                response.header("location").unwrap_or_default().trim()
+            )
+        };
+        let target = match Redirect::of(&current.url, &response) {
+            Redirect::None => return Ok(response),
+            Redirect::Unfollowable(why) => {
+                output::print_warning(&told(&format!("; not followed: {why}")));
+                return Ok(response);
+            }
+            Redirect::To(target) => target,
+        };
+        if !follow {
+            output::print_warning(&told(" (not followed: pass --follow to follow it)"));
+            return Ok(response);
+        }
+        if followed == MAX_FOLLOWED {
+            output::print_warning(&told(&format!(
+                "; not followed: {MAX_FOLLOWED} redirects were followed already"
+            )));
+            return Ok(response);
+        }
+        let hop = redirect::follow(request, response.status, target);
+        output::print_warning(&told(&format!(
+            "; following with {}{}",
+            hop.request.method,
+            if hop.token_withheld {
+                ", without the token (another scheme, host or port)"
+            } else {
+                ""
+            }
+        )));
+        current = hop.request;
+        followed += 1;
+    }
 }
 
 impl RequestArgs {

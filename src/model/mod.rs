@@ -3,6 +3,7 @@
 pub mod body;
 pub mod draft;
 pub mod field_notes;
+pub mod json_text;
 pub mod lint;
 pub mod problem;
 pub mod request;

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::json_text::{self, Layout};
 use super::problem::Problem;
 
 /// An HTTP answer, whatever its status.
@@ -82,6 +83,17 @@ pub const KEEP_PARSED: usize = 8 * 1024 * 1024;
 impl BodyView {
     pub fn from_bytes(bytes: &[u8]) -> Self {
         let raw = Lines::new(String::from_utf8_lossy(bytes).into_owned());
+        if bytes.len() > KEEP_PARSED {
+            // The parsed value would be dropped: lay the text out from the bytes instead, which
+            // costs the pretty text and not several times the body.
+            let pretty = json_text::is_json(bytes)
+                .then(|| Lines::new(json_text::to_string(bytes, Layout::Pretty)));
+            return Self {
+                pretty,
+                raw,
+                json: None,
+            };
+        }
         match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(value) => Self {
                 pretty: Some(Lines::new(
@@ -289,6 +301,18 @@ mod tests {
         assert_eq!(pretty.line(1), "  \"z\": 1,");
         assert_eq!(pretty.line(6), "}");
         assert_eq!(pretty.line(7), "", "past the end");
+    }
+
+    #[test]
+    fn a_large_json_body_is_laid_out_as_a_small_one_without_keeping_a_value() {
+        let item = r#"{"id":"p1","n":[1.5,-0,1E5],"s":"\u00e9","e":{}}"#;
+        let count = KEEP_PARSED / item.len() + 1;
+        let body = format!("[{}]", vec![item; count].join(","));
+        let view = BodyView::from_bytes(body.as_bytes());
+        assert!(view.json.is_none());
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(view.text(), serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(view.raw.text(), body);
     }
 
     #[test]

@@ -1,18 +1,25 @@
-//! The only place that talks HTTP as a client. Requests run on a background thread (ehttp); a
-//! deadline ends them from the caller's side even when the server never answers, because ehttp
-//! sets no timeout at all on POST requests.
+//! The only place that talks HTTP as a client (ureq, on a background thread). Answers are read up
+//! to a size limit, redirects are answers of their own (never followed here: see [`redirect`]),
+//! and a deadline ends a request both from the caller's side and inside the client, so a server
+//! that never answers does not keep a thread forever.
+
+mod client;
+pub mod redirect;
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use poll_promise::Promise;
 
-use crate::model::problem::Problem;
-use crate::model::response::{BodyView, HttpResponse};
-use crate::model::{Credential, HttpRequest};
+use crate::model::HttpRequest;
+use crate::model::response::HttpResponse;
 
 /// The deadline a send gets unless the user chooses another.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The largest answer body read unless the user chooses another, after decompression: well above
+/// the 50 MB answers the viewer handles, well below what would exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64_000_000;
 
 /// The kind of failure when no HTTP answer came back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +30,8 @@ pub enum FailureKind {
     Timeout,
     Reset,
     InvalidResponse,
+    /// The answer was longer than the size limit; reading (and inflating) stopped there.
+    TooLarge,
     Other,
 }
 
@@ -36,6 +45,7 @@ impl FailureKind {
             Self::Timeout => "timeout",
             Self::Reset => "reset",
             Self::InvalidResponse => "invalid_response",
+            Self::TooLarge => "too_large",
             Self::Other => "other",
         }
     }
@@ -50,15 +60,23 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    fn new(kind: FailureKind, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: FailureKind, detail: impl Into<String>) -> Self {
         Self {
             kind,
             detail: detail.into(),
         }
     }
 
-    /// Sorts the HTTP client's error text into a kind. ehttp reports errors as strings, so this
-    /// reads ureq's and the operating system's wording.
+    /// No complete answer within `deadline`.
+    pub(crate) fn deadline_passed(deadline: Duration) -> Self {
+        Self::new(
+            FailureKind::Timeout,
+            format!("no answer within the {} s deadline", deadline.as_secs_f32()),
+        )
+    }
+
+    /// Sorts an error text into a kind, reading ureq's and the operating system's wording: for
+    /// errors the client reports without a kind of their own, and for older history entries.
     pub fn classify(detail: &str) -> Self {
         let lower = detail.to_lowercase();
         let has = |needles: &[&str]| needles.iter().any(|needle| lower.contains(needle));
@@ -109,6 +127,9 @@ impl TransportError {
             FailureKind::InvalidResponse => {
                 "The server answered with something that is not valid HTTP."
             }
+            FailureKind::TooLarge => {
+                "The answer is larger than the size limit, so it was not read to the end."
+            }
             FailureKind::Other => "The request could not be sent.",
         }
     }
@@ -132,6 +153,9 @@ impl TransportError {
             FailureKind::InvalidResponse => {
                 "Check that the base URL points at an HTTP API, not another kind of service."
             }
+            FailureKind::TooLarge => {
+                "Ask the server for less, or raise the limit (on the command line: --max-response-size)."
+            }
             FailureKind::Other => "See the details below.",
         }
     }
@@ -146,6 +170,30 @@ impl fmt::Display for TransportError {
 /// What a send ends with.
 pub type Outcome = Result<HttpResponse, TransportError>;
 
+/// How a request is sent: its deadline, the largest answer it reads, and whether the answer is
+/// prepared for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SendOptions {
+    pub deadline: Duration,
+    /// The largest body kept, in bytes after decompression; a longer one is [`FailureKind::TooLarge`].
+    pub max_response_size: usize,
+    /// Whether [`HttpResponse::view`] is filled in (pretty text, lines, parsed value). The window
+    /// needs it; the command line prints from the bytes and would only pay for copies.
+    pub prepare_view: bool,
+}
+
+impl SendOptions {
+    /// The window's options: `deadline`, the default size limit, and a view prepared off the UI
+    /// thread.
+    pub fn new(deadline: Duration) -> Self {
+        Self {
+            deadline,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            prepare_view: true,
+        }
+    }
+}
+
 /// A request on its way. Dropping it abandons the request: a late answer goes nowhere.
 pub struct InFlight {
     /// `None` once the outcome has been handed out.
@@ -155,29 +203,43 @@ pub struct InFlight {
 }
 
 impl InFlight {
-    /// Sends `request` on a background thread; `wake` is called once the answer is ready (the
-    /// window passes `request_repaint`). The request must carry the real token.
+    /// Sends `request` on a background thread with [`SendOptions::new`]; `wake` is called once the
+    /// answer is ready (the window passes `request_repaint`). The request must carry the real token.
     pub fn start(
         request: &HttpRequest,
         deadline: Duration,
         wake: impl FnOnce() + Send + 'static,
     ) -> Self {
+        Self::start_with(request, SendOptions::new(deadline), wake)
+    }
+
+    /// Sends `request` on a background thread as `options` say; `wake` is called once the answer
+    /// is ready.
+    pub fn start_with(
+        request: &HttpRequest,
+        options: SendOptions,
+        wake: impl FnOnce() + Send + 'static,
+    ) -> Self {
         let (sender, promise) = Promise::new();
         let started = Instant::now();
-        match to_ehttp(request) {
-            Ok(ehttp_request) => ehttp::fetch(ehttp_request, move |result| {
-                let outcome = result
-                    .map(|response| from_ehttp(response, started.elapsed()))
-                    .map_err(|detail| TransportError::classify(&detail));
-                sender.send(outcome);
+        let request = request.clone();
+        let spawned = std::thread::Builder::new()
+            .name("http-send".to_owned())
+            .spawn(move || {
+                sender.send(client::send(&request, &options, started));
                 wake();
-            }),
-            Err(error) => sender.send(Err(error)),
-        }
+            });
+        let promise = match spawned {
+            Ok(_) => promise,
+            Err(err) => Promise::from_ready(Err(TransportError::new(
+                FailureKind::Other,
+                format!("cannot start a thread for the request: {err}"),
+            ))),
+        };
         Self {
             promise: Some(promise),
             started,
-            deadline,
+            deadline: options.deadline,
         }
     }
 
@@ -206,19 +268,18 @@ impl InFlight {
     }
 
     fn deadline_passed(&self) -> Outcome {
-        Err(TransportError::new(
-            FailureKind::Timeout,
-            format!(
-                "no answer within the {} s deadline",
-                self.deadline.as_secs_f32()
-            ),
-        ))
+        Err(TransportError::deadline_passed(self.deadline))
+    }
+
+    /// Blocks until the outcome, with [`SendOptions::new`].
+    pub fn start_and_wait(request: &HttpRequest, deadline: Duration) -> Outcome {
+        Self::send_and_wait(request, SendOptions::new(deadline))
     }
 
     /// Blocks until the outcome (for the command line).
-    pub fn start_and_wait(request: &HttpRequest, deadline: Duration) -> Outcome {
+    pub fn send_and_wait(request: &HttpRequest, options: SendOptions) -> Outcome {
         let waiter = std::thread::current();
-        let mut in_flight = Self::start(request, deadline, move || waiter.unpark());
+        let mut in_flight = Self::start_with(request, options, move || waiter.unpark());
         loop {
             if let Some(outcome) = in_flight.poll() {
                 return outcome;
@@ -226,47 +287,6 @@ impl InFlight {
             // Woken by the answer, or at the deadline; a spurious wake-up just loops.
             std::thread::park_timeout(in_flight.remaining());
         }
-    }
-}
-
-fn to_ehttp(request: &HttpRequest) -> Result<ehttp::Request, TransportError> {
-    if !matches!(request.credential, Credential::Token(_)) {
-        return Err(TransportError::new(
-            FailureKind::Other,
-            "the request holds a stand-in for the token, not the token",
-        ));
-    }
-    // Built field by field: `Request::post` would add a second, text/plain Content-Type.
-    let mut ehttp_request = ehttp::Request::new(
-        ehttp::Method::POST,
-        request.url.as_str(),
-        ehttp::Headers::default(),
-    );
-    ehttp_request.headers = ehttp::Headers {
-        headers: request.headers.clone(),
-    };
-    ehttp_request.body = request.body.clone();
-    ehttp_request.timeout = None;
-    Ok(ehttp_request)
-}
-
-fn from_ehttp(response: ehttp::Response, elapsed: Duration) -> HttpResponse {
-    let reason = match response.status_text.as_str() {
-        // ehttp's word for a status without a standard reason phrase.
-        "ERROR" => "Unknown status".to_owned(),
-        text => text.to_owned(),
-    };
-    // The heavy part (parsing, pretty-printing) happens here, on the request's own thread.
-    let view = BodyView::from_bytes(&response.bytes);
-    let problem = Problem::from_answer(response.status, &response.headers.headers, &response.bytes);
-    HttpResponse {
-        status: response.status,
-        reason,
-        headers: response.headers.headers,
-        body: response.bytes,
-        elapsed,
-        view,
-        problem,
     }
 }
 
