@@ -678,3 +678,19 @@ fn a_splitter_dragged_far_leaves_room_for_every_pane() {
     harness.get_by_label("Request Preview");
     harness.get_by_label("Response");
 }
+
+#[test]
+fn a_redirect_is_shown_with_its_location_and_not_followed() {
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 302,
+        headers: vec![("Location".into(), "http://127.0.0.1:9/elsewhere".into())],
+        body: Vec::new(),
+    });
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.run();
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the answer", is_done);
+    harness.get_by_label("302 Found");
+    harness.get_by_label("Redirects to http://127.0.0.1:9/elsewhere — not followed.");
+    assert_eq!(server.requests().len(), 1);
+}

@@ -169,6 +169,17 @@ fn answer_ui(
         });
     });
     rate_limit_ui(ui, response);
+    if let Some(location) = response.redirect_location() {
+        ui.label(
+            RichText::new(format!("Redirects to {location} — not followed."))
+                .strong()
+                .color(status_color(ui, StatusClass::Redirect)),
+        )
+        .on_hover_text(
+            "The explorer shows the redirect itself. Following it could turn the request into a \
+             GET or send the token elsewhere; send to that URL yourself if you mean to.",
+        );
+    }
     if response.status == 429 {
         rate_limited_ui(ui, response);
     }

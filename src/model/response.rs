@@ -198,6 +198,14 @@ impl RateLimit {
 }
 
 impl HttpResponse {
+    /// Where a redirect points (its `Location`), for a 3xx answer that has one. The explorer
+    /// never follows it: the redirect itself is the answer.
+    pub fn redirect_location(&self) -> Option<&str> {
+        (self.status_class() == StatusClass::Redirect)
+            .then(|| self.header("location"))
+            .flatten()
+    }
+
     /// The rate limit the answer reports, when it carries at least the limit and what remains.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         let number = |name: &str| {
