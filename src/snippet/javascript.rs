@@ -44,13 +44,14 @@ fn header_entry(header: &SnippetHeader<'_>) -> String {
 /// `JSON.stringify` of an object literal, as in the docs, when that gives the same JSON back.
 fn body_expression(body: &[u8]) -> String {
     let value = literal::body_value(body);
-    if survives_javascript(&value) {
+    if survives_javascript(&value) && literal::numbers_fit_64_bits(&value, false) {
         format!(
             "JSON.stringify({})",
             literal::native(&value, &JAVASCRIPT, 1)
         )
     } else {
-        // Sent as text: it holds what a JavaScript object cannot (huge integers, `__proto__`).
+        // Sent as text: it holds what a JavaScript object cannot (huge integers, `__proto__`,
+        // numbers beyond a double's range).
         quoted(&literal::body_text(body))
     }
 }

@@ -78,6 +78,32 @@ pub fn body_value(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap_or(Value::Null)
 }
 
+/// Whether every number in `value` passes unchanged through a language whose JSON holds numbers
+/// as 64-bit floats and integers: integers within `i64`/`u64` (when `integers_too`), and other
+/// numbers whose float is finite. `1e400` never does: it becomes infinity, which JSON cannot write
+/// (Python sends `Infinity`, JavaScript `null`), so such bodies are sent as their text.
+pub fn numbers_fit_64_bits(value: &Value, integers_too: bool) -> bool {
+    match value {
+        Value::Number(number) => {
+            let fits_integer = number.as_i64().is_some() || number.as_u64().is_some();
+            let text = number.to_string();
+            let is_integer = !text.contains(['.', 'e', 'E']);
+            if is_integer && integers_too {
+                fits_integer
+            } else {
+                is_integer || text.parse::<f64>().is_ok_and(f64::is_finite)
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .all(|item| numbers_fit_64_bits(item, integers_too)),
+        Value::Object(map) => map
+            .values()
+            .all(|item| numbers_fit_64_bits(item, integers_too)),
+        _ => true,
+    }
+}
+
 /// The request body as text.
 pub fn body_text(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
@@ -87,6 +113,25 @@ pub fn body_text(body: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn numbers_that_do_not_fit_64_bits() {
+        let fits = |text: &str, integers_too: bool| {
+            numbers_fit_64_bits(&serde_json::from_str(text).unwrap(), integers_too)
+        };
+        assert!(fits(
+            r#"{"a": [1, -2, 1.5, 1e300, 0.1000000000000000055511151231257827]}"#,
+            true
+        ));
+        assert!(!fits(r#"{"a": [1e400]}"#, false));
+        assert!(!fits(r#"[-1e999]"#, true));
+        assert!(
+            fits("12345678901234567890123", false),
+            "Python's integers are exact"
+        );
+        assert!(!fits("12345678901234567890123", true));
+        assert!(fits("18446744073709551615", true));
+    }
 
     #[test]
     fn python_literals() {

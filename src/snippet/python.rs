@@ -16,13 +16,19 @@ pub fn render(request: &HttpRequest) -> String {
     };
     let header_lines: String = headers.iter().map(header_entry).collect();
     let has_body = !request.body.is_empty();
-    let data = if has_body {
-        let value = literal::body_value(&request.body);
-        format!("data = {}\n", literal::native(&value, &PYTHON, 0))
-    } else {
-        String::new()
+    let value = literal::body_value(&request.body);
+    // A number beyond a float's range would go out as `Infinity`: such a body is sent as its text.
+    let as_text = has_body && !literal::numbers_fit_64_bits(&value, false);
+    let data = match (has_body, as_text) {
+        (false, _) => String::new(),
+        (true, false) => format!("data = {}\n", literal::native(&value, &PYTHON, 0)),
+        (true, true) => format!("data = {}\n", quoted(&literal::body_text(&request.body))),
     };
-    let json_argument = if has_body { ", json=data" } else { "" };
+    let json_argument = match (has_body, as_text) {
+        (false, _) => "",
+        (true, false) => ", json=data",
+        (true, true) => ", data=data.encode()",
+    };
     format!(
         "{import_os}import requests\n\n\
          url = {url}\n\

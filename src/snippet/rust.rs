@@ -23,13 +23,22 @@ const METHODS: [(&str, bool); 9] = [
 
 pub fn render(request: &HttpRequest) -> String {
     let has_body = !request.body.is_empty();
-    let parse_body = if has_body {
-        format!(
-            "    let body: serde_json::Value = serde_json::from_str({})?;\n",
-            raw_string(&literal::body_text(&request.body))
-        )
+    // serde_json (without its arbitrary-precision feature) would round an integer beyond 64 bits
+    // and refuse a number beyond a float's range: such a body is sent as its text.
+    let as_text =
+        has_body && !literal::numbers_fit_64_bits(&literal::body_value(&request.body), true);
+    let text = raw_string(&literal::body_text(&request.body));
+    let parse_body = match (has_body, as_text) {
+        (false, _) => String::new(),
+        (true, false) => {
+            format!("    let body: serde_json::Value = serde_json::from_str({text})?;\n")
+        }
+        (true, true) => format!("    let body: &str = {text};\n"),
+    };
+    let body_argument = if as_text {
+        "body"
     } else {
-        String::new()
+        "serde_json::to_string(&body)?"
     };
     let header_lines: String = snippet_headers(request).iter().map(header_line).collect();
     match METHODS.iter().find(|(method, _)| *method == request.method) {
@@ -47,7 +56,7 @@ pub fn render(request: &HttpRequest) -> String {
              }}\n",
             function = method.to_ascii_lowercase(),
             url = quoted(request.url.as_str()),
-            send = send_call(takes_body, has_body),
+            send = send_call(takes_body, has_body, body_argument),
             print = PRINT_RESPONSE,
         ),
         None => format!(
@@ -68,11 +77,7 @@ pub fn render(request: &HttpRequest) -> String {
              }}\n",
             method = quoted(request.method),
             url = quoted(request.url.as_str()),
-            body = if has_body {
-                "serde_json::to_string(&body)?"
-            } else {
-                "()"
-            },
+            body = if has_body { body_argument } else { "()" },
             print = PRINT_RESPONSE,
         ),
     }
@@ -85,12 +90,12 @@ const PRINT_RESPONSE: &str = "    println!(\"{}\", response.status());\n    \
 
 /// The call that sends: with the body, or without one. A builder for a method that usually has
 /// no body must be told to send one anyway.
-fn send_call(takes_body: bool, has_body: bool) -> &'static str {
+fn send_call(takes_body: bool, has_body: bool, body: &str) -> String {
     match (takes_body, has_body) {
-        (true, true) => ".send(serde_json::to_string(&body)?)",
-        (true, false) => ".send_empty()",
-        (false, true) => ".force_send_body()\n        .send(serde_json::to_string(&body)?)",
-        (false, false) => ".call()",
+        (true, true) => format!(".send({body})"),
+        (true, false) => ".send_empty()".to_owned(),
+        (false, true) => format!(".force_send_body()\n        .send({body})"),
+        (false, false) => ".call()".to_owned(),
     }
 }
 
