@@ -75,6 +75,13 @@ fn the_window_opens_under_xvfb() {
     }
 
     let scratch = std::env::temp_dir().join(format!("flameup-window-{}", std::process::id()));
+    // Hostile leftovers where the app keeps its state: eframe's app.ron a link to /dev/zero (read
+    // whole, it would fill memory) and a history that never ends. The window must still open.
+    let data = scratch.join("data/flameup-explorer");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&data).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", data.join("app.ron")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", data.join("history.jsonl")).unwrap();
     let mut app = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
             .env("DISPLAY", &display)
@@ -112,6 +119,13 @@ fn the_window_opens_under_xvfb() {
         app.0.try_wait().unwrap().is_none(),
         "the app is still running"
     );
+    let set_aside: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".unreadable-"))
+        .collect();
+    assert_eq!(set_aside.len(), 2, "both moved aside unread: {set_aside:?}");
     clipboard_round_trip(&display);
     let _ = std::fs::remove_dir_all(scratch);
 }

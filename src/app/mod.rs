@@ -55,6 +55,8 @@ pub struct Startup {
     pub history_file: Option<PathBuf>,
     /// Where a copy of a saved state that could not be read is kept.
     pub data_dir: Option<PathBuf>,
+    /// Something found before the window opened that the user should hear about once.
+    pub notice: Option<String>,
 }
 
 impl Startup {
@@ -65,6 +67,7 @@ impl Startup {
             presets_dir: store::presets_dir(),
             history_file: store::history_file(),
             data_dir: store::data_dir(),
+            notice: None,
         }
     }
 }
@@ -144,7 +147,7 @@ impl App {
             .map(|text| {
                 store::window_state::decode::<AppState>(&text, startup.data_dir.as_deref())
             });
-        let (state, notice) = match saved {
+        let (state, decode_notice) = match saved {
             Some(Ok(state)) => (state, None),
             Some(Err(notice)) => (AppState::first_launch(!token.text.is_empty()), Some(notice)),
             None => (AppState::first_launch(!token.text.is_empty()), None),
@@ -152,7 +155,7 @@ impl App {
         let library = PresetLibrary::open(startup.presets_dir, startup.history_file);
         let from_env = token.origin == TokenOrigin::Environment;
         let mut app = Self::with_library(state, token, library);
-        app.notice = notice;
+        app.notice = startup.notice.or(decode_notice);
         if let Some(store) = startup.keyring {
             if !from_env {
                 let loading = store.clone();

@@ -128,12 +128,15 @@ impl App {
     }
 }
 
+/// The app id: the desktop's name for the window, and where eframe keeps its state.
+const APP_ID: &str = "flameup-explorer";
+
 /// Opens the window and runs until it is closed.
 pub fn run_native() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Flameup Explorer")
-            .with_app_id("flameup-explorer")
+            .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([800.0, 560.0])
             .with_icon(
@@ -142,9 +145,16 @@ pub fn run_native() -> eframe::Result {
             ),
         ..Default::default()
     };
+    // eframe reads its state file whole and drops it silently when it does not parse: look first.
+    let notice = eframe::storage_dir(APP_ID)
+        .and_then(|dir| crate::store::window_state::check_saved_file(&dir.join("app.ron")));
+    let startup = super::Startup {
+        notice,
+        ..super::Startup::from_environment()
+    };
     eframe::run_native(
         "Flameup Explorer",
         options,
-        Box::new(|cc| Ok(Box::new(App::new(cc)))),
+        Box::new(|cc| Ok(Box::new(App::start(&cc.egui_ctx, cc.storage, startup)))),
     )
 }

@@ -44,7 +44,7 @@ fn header_entry(header: &SnippetHeader<'_>) -> String {
 /// `JSON.stringify` of an object literal, as in the docs, when that gives the same JSON back.
 fn body_expression(body: &[u8]) -> String {
     let value = literal::body_value(body);
-    if survives_javascript(&value) && literal::numbers_fit_64_bits(&value, false) {
+    if survives_javascript(&value) && literal::numbers_fit_64_bits(&value, true) {
         format!(
             "JSON.stringify({})",
             literal::native(&value, &JAVASCRIPT, 1)

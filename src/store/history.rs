@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
+use super::guarded::{Guarded, read_kept_file};
 use super::saved::SavedRequest;
 use crate::model::{Draft, HttpRequest};
 use crate::transport::Outcome;
@@ -145,13 +146,11 @@ impl History {
     /// are not dropped silently: they are appended to a file beside it, and the second value
     /// says so, once, in a sentence.
     pub fn open(file: PathBuf) -> (Self, Option<String>) {
-        let text = match std::fs::read(&file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(err) => {
-                let notice = format!("The history could not be read ({err}); it starts empty.");
-                return (Self::empty(file), Some(notice));
-            }
+        // Never more than a few times what the app writes (it compacts at MAX_FILE).
+        let text = match read_kept_file(&file, 4 * MAX_FILE, "history") {
+            Guarded::Missing => String::new(),
+            Guarded::Read(text) => text,
+            Guarded::SetAside(notice) => return (Self::empty(file), Some(notice)),
         };
         let mut entries = Vec::new();
         let mut readable = String::new();

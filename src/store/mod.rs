@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod body_file;
+pub mod guarded;
 pub mod history;
 pub mod presets;
 pub mod saved;

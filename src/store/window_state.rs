@@ -6,7 +6,31 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use std::collections::HashMap;
+
 use super::atomic::write_atomic;
+use super::guarded::{Guarded, read_kept_file, set_aside};
+
+/// Checks eframe's saved-state file before eframe reads it (which it does whole, with no limit,
+/// and which it drops without a word when it does not parse): a file that is not a regular file,
+/// is huge, or is not eframe's key-value RON is moved aside unread, and the sentence says so.
+pub fn check_saved_file(path: &Path) -> Option<String> {
+    const WHAT: &str = "window's saved state";
+    match read_kept_file(path, MAX_SAVED_STATE, WHAT) {
+        Guarded::Missing => None,
+        Guarded::SetAside(notice) => Some(notice),
+        Guarded::Read(text) => match ron::from_str::<HashMap<String, String>>(&text) {
+            Ok(_) => None,
+            Err(err) => match set_aside(path, WHAT, &format!("could not be read ({err})")) {
+                Guarded::SetAside(notice) => Some(notice),
+                Guarded::Missing | Guarded::Read(_) => None,
+            },
+        },
+    }
+}
+
+/// Far more than the window ever saves (a few kilobytes, plus egui's memory).
+const MAX_SAVED_STATE: u64 = 16 * 1024 * 1024;
 
 /// Decodes `text`, the saved state. On failure the text is copied into `keep_dir` (when there is
 /// one) and the error says what happened and where the copy is.
@@ -41,6 +65,28 @@ mod tests {
     struct State {
         #[allow(dead_code)]
         name: String,
+    }
+
+    #[test]
+    fn a_torn_or_garbage_state_file_is_moved_aside_before_eframe_reads_it() {
+        let dir = std::env::temp_dir().join(format!("flameup-state-file-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("app.ron");
+        let good = "{\n    \"app\": \"(theme: Dark)\",\n}";
+        std::fs::write(&file, good).unwrap();
+        assert_eq!(check_saved_file(&file), None);
+        std::fs::write(&file, &good[..good.len() / 2]).unwrap();
+        let notice = check_saved_file(&file).expect("a torn file is reported");
+        assert!(notice.contains("could not be read"), "{notice}");
+        assert!(!file.exists(), "moved aside, so eframe starts afresh");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "kept beside it"
+        );
+        assert_eq!(check_saved_file(&file), None, "said once");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

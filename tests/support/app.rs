@@ -32,6 +32,7 @@ impl Scratch {
             presets_dir: Some(self.0.join("config/presets")),
             history_file: Some(self.0.join("data/history.jsonl")),
             data_dir: Some(self.0.join("data")),
+            notice: None,
         }
     }
 }
