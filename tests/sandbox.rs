@@ -728,6 +728,9 @@ fn a_workspace_id_that_is_not_utf8_or_empty_is_refused_in_the_dialect() {
     for path in [
         "/api/v1/workspaces/%FF/people",
         "/api/v1/workspaces//people",
+        "/api/v1/workspaces/../people",
+        "/api/v1/workspaces/%2e%2E/people",
+        "/api/v1/workspaces/./people",
     ] {
         let answer = exchange(sandbox.addr(), &request("POST", path, &[AUTH, JSON], body));
         assert_eq!(answer.status, 400, "{path}");

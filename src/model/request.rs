@@ -236,7 +236,22 @@ pub fn parse_base_url(text: &str) -> Result<url::Url, BuildError> {
     if url.query().is_some() || url.fragment().is_some() {
         return fail("must not have a ?query or #fragment");
     }
+    if has_stray_percent(text) {
+        // Clients disagree on such a path: some send it as typed, some encode the `%`, some refuse.
+        return fail("has a % that does not start a %XX escape: write %25 for a literal %");
+    }
     Ok(url)
+}
+
+/// Whether `text` holds a `%` not followed by two hexadecimal digits.
+fn has_stray_percent(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, byte)| {
+        *byte == b'%'
+            && !bytes
+                .get(at + 1..at + 3)
+                .is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
 /// A bearer token is visible ASCII without spaces; anything else cannot be a valid header. An
@@ -411,6 +426,8 @@ mod tests {
             "http://user:pw@host/api",
             "http://host/api?x=1",
             "http://[::1",
+            "http://127.0.0.1:9/a%zzb/v1",
+            "http://127.0.0.1:9/v1%",
         ] {
             let err = build_request(&draft_at(base), None, &Credential::EnvVar).unwrap_err();
             assert!(matches!(err, BuildError::BaseUrl(_)), "{base}: {err:?}");

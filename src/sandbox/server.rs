@@ -326,6 +326,10 @@ async fn create_in_workspace(
 ) -> Response {
     let body = read_body(body).await;
     let workspace_id = match workspace_id {
+        Ok(Path(id)) if id == "." || id == ".." => {
+            // A client or proxy on the way would have folded it into another path.
+            return context.reject(&invalid_workspace("Must not be a dot segment"));
+        }
         Ok(Path(id)) if !id.is_empty() => id,
         Ok(_) => return context.reject(&invalid_workspace("Must not be empty")),
         Err(_) => return context.reject(&invalid_workspace("Must be UTF-8 text once decoded")),
