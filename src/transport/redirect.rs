@@ -32,6 +32,14 @@ impl Redirect {
             return Self::None;
         };
         match url.join(location.trim()) {
+            // A user name or password in a Location would be sent as Basic credentials: the
+            // explorer refuses base URLs holding them, and a redirect does not get to add them.
+            Ok(target) if !target.username().is_empty() || target.password().is_some() => {
+                Self::Unfollowable(
+                    "its Location holds a user name or password, which would be sent as credentials"
+                        .to_owned(),
+                )
+            }
             Ok(target) if matches!(target.scheme(), "http" | "https") => Self::To(target),
             Ok(target) => Self::Unfollowable(format!(
                 "its Location uses {}:, not http: or https:",
@@ -129,6 +137,23 @@ mod tests {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    #[test]
+    fn a_location_with_credentials_is_not_followed() {
+        let url = Url::parse("http://127.0.0.1:19001/api/v1/people").unwrap();
+        for location in [
+            "http://127.0.0.1:19001@127.0.0.1:19002/x",
+            "http://user:pw@127.0.0.1:19001/x",
+        ] {
+            assert!(
+                matches!(
+                    Redirect::of(&url, &answer(307, Some(location))),
+                    Redirect::Unfollowable(_)
+                ),
+                "{location}"
+            );
+        }
     }
 
     #[test]
