@@ -153,9 +153,32 @@ fn write_body(body: &[u8], layout: Layout, out: &mut dyn Write) -> io::Result<()
     }
     let text = String::from_utf8_lossy(body);
     match layout {
-        Layout::Pretty => out.write_all(text.as_bytes()),
+        Layout::Pretty => write_printable(&text, out),
         Layout::Compact => serde_json::to_writer(out, text.as_ref()).map_err(io::Error::other),
     }
+}
+
+/// Writes a server's text for a terminal: control characters (an escape sequence could retitle
+/// the terminal or clear the screen) are shown as `\xNN` / `\u{…}`; line breaks and tabs stay.
+fn write_printable(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    let mut chars = text.chars().peekable();
+    let mut plain = String::new();
+    while let Some(c) = chars.next() {
+        let keep =
+            !c.is_control() || c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n'));
+        if keep {
+            plain.push(c);
+        } else if u32::from(c) < 0x100 {
+            plain.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            plain.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+        if plain.len() >= 64 * 1024 {
+            out.write_all(plain.as_bytes())?;
+            plain.clear();
+        }
+    }
+    out.write_all(plain.as_bytes())
 }
 
 /// Prints the `--output json` object of a failure with no answer.
@@ -194,4 +217,19 @@ fn problem_json(response: &HttpResponse) -> Value {
         "request_id": problem.request_id,
         "fields": fields,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_escape_sequences_do_not_reach_the_terminal() {
+        let mut out = Vec::new();
+        write_printable("a\x1b]0;OWNED\x07\x1b[2J\u{9b}b\r\nc\td\re\n", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\x1b]0;OWNED\\x07\\x1b[2J\\x9bb\r\nc\td\\x0de\n"
+        );
+    }
 }
