@@ -312,3 +312,20 @@ fn a_send_that_ends_while_the_window_is_hidden_is_recorded() {
     let history = harness.state().library.history.as_ref().unwrap();
     assert_eq!(history.entries().len(), 1, "recorded without a frame drawn");
 }
+
+#[test]
+fn a_presets_folder_that_is_a_file_is_explained() {
+    let scratch = Scratch::new("library-folder-is-file");
+    let presets = scratch.path().join("presets");
+    std::fs::write(&presets, "not a folder").unwrap();
+    let library = PresetLibrary::open(Some(presets.clone()), None);
+    let app = App::with_library(AppState::default(), TokenInput::default(), library);
+    let mut harness = harness_of(app, egui::vec2(1280.0, 800.0));
+    harness.run();
+    let expected = format!("{} is a file, not a folder", presets.display());
+    harness.get_by_label_contains(&expected);
+    type_into(&mut harness, "Preset name", "Mine");
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label_contains(&expected);
+}

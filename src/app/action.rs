@@ -233,7 +233,7 @@ impl App {
         operation: impl FnOnce(&presets::PresetStore) -> Result<String, String>,
     ) {
         let result = match self.library.presets.clone() {
-            Some(store) => operation(&store),
+            Some(store) => store.check_folder().and_then(|()| operation(&store)),
             None => Err("Presets need a home directory, and none was found.".to_owned()),
         };
         self.library.report(result);

@@ -57,11 +57,15 @@ impl Library {
             Some((history, notice)) => (Some(history), notice),
             None => (None, None),
         };
+        let presets = presets_dir.map(PresetStore::open_seeded);
+        let folder_problem = presets
+            .as_ref()
+            .and_then(|store| store.check_folder().err());
         let mut library = Self {
-            presets: presets_dir.map(PresetStore::open_seeded),
+            presets,
             history,
             // Said once: the lines are moved aside, so the next start finds none.
-            status: notice.map(|notice| (notice, true)),
+            status: folder_problem.or(notice).map(|notice| (notice, true)),
             ..Self::default()
         };
         library.refresh();

@@ -317,13 +317,7 @@ impl RequestArgs {
 fn preset_store() -> Result<PresetStore, Failure> {
     let store = PresetStore::open_default()
         .ok_or_else(|| Failure("cannot find a home directory for presets".to_owned()))?;
-    let dir = store.dir();
-    if dir.is_file() || dir.ancestors().skip(1).any(Path::is_file) {
-        return Err(Failure(format!(
-            "{} is a file, not a folder: presets are kept in a folder there, so move the file away",
-            dir.display()
-        )));
-    }
+    store.check_folder().map_err(Failure)?;
     Ok(store)
 }
 

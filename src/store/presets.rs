@@ -477,6 +477,19 @@ const EXAMPLES: [(&str, &str); 4] = [
 ];
 
 impl PresetStore {
+    /// Why the presets folder cannot be used, when a file sits where it (or a folder above it)
+    /// should be: otherwise that surfaces as a raw "Not a directory" on every list and save.
+    pub fn check_folder(&self) -> Result<(), String> {
+        match self.dir.ancestors().find(|path| path.is_file()) {
+            Some(file) => Err(format!(
+                "{} is a file, not a folder: presets are kept in {}, so move the file away",
+                file.display(),
+                self.dir.display()
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Opens the presets folder, writing the shipped examples into it on first launch (when the
     /// folder does not exist yet). Seeding is best effort: a folder that cannot be written shows
     /// its reason on the first save instead.
