@@ -1,4 +1,4 @@
-//! Carrying a command out: build the draft, then send, preview, serve or manage presets.
+//! Carrying a command out: build the draft, then send, preview, serve, manage presets or print the contract.
 
 use std::path::Path;
 use std::process::ExitCode;
