@@ -1,4 +1,4 @@
-//! Carrying a command out: build the draft, then send, preview, serve, manage presets or print the contract.
+//! Carrying a command out: build the draft, then send or preview it; serve; presets; the contract.
 
 use std::path::Path;
 use std::process::ExitCode;
