@@ -177,6 +177,15 @@ fn the_embedded_document_is_the_asset_and_parses() {
     assert_eq!(contract().operations().len(), ISSUE_OPERATIONS.len());
 }
 
+#[test]
+fn the_embedded_contract_is_parsed_once_and_shared() {
+    assert!(std::ptr::eq(contract(), contract()));
+    let first = std::thread::spawn(|| std::ptr::from_ref(contract()) as usize)
+        .join()
+        .unwrap();
+    assert_eq!(first, std::ptr::from_ref(contract()) as usize);
+}
+
 /// Runs the real validator, `openapi-spec-validator` from PyPI, on `file` as OpenAPI 3.1.
 fn validate_openapi_3_1(file: &Path) -> Output {
     Command::new("python3")
