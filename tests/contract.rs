@@ -526,6 +526,20 @@ fn every_error_status_answers_any_of_the_six_documented_shapes() {
     );
 }
 
+#[test]
+fn an_answer_defined_once_is_one_shared_value() {
+    let create = operation("createPerson");
+    for other in contract().operations() {
+        for status in ["401", "403", "429"] {
+            assert!(
+                std::sync::Arc::ptr_eq(&create.responses[status], &other.responses[status]),
+                "{} {status} is a copy",
+                other.id
+            );
+        }
+    }
+}
+
 /// Every object in the document that holds `key`, with its JSON Pointer.
 fn objects_with<'a>(value: &'a Value, key: &str, at: String, found: &mut Vec<(String, &'a Value)>) {
     match value {

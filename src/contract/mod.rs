@@ -9,7 +9,7 @@ mod parse;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::Value;
 
@@ -74,8 +74,9 @@ pub struct Operation {
     pub query_params: Vec<QueryParam>,
     pub body: Option<RequestBody>,
     /// The documented answers by status (`"200"`, `"404"`, …), each a resolved OpenAPI Response
-    /// object (description, headers, content).
-    pub responses: BTreeMap<String, Value>,
+    /// object (description, headers, content). An answer the document defines once for many
+    /// operations (the error answers) is one shared value, not a copy per operation.
+    pub responses: BTreeMap<String, Arc<Value>>,
     /// Every `x-flameup-docs` note the operation carries or reaches (its parameters, body and
     /// answers), once each, in document order.
     pub notes: Vec<DocsNote>,

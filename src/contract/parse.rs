@@ -1,7 +1,9 @@
 //! Reading the document into the model: JSON first, then each path's operations, with every
 //! `$ref` resolved in place so nothing downstream walks the raw document again.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -36,6 +38,7 @@ pub(super) fn contract(text: &str) -> Result<Contract, ContractError> {
         serde_json::from_str(text).map_err(|err| error("", format!("not JSON: {err}")))?;
     let reader = Reader {
         document: &document,
+        shared_answers: RefCell::default(),
     };
     let server_url = document
         .pointer("/servers/0/url")
@@ -68,6 +71,23 @@ pub(super) fn contract(text: &str) -> Result<Contract, ContractError> {
 /// The whole document, for resolving `$ref`s.
 struct Reader<'doc> {
     document: &'doc Value,
+    /// Answers defined once (`#/components/responses/…`) and used by many operations: resolved
+    /// once and shared, which keeps parsing several times cheaper than a copy per operation.
+    shared_answers: RefCell<HashMap<String, Answer>>,
+}
+
+/// One documented answer, resolved, with the notes found in it.
+#[derive(Clone)]
+struct Answer {
+    response: Arc<Value>,
+    notes: Arc<[FoundNote]>,
+}
+
+/// A note found in a value, at a JSON Pointer relative to that value.
+struct FoundNote {
+    pointer: String,
+    text: String,
+    inferred: bool,
 }
 
 impl Reader<'_> {
@@ -78,11 +98,17 @@ impl Reader<'_> {
         item: &Value,
         at: &str,
     ) -> Result<Vec<Operation>, ContractError> {
-        let item = self.resolve(item, at)?;
-        let shared = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        // Only the item itself and its shared parameters are resolved here: each operation
+        // resolves its own parts, so a shared answer is met as the `$ref` it is.
+        let item = match item.get("$ref") {
+            Some(reference) => self.target(reference, at)?,
+            None => item,
+        };
+        let shared = match item.get("parameters") {
+            Some(parameters) => self.resolve(parameters, at)?,
+            None => Value::Array(Vec::new()),
+        };
+        let shared = shared.as_array().map_or(&[][..], Vec::as_slice);
         let Some(item) = item.as_object() else {
             return Err(error(at, "a path item must be an object"));
         };
@@ -102,7 +128,8 @@ impl Reader<'_> {
         raw: &Value,
         at: &str,
     ) -> Result<Operation, ContractError> {
-        let raw = self.resolve(raw, at)?;
+        let answers = self.answers(raw, at)?;
+        let raw = self.resolve(&without_responses(raw), at)?;
         let id = required_text(&raw, "operationId", at)?;
         let summary = required_text(&raw, "summary", at)?;
         let group = raw
@@ -120,14 +147,11 @@ impl Reader<'_> {
             .get("requestBody")
             .map(|body| request_body(body, &child(at, "requestBody")))
             .transpose()?;
-        let responses: BTreeMap<String, Value> = raw
-            .get("responses")
-            .and_then(Value::as_object)
-            .ok_or_else(|| error(at, "no responses"))?
-            .iter()
-            .map(|(status, response)| (status.clone(), response.clone()))
+        let notes = operation_notes(&raw, &parameters, body.as_ref(), &answers, at)?;
+        let responses = answers
+            .into_iter()
+            .map(|(status, answer)| (status, answer.response))
             .collect();
-        let notes = operation_notes(&raw, &parameters, body.as_ref(), &responses, at)?;
         Ok(Operation {
             id,
             method,
@@ -142,6 +166,47 @@ impl Reader<'_> {
             notes,
             inferred: is_inferred(&raw),
         })
+    }
+
+    /// The operation's answers by status, each resolved (a shared one only the first time).
+    fn answers(
+        &self,
+        operation: &Value,
+        at: &str,
+    ) -> Result<BTreeMap<String, Answer>, ContractError> {
+        let at = child(at, "responses");
+        operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .ok_or_else(|| error(&at, "no responses"))?
+            .iter()
+            .map(|(status, response)| Ok((status.clone(), self.answer(response, &at)?)))
+            .collect()
+    }
+
+    fn answer(&self, response: &Value, at: &str) -> Result<Answer, ContractError> {
+        let shared = response
+            .as_object()
+            .filter(|response| response.len() == 1)
+            .and_then(|response| response.get("$ref"))
+            .and_then(Value::as_str);
+        if let Some(known) = shared.and_then(|name| self.shared_answers.borrow().get(name).cloned())
+        {
+            return Ok(known);
+        }
+        let resolved = self.resolve(response, at)?;
+        let mut notes = Vec::new();
+        find_notes(&resolved, &mut Vec::new(), &mut notes, at)?;
+        let answer = Answer {
+            response: Arc::new(resolved),
+            notes: notes.into(),
+        };
+        if let Some(name) = shared {
+            self.shared_answers
+                .borrow_mut()
+                .insert(name.to_owned(), answer.clone());
+        }
+        Ok(answer)
     }
 
     /// A copy of `value` with every `$ref` replaced by what it points to (its sibling keywords
@@ -192,14 +257,18 @@ impl Reader<'_> {
         if depth >= MAX_REF_DEPTH {
             return Err(error(at, "$refs nest too deep (a cycle?)"));
         }
+        self.resolve_within(self.target(reference, at)?, at, depth + 1)
+    }
+
+    /// What a `$ref` points to in the document, as it stands there.
+    fn target(&self, reference: &Value, at: &str) -> Result<&Value, ContractError> {
         let reference = reference
             .as_str()
             .ok_or_else(|| error(at, "a $ref must be a string"))?;
-        let target = reference
+        reference
             .strip_prefix('#')
             .and_then(|pointer| self.document.pointer(pointer))
-            .ok_or_else(|| error(at, format!("{reference} points nowhere in this document")))?;
-        self.resolve_within(target, at, depth + 1)
+            .ok_or_else(|| error(at, format!("{reference} points nowhere in this document")))
     }
 }
 
@@ -307,13 +376,26 @@ fn request_body(body: &Value, at: &str) -> Result<RequestBody, ContractError> {
     })
 }
 
+/// The operation without its answers, which are resolved apart (see [`Reader::answers`]).
+fn without_responses(operation: &Value) -> Value {
+    match operation {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| *key != "responses")
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The operation's notes: its own, then its parameters', its body's and its answers'; a note
 /// reached twice (a shared schema) is kept once, where it was first met.
 fn operation_notes(
     operation: &Value,
     parameters: &[Value],
     body: Option<&RequestBody>,
-    responses: &BTreeMap<String, Value>,
+    answers: &BTreeMap<String, Answer>,
     at: &str,
 ) -> Result<Vec<DocsNote>, ContractError> {
     let mut notes = Vec::new();
@@ -324,61 +406,86 @@ fn operation_notes(
             inferred: is_inferred(operation),
         });
     }
+    let mut found = Vec::new();
     for parameter in parameters {
+        find_notes(parameter, &mut Vec::new(), &mut found, at)?;
         let name = optional_text(parameter, "name");
-        let mut place = |_| NoteAt::Parameter(name.clone());
-        collect_notes(parameter, String::new(), &mut place, &mut notes, at)?;
+        notes.extend(found.drain(..).map(|note| DocsNote {
+            at: NoteAt::Parameter(name.clone()),
+            text: note.text,
+            inferred: note.inferred,
+        }));
     }
     if let Some(body) = body {
-        collect_notes(
-            &body.schema,
-            String::new(),
-            &mut NoteAt::Body,
-            &mut notes,
-            at,
-        )?;
+        find_notes(&body.schema, &mut Vec::new(), &mut found, at)?;
+        notes.extend(found.drain(..).map(|note| DocsNote {
+            at: NoteAt::Body(note.pointer),
+            text: note.text,
+            inferred: note.inferred,
+        }));
     }
-    for (status, response) in responses {
-        let mut place = |pointer| NoteAt::Response {
-            status: status.clone(),
-            pointer,
-        };
-        collect_notes(response, String::new(), &mut place, &mut notes, at)?;
+    for (status, answer) in answers {
+        notes.extend(answer.notes.iter().map(|note| DocsNote {
+            at: NoteAt::Response {
+                status: status.clone(),
+                pointer: note.pointer.clone(),
+            },
+            text: note.text.clone(),
+            inferred: note.inferred,
+        }));
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     notes.retain(|note| seen.insert(note.text.clone()));
     Ok(notes)
 }
 
-/// Every note within `value` (at any depth), placed by `place` from its JSON Pointer in `value`.
-fn collect_notes(
-    value: &Value,
-    pointer: String,
-    place: &mut dyn FnMut(String) -> NoteAt,
-    notes: &mut Vec<DocsNote>,
+/// One step down a JSON value: a key of an object or an index in an array.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Every note within `value` (at any depth), with its JSON Pointer in `value`. `path` is the
+/// way down so far; it is turned into a pointer only where a note is found.
+fn find_notes<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    found: &mut Vec<FoundNote>,
     at: &str,
 ) -> Result<(), ContractError> {
     match value {
         Value::Object(map) => {
             if let Some(note) = map.get(NOTE) {
-                notes.push(DocsNote {
-                    at: place(pointer.clone()),
+                found.push(FoundNote {
+                    pointer: pointer(path),
                     text: note_text(note, at)?.to_owned(),
                     inferred: is_inferred(value),
                 });
             }
             for (key, inner) in map.iter().filter(|(key, _)| *key != NOTE) {
-                collect_notes(inner, child(&pointer, key), place, notes, at)?;
+                path.push(Step::Key(key));
+                find_notes(inner, path, found, at)?;
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect_notes(item, child(&pointer, &index.to_string()), place, notes, at)?;
+                path.push(Step::Index(index));
+                find_notes(item, path, found, at)?;
+                path.pop();
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The JSON Pointer of a way down.
+fn pointer(path: &[Step<'_>]) -> String {
+    path.iter().fold(String::new(), |pointer, step| match step {
+        Step::Key(key) => child(&pointer, key),
+        Step::Index(index) => child(&pointer, &index.to_string()),
+    })
 }
 
 fn note_text<'a>(note: &'a Value, at: &str) -> Result<&'a str, ContractError> {
