@@ -143,6 +143,7 @@ impl Reader<'_> {
             })?;
         let parameters = merged_parameters(shared, &raw);
         let (path_params, query_params) = split_parameters(&parameters, at)?;
+        check_template(path, &path_params, at)?;
         let body = raw
             .get("requestBody")
             .map(|body| request_body(body, &child(at, "requestBody")))
@@ -319,6 +320,29 @@ fn split_parameters(
         }
     }
     Ok((path_params, query_params))
+}
+
+/// Every `{name}` in the path template is a declared path parameter and the reverse, so a
+/// request built from the operation never keeps a brace or drops a value.
+fn check_template(path: &str, params: &[PathParam], at: &str) -> Result<(), ContractError> {
+    let in_template: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let declared: Vec<&str> = params.iter().map(|param| param.name.as_str()).collect();
+    let mut sorted_template = in_template.clone();
+    let mut sorted_declared = declared.clone();
+    sorted_template.sort_unstable();
+    sorted_declared.sort_unstable();
+    if sorted_template == sorted_declared {
+        Ok(())
+    } else {
+        Err(error(
+            at,
+            format!("the path names {in_template:?} but the parameters are {declared:?}"),
+        ))
+    }
 }
 
 /// A path parameter's identifier kind: every path parameter must say which one it takes.
@@ -592,9 +616,20 @@ mod tests {
     }
 
     #[test]
+    fn a_template_name_without_its_parameter_is_refused() {
+        let error = parse(minimal(serde_json::json!({
+            "operationId": "getThing", "summary": "Get", "tags": ["Things"],
+            "responses": {"200": {"description": "ok"}}
+        })))
+        .unwrap_err();
+        assert!(error.problem.contains("[\"id\"]"), "{error}");
+    }
+
+    #[test]
     fn an_operation_id_used_twice_is_refused() {
         let mut document = minimal(serde_json::json!({
             "operationId": "getThing", "summary": "Get", "tags": ["Things"],
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
             "responses": {"200": {"description": "ok"}}
         }));
         document["paths"]["/things"] = serde_json::json!({"get": {
