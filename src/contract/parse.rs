@@ -33,6 +33,7 @@ const METHODS: [(&str, Method); 5] = [
     ("delete", Method::Delete),
 ];
 
+/// Parses the document text into the contract (see [`Contract::parse`]).
 pub(super) fn contract(text: &str) -> Result<Contract, ContractError> {
     let document: Value =
         serde_json::from_str(text).map_err(|err| error("", format!("not JSON: {err}")))?;
