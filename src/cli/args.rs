@@ -55,6 +55,8 @@ pub enum Command {
         #[command(subcommand)]
         command: PresetsCommand,
     },
+    /// Print the API contract (OpenAPI 3.1, JSON) exactly as built in, to load into other tools.
+    Contract,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,4 @@
-//! Carrying a command out: build the draft, then send, preview, serve or manage presets.
+//! Carrying a command out: build the draft, then send or preview it; serve; presets; the contract.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -53,6 +53,7 @@ pub fn run(command: Command) -> ExitCode {
         } => preview(&request, target, token_style),
         Command::Sandbox(args) => run_sandbox(&args),
         Command::Presets { command } => presets(command),
+        Command::Contract => print_contract(),
     };
     match result {
         Ok(code) => code,
@@ -120,6 +121,12 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
     })?;
     drop(sandbox);
     output::print_lines("Sandbox stopped.")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the embedded contract byte for byte: no line break added, nothing reformatted.
+fn print_contract() -> Result<ExitCode, Failure> {
+    output::to_stdout(|out| out.write_all(crate::contract::DOCUMENT.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }
 
