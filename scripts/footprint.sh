@@ -60,7 +60,12 @@ measure() {
   home=$(mktemp -d -p "$scratch")
   local t0 t1 pid wid
   t0=$(now_ms)
-  XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data FLAMEUP_EXPLORER_KEYRING=off "$program" >/dev/null 2>&1 &
+  # The 50 MB run sends to a custom base URL, which needs a token of its own (the sandbox's
+  # stand-in stays with the sandbox); the others start as on a fresh machine.
+  local token=
+  [[ -n $big ]] && token=ws_test_footprint.local
+  FLAMEUP_API_TOKEN=$token XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data FLAMEUP_EXPLORER_KEYRING=off \
+    "$program" >/dev/null 2>&1 &
   pid=$!
   wid=
   for _ in $(seq 1000); do
