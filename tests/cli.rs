@@ -426,6 +426,15 @@ fn timeout_and_token_messages_say_what_is_allowed() {
     }
     let line = fails_with_2(
         explorer()
+            .args(["send", "--timeout=1e-300", "--body"])
+            .arg(&good),
+    );
+    assert!(
+        line.trim_end().ends_with("not 1e-300"),
+        "short, not 300 digits: {line}"
+    );
+    let line = fails_with_2(
+        explorer()
             .env("FLAMEUP_API_TOKEN", "  ")
             .args(["send", "--body"])
             .arg(&good),

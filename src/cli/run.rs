@@ -167,8 +167,13 @@ fn deadline(timeout: f64) -> Result<Duration, Failure> {
         .ok()
         .filter(|deadline| !deadline.is_zero() && *deadline <= MAX_TIMEOUT)
         .ok_or_else(|| {
+            // `1e-300` would print as 300 digits: such a number is shown as it was typed.
+            let shown = match timeout.to_string() {
+                plain if plain.len() <= 24 => plain,
+                _ => format!("{timeout:e}"),
+            };
             Failure(format!(
-                "--timeout must be more than 0 and at most {} seconds, not {timeout}",
+                "--timeout must be more than 0 and at most {} seconds, not {shown}",
                 MAX_TIMEOUT.as_secs()
             ))
         })
