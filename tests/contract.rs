@@ -687,3 +687,50 @@ fn the_contract_command_stops_quietly_on_a_closed_pipe() {
     assert!(printed.status.success(), "{printed:?}");
     assert_eq!(String::from_utf8_lossy(&printed.stderr), "");
 }
+
+#[test]
+fn operations_lists_every_operation_for_people_and_for_scripts() {
+    let binary = env!("CARGO_BIN_EXE_flameup-explorer");
+    let json = std::process::Command::new(binary)
+        .args(["operations", "--output", "json"])
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let contract = flameup_explorer::contract::embedded().unwrap();
+    assert_eq!(listed.len(), contract.operations().len());
+    for (item, operation) in listed.iter().zip(contract.operations()) {
+        assert_eq!(item["operationId"], operation.id.as_str());
+        assert_eq!(item["method"], operation.method.as_str());
+        assert_eq!(item["path"], operation.path.as_str());
+        assert_eq!(item["summary"], operation.summary.as_str());
+        let keys: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["operationId", "method", "path", "summary"]);
+    }
+
+    let pretty = std::process::Command::new(binary)
+        .arg("operations")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(pretty.stdout).unwrap();
+    for group in ["People", "Events", "Devices", "Messaging", "Campaigns"] {
+        assert_eq!(
+            text.lines().filter(|line| *line == group).count(),
+            1,
+            "{group} heads its operations once"
+        );
+    }
+    for operation in contract.operations() {
+        assert!(
+            text.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{} ", operation.id))),
+            "{}",
+            operation.id
+        );
+    }
+}

@@ -57,6 +57,11 @@ pub enum Command {
     },
     /// Print the API contract (OpenAPI 3.1, JSON) exactly as built in, to load into other tools.
     Contract,
+    /// List every operation of the API contract: its operationId, method, path and summary.
+    Operations {
+        #[arg(long, value_enum, default_value_t = Output::Pretty)]
+        output: Output,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -54,6 +54,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Sandbox(args) => run_sandbox(&args),
         Command::Presets { command } => presets(command),
         Command::Contract => print_contract(),
+        Command::Operations { output } => print_operations(output),
     };
     match result {
         Ok(code) => code,
@@ -127,6 +128,59 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
 /// Prints the embedded contract byte for byte: no line break added, nothing reformatted.
 fn print_contract() -> Result<ExitCode, Failure> {
     output::to_stdout(|out| out.write_all(crate::contract::DOCUMENT.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every operation of the contract, grouped as the docs group them (pretty), or as a JSON list
+/// of `{operationId, method, path, summary}` for scripts.
+fn print_operations(output: Output) -> Result<ExitCode, Failure> {
+    let contract = crate::contract::embedded()
+        .map_err(|err| Failure(format!("the built-in contract cannot be read: {err}")))?;
+    let operations = contract.operations();
+    match output {
+        Output::Json => {
+            let list: Vec<serde_json::Value> = operations
+                .iter()
+                .map(|operation| {
+                    serde_json::json!({
+                        "operationId": operation.id,
+                        "method": operation.method.as_str(),
+                        "path": operation.path,
+                        "summary": operation.summary,
+                    })
+                })
+                .collect();
+            output::to_stdout(|out| {
+                serde_json::to_writer_pretty(&mut *out, &list)?;
+                writeln!(out)
+            })?;
+        }
+        Output::Pretty => output::to_stdout(|out| {
+            let id_width = operations.iter().map(|op| op.id.len()).max().unwrap_or(0);
+            let path_width = operations.iter().map(|op| op.path.len()).max().unwrap_or(0);
+            // Groups in the order they first appear, each with all of its operations.
+            let mut groups: Vec<&str> = Vec::new();
+            for operation in operations {
+                if !groups.contains(&operation.group.as_str()) {
+                    groups.push(&operation.group);
+                }
+            }
+            for group in groups {
+                writeln!(out, "{group}")?;
+                for operation in operations.iter().filter(|op| op.group == group) {
+                    writeln!(
+                        out,
+                        "  {:id_width$}  {:6} {:path_width$}  {}",
+                        operation.id,
+                        operation.method.as_str(),
+                        operation.path,
+                        operation.summary
+                    )?;
+                }
+            }
+            Ok(())
+        })?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
