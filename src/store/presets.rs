@@ -333,21 +333,22 @@ pub fn same_name(a: &str, b: &str) -> bool {
     fold_name(a) == fold_name(b)
 }
 
-/// A preset name folded for comparison: trimmed, in Unicode lower case, with the special cases of
-/// Unicode's full case folding that names meet (`ß` and `ẞ` are `ss`, a final `ς` is `σ`), and
-/// the dot that `İ` leaves on its `i` dropped, so "İstanbul", "ISTANBUL" and "istanbul" are one
-/// name, like "Docs" and "DOCS" and "Straße" and "STRASSE".
+/// How preset names are compared, everywhere: Unicode's full case folding ("Straße" is "STRASSE",
+/// "ﬁle" is "FILE", a final `ς` is `σ`) of the canonically decomposed name (an `é` typed as one
+/// character or as `e` and an accent is one name), with the dot that `İ` leaves on its `i`
+/// dropped, so "İstanbul", "ISTANBUL" and "istanbul" are one name too.
 pub fn fold_name(name: &str) -> String {
-    let mut folded = String::with_capacity(name.len());
-    for c in name.trim().chars().flat_map(char::to_lowercase) {
-        match c {
-            'ß' => folded.push_str("ss"),
-            'ς' => folded.push('σ'),
-            '\u{307}' if folded.ends_with('i') => {}
-            c => folded.push(c),
+    use unicode_normalization::UnicodeNormalization as _;
+    let decomposed: String = name.trim().nfd().collect();
+    let folded = caseless::default_case_fold_str(&decomposed);
+    let mut without_dots = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c == '\u{307}' && without_dots.ends_with('i') {
+            continue;
         }
+        without_dots.push(c);
     }
-    folded
+    without_dots.nfc().collect()
 }
 
 /// `name`, trimmed, if it can name a preset; else why not. Control characters (a tab, a line
@@ -360,7 +361,7 @@ pub fn check_name(name: &str) -> Result<&str, String> {
     }
     match name.chars().find(|c| is_unprintable(*c)) {
         Some(c) => Err(format!(
-            "a preset name cannot hold control characters such as tabs, line breaks or escapes (this one holds {})",
+            "a preset name cannot hold control characters or invisible ones such as tabs, line breaks, escapes, zero-width spaces or bidirectional controls (this one holds {})",
             c.escape_unicode()
         )),
         None => Ok(name),
@@ -368,7 +369,13 @@ pub fn check_name(name: &str) -> Result<&str, String> {
 }
 
 fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        // Invisible characters that make two names look alike (a zero-width space, a byte order
+        // mark, a word joiner) or reorder the rest of a listing line (bidirectional controls).
+        // Zero-width joiners stay: emoji sequences and several scripts need them.
+        || matches!(c, '\u{200b}' | '\u{feff}' | '\u{2060}' | '\u{200e}' | '\u{200f}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` with its control characters escaped (`\u{1b}`), safe to print on a terminal: for file
@@ -549,6 +556,11 @@ mod tests {
             ("Straße", "STRASSE"),
             ("ΟΔΟΣ", "οδος"),
             ("  Ünïcode ", "üNÏCODE"),
+            ("ﬁle", "FILE"),
+            ("ﬀ", "FF"),
+            ("ŉ", "ʼN"),
+            ("caf\u{e9}", "cafe\u{301}"),
+            ("CAF\u{c9}", "cafe\u{301}"),
         ] {
             assert!(same_name(a, b), "{a} = {b}");
             assert_eq!(slug(a), slug(b), "{a} and {b} share a file name");
@@ -564,6 +576,9 @@ mod tests {
         assert!(check_name(" ").is_err());
         for name in [
             "red\u{1b}[31m",
+            "a\u{200b}b",
+            "abc\u{202e}fed",
+            "\u{feff}bom",
             "a\tb",
             "a\nb",
             "a\rb",
