@@ -38,7 +38,13 @@ impl FieldNote {
 
 /// The input a server's field path (`email`, `traits.locale`, `anonymousId`) refers to.
 pub fn locate(draft: &Draft, path: &str) -> Option<FieldRef> {
-    let row = |rows: &[FieldRow], key: &str| rows.iter().position(|row| row.key == key);
+    // The row whose value went out: of rows with the same key the last one sent wins, and a row
+    // left out for an empty value sent nothing the server could have judged.
+    let row = |rows: &[FieldRow], key: &str| {
+        rows.iter()
+            .rposition(|row| row.key == key && row.is_sent())
+            .or_else(|| rows.iter().position(|row| row.key == key))
+    };
     if let Some(key) = path.strip_prefix("traits.") {
         return row(&draft.custom_traits, key)
             .map(FieldRef::CustomTrait)
@@ -201,6 +207,20 @@ mod tests {
         assert_eq!(locate(&draft, "anonymousId"), Some(FieldRef::OtherField(0)));
         assert_eq!(locate(&draft, "Authorization"), None);
         assert_eq!(locate(&draft, "traits.unknown"), None);
+
+        // Of rows with one key, the error belongs to the one whose value went out.
+        let repeated = Draft {
+            custom_traits: vec![
+                FieldRow::new("plan", ValueKind::String, "free"),
+                FieldRow::new("plan", ValueKind::String, "pro"),
+                FieldRow::new("plan", ValueKind::String, ""),
+            ],
+            ..Draft::default()
+        };
+        assert_eq!(
+            locate(&repeated, "traits.plan"),
+            Some(FieldRef::CustomTrait(1))
+        );
     }
 
     #[test]
