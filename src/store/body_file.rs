@@ -63,6 +63,19 @@ fn open_error(name: &str, err: &std::io::Error) -> String {
 }
 
 fn parse_object(text: &str, name: &str) -> Result<Map<String, Value>, String> {
+    // A JSON object that names a key twice would silently keep only the last value.
+    if let Err(err) = serde_json::from_str::<UniqueKeys>(text) {
+        let (line, column) = (err.line(), err.column());
+        let full = err.to_string();
+        if let Some(reason) = full
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .and_then(|reason| reason.strip_prefix(DUPLICATE))
+        {
+            return Err(format!(
+                "{name} names {reason} twice in one object (line {line}, column {column}): only one value could be sent; remove the other"
+            ));
+        }
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(body)) => Ok(body),
         Ok(other) => Err(format!(
@@ -88,6 +101,69 @@ fn json_error(err: &serde_json::Error, name: &str) -> String {
     format!("{name} is not valid JSON at line {line}, column {column}: {reason}")
 }
 
+/// The start of the error [`UniqueKeys`] raises, so it can be told from a syntax error.
+const DUPLICATE: &str = "duplicate key ";
+
+/// Any JSON value, read only to find an object that names a key twice.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                // Debug form: quoted, with any control character escaped for the terminal.
+                return Err(serde::de::Error::custom(format!("{DUPLICATE}{key:?}")));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+}
+
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -105,6 +181,32 @@ mod tests {
 
     fn read(bytes: &[u8], limit: u64) -> Result<Map<String, Value>, String> {
         read_json_object_from(bytes, "body.json", limit)
+    }
+
+    #[test]
+    fn a_key_named_twice_in_one_object_is_refused_where_it_is() {
+        let error = read(b"{\"userId\": \"a\",\n \"userId\": \"b\"}", 100).unwrap_err();
+        assert!(
+            error.starts_with("body.json names \"userId\" twice in one object (line 2, column"),
+            "{error}"
+        );
+        let error = read(br#"{"traits": {"plan": 1, "plan": 2}}"#, 100).unwrap_err();
+        assert!(error.contains("\"plan\" twice"), "{error}");
+        let error = read(br#"{"rows": [{"k": 1}, {"k": 2, "k": 3}]}"#, 100).unwrap_err();
+        assert!(error.contains("\"k\" twice"), "{error}");
+        assert!(
+            read(
+                br#"{"a": {"k": 1}, "b": {"k": 2}, "c": [1e400, -0, null]}"#,
+                100
+            )
+            .is_ok()
+        );
+        // Syntax errors keep their own message.
+        assert!(
+            read(br#"{"a": }"#, 100)
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
     }
 
     #[test]
