@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::App;
 use super::background::{self, Dialog};
-use super::library_ui::LibraryTab;
+use super::library::LibraryTab;
 use crate::model::{Draft, Environment};
 use crate::store::{
     self,

@@ -6,8 +6,7 @@
 use egui::text::LayoutJob;
 
 use super::highlight::highlight;
-use super::preview_ui::TokenDisplay;
-use super::token::TokenInput;
+use super::token::{TokenDisplay, TokenInput};
 use crate::model::field_notes::FieldNote;
 use crate::model::lint::lint;
 use crate::model::{BuildError, Credential, Draft, HttpRequest, build_request};

@@ -2,38 +2,14 @@
 //! theme changes, never on a frame where nothing changed.
 
 use egui::{RichText, TextEdit, Ui};
-use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::derived::Derived;
 use super::shortcuts::COPY_SNIPPET;
+use super::token::TokenDisplay;
 use super::widgets::choice_ui;
 use crate::model::{TOKEN_ENV_VAR, TOKEN_PLACEHOLDER};
 use crate::snippet::{CARGO_ADD, Target};
-
-/// How the previews show the token.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TokenDisplay {
-    /// Each snippet reads `FLAMEUP_API_TOKEN` from the environment: runnable and safe to paste.
-    #[default]
-    Environment,
-    /// The docs' `YOUR_API_TOKEN`.
-    Placeholder,
-    /// The real token, with a warning.
-    Inline,
-}
-
-impl TokenDisplay {
-    pub const ALL: [Self; 3] = [Self::Environment, Self::Placeholder, Self::Inline];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Environment => "$FLAMEUP_API_TOKEN",
-            Self::Placeholder => "YOUR_API_TOKEN",
-            Self::Inline => "the real token",
-        }
-    }
-}
 
 pub fn preview_ui(
     ui: &mut Ui,

@@ -103,6 +103,30 @@ impl TokenInput {
     }
 }
 
+/// How the previews show the token. Not saved: every start shows the safe default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenDisplay {
+    /// Each snippet reads `FLAMEUP_API_TOKEN` from the environment: runnable and safe to paste.
+    #[default]
+    Environment,
+    /// The docs' `YOUR_API_TOKEN`.
+    Placeholder,
+    /// The real token, with a warning.
+    Inline,
+}
+
+impl TokenDisplay {
+    pub const ALL: [Self; 3] = [Self::Environment, Self::Placeholder, Self::Inline];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Environment => "$FLAMEUP_API_TOKEN",
+            Self::Placeholder => "YOUR_API_TOKEN",
+            Self::Inline => "the real token",
+        }
+    }
+}
+
 /// What a keyring call gives back: the token it now holds (if any), or why it could not answer.
 pub type KeyringAnswer = Result<Option<String>, String>;
 
