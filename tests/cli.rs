@@ -14,6 +14,22 @@ use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_cli.0123456789abcdef";
 
+/// The base URL a `sandbox` command prints on its first line, and the rest of its output.
+fn announced_base_url(
+    sandbox: &mut std::process::Child,
+) -> (String, std::io::BufReader<std::process::ChildStdout>) {
+    use std::io::BufRead as _;
+    let mut stdout = std::io::BufReader::new(sandbox.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout.read_line(&mut first_line).unwrap();
+    let base_url = first_line
+        .trim()
+        .strip_prefix("Flameup sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
+        .to_owned();
+    (base_url, stdout)
+}
+
 fn explorer() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
     command.env("FLAMEUP_API_TOKEN", TOKEN);
@@ -347,22 +363,13 @@ fn output_into_a_closed_pipe_stops_quietly_with_the_deserved_code() {
 
 #[test]
 fn a_sandbox_on_every_interface_warns_and_prints_a_usable_url() {
-    use std::io::{BufRead as _, BufReader};
-
     let mut sandbox = explorer()
         .args(["sandbox", "--port", "0", "--bind", "0.0.0.0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(sandbox.stdout.take().unwrap());
-    let mut first_line = String::new();
-    stdout.read_line(&mut first_line).unwrap();
-    let base_url = first_line
-        .trim()
-        .strip_prefix("Flameup sandbox listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
-        .to_owned();
+    let (base_url, _stdout) = announced_base_url(&mut sandbox);
     let interrupted = Command::new("kill")
         .args(["-INT", &sandbox.id().to_string()])
         .status()
@@ -509,8 +516,6 @@ fn preview_prints_each_target_with_the_token_as_a_reference() {
 
 #[test]
 fn the_standalone_sandbox_serves_send_and_stops_on_ctrl_c() {
-    use std::io::{BufRead as _, BufReader};
-
     let mut sandbox = explorer()
         .args([
             "sandbox",
@@ -525,14 +530,7 @@ fn the_standalone_sandbox_serves_send_and_stops_on_ctrl_c() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(sandbox.stdout.take().unwrap());
-    let mut first_line = String::new();
-    stdout.read_line(&mut first_line).unwrap();
-    let base_url = first_line
-        .trim()
-        .strip_prefix("Flameup sandbox listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
-        .to_owned();
+    let (base_url, mut stdout) = announced_base_url(&mut sandbox);
     assert!(
         base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/api/v1"),
         "{base_url}"

@@ -24,6 +24,21 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|status| status.success())
 }
 
+/// Whether every tool is installed. A missing one skips the check with a message, except under
+/// `CI=true`, where `.ci/run` must have installed `packages`.
+fn tools_present(tools: &[&str], packages: &str) -> bool {
+    let missing: Vec<_> = tools.iter().filter(|tool| !have(tool)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "missing {missing:?}: .ci/run must install {packages}"
+    );
+    eprintln!("skipped: {missing:?} not installed (apt-get install {packages})");
+    false
+}
+
 /// Window titles on the display, one per line of `xwininfo -root -tree`.
 fn window_tree(display: &str) -> String {
     Command::new("xwininfo")
@@ -36,16 +51,7 @@ fn window_tree(display: &str) -> String {
 
 #[test]
 fn the_window_opens_under_xvfb() {
-    let missing: Vec<_> = ["Xvfb", "xwininfo"]
-        .into_iter()
-        .filter(|tool| !have(tool))
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "missing {missing:?}: .ci/run must install xvfb and x11-utils"
-        );
-        eprintln!("skipped: {missing:?} not installed (apt-get install xvfb x11-utils)");
+    if !tools_present(&["Xvfb", "xwininfo"], "xvfb x11-utils") {
         return;
     }
 
@@ -133,16 +139,7 @@ fn the_window_opens_under_xvfb() {
 /// Text copied in another X client pastes into the window, and the window's Copy reaches the
 /// X clipboard: a base URL pasted with Ctrl+V shows up in the snippet copied with Ctrl+Shift+C.
 fn clipboard_round_trip(display: &str) {
-    let missing: Vec<_> = ["xclip", "xdotool"]
-        .into_iter()
-        .filter(|tool| !have(tool))
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "missing {missing:?}: .ci/run must install xclip and xdotool"
-        );
-        eprintln!("clipboard check skipped: {missing:?} not installed");
+    if !tools_present(&["xclip", "xdotool"], "xclip xdotool") {
         return;
     }
     let pasted = "http://127.0.0.1:9/pasted-from-another-app";
