@@ -494,6 +494,17 @@ fn people_can_be_read_back() {
         .map(|p| p["external_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["u1", "u2"]);
+    // The contract sets no maximum offset: one past anything held is an empty page.
+    let far = get(
+        &sandbox,
+        "/api/v1/people?offset=223192246638566960019787470168045649920",
+    );
+    assert_eq!(far.status, 200);
+    assert_eq!(far.json()["people"], serde_json::json!([]));
+    assert_eq!(
+        far.json()["offset"].to_string(),
+        "223192246638566960019787470168045649920"
+    );
     let bad = get(&sandbox, "/api/v1/people?limit=101&offset=-1");
     assert_eq!(bad.status, 400);
     assert_eq!(detail_fields(&bad), ["limit", "offset"]);

@@ -57,12 +57,16 @@ pub fn validate_create(bytes: &[u8]) -> Result<NewPerson, Rejection> {
     let phone = optional_string(&mut errors, &body, PHONE, MAX_PHONE);
     optional_string(&mut errors, &body, ANONYMOUS_ID, usize::MAX);
     let traits = match body.get(TRAITS) {
-        None | Some(Value::Null) => Map::new(),
+        None => Map::new(),
         Some(Value::Object(traits)) => {
-            // traits.phone becomes the person's top-level phone: it keeps the same limit.
-            if let Some(phone) = traits.get(PHONE).filter(|phone| !phone.is_null()) {
-                let field = format!("{TRAITS}.{PHONE}");
-                string_field(&mut errors, &field, phone, MAX_PHONE);
+            // The well-known traits become the person's own fields, which the contract types as
+            // text (or null); traits.phone becomes the top-level phone and keeps its limit.
+            for key in WELL_KNOWN_TRAITS {
+                let Some(value) = traits.get(key).filter(|value| !value.is_null()) else {
+                    continue;
+                };
+                let limit = if key == PHONE { MAX_PHONE } else { usize::MAX };
+                string_field(&mut errors, &format!("{TRAITS}.{key}"), value, limit);
             }
             traits.clone()
         }
@@ -244,6 +248,17 @@ mod tests {
             ["userId", "email", "phone", "anonymousId", "traits"]
         );
         assert_eq!(fields(&rejected("{}")), ["userId"]);
+        assert_eq!(
+            fields(&rejected(r#"{"userId": "u", "traits": null}"#)),
+            ["traits"]
+        );
+        // Well-known traits become the person's text fields: another type is refused.
+        assert_eq!(
+            fields(&rejected(
+                r#"{"userId": "u", "traits": {"locale": {}, "first_name": 3, "last_name": null, "plan": {}}}"#
+            )),
+            ["traits.first_name", "traits.locale"]
+        );
         assert_eq!(fields(&rejected(r#"{"userId": 7}"#)), ["userId"]);
         assert_eq!(fields(&rejected(r#"{"userId": ""}"#)), ["userId"]);
         assert_eq!(

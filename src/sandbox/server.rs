@@ -476,7 +476,20 @@ async fn list_people(
             }
         };
     let limit = number("limit", 50, 1..=100);
-    let offset = number("offset", 0, 0..=usize::MAX);
+    // Any whole number is an offset (the contract sets no maximum): one past every person this
+    // sandbox could hold is an empty page, echoed exactly as it was asked for.
+    let (offset, offset_echo) = match query.get("offset") {
+        None => (0, Value::from(0)),
+        Some(text) if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) => (
+            text.parse::<usize>().unwrap_or(usize::MAX),
+            text.parse::<serde_json::Number>()
+                .map_or(Value::from(usize::MAX), Value::Number),
+        ),
+        Some(_) => {
+            errors.push(FieldError::new("offset", "Must be a whole number from 0"));
+            (0, Value::from(0))
+        }
+    };
     if !errors.is_empty() {
         let message = "Invalid query parameters";
         return context.reject(&Rejection::new(RejectionKind::Validation, message, errors));
@@ -489,7 +502,7 @@ async fn list_people(
         .collect();
     json_response(
         200,
-        &json!({"people": page, "total": people.len(), "limit": limit, "offset": offset}),
+        &json!({"people": page, "total": people.len(), "limit": limit, "offset": offset_echo}),
     )
 }
 
