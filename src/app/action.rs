@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::App;
 use super::background::{self, Dialog};
 use super::library::LibraryTab;
-use crate::model::{Draft, Environment};
+use crate::model::{Draft, Environment, OperationValues};
 use crate::store::{
     self,
     presets::{self, Preset},
@@ -23,7 +23,12 @@ pub enum Action {
     Copy(String),
     /// Copy the preview in the chosen target.
     CopySnippet,
+    /// Fill the form with the operation's example values.
     LoadExample,
+    /// Show this operation in the form; the current one keeps its values for later.
+    SelectOperation(String),
+    /// Open the "go to operation" palette.
+    GoToOperation,
     /// Hand the edited sandbox settings to the running sandbox.
     ApplySandboxSettings,
     SavePreset,
@@ -73,6 +78,8 @@ impl App {
                 }
             }
             Action::LoadExample => self.load_example(),
+            Action::SelectOperation(id) => self.select_operation(&id),
+            Action::GoToOperation => self.palette = Some(Default::default()),
             Action::ApplySandboxSettings => {
                 if let Some(Ok(sandbox)) = &self.sandbox {
                     sandbox.set_settings(self.state.sandbox.clone());
@@ -135,15 +142,62 @@ impl App {
         }
     }
 
+    /// The operation's example values in place of the form's; path values the example has none
+    /// for (a workspace id) are kept.
     fn load_example(&mut self) {
-        let draft = &self.state.draft;
-        let example = Draft {
-            environment: draft.environment,
-            custom_base_url: draft.custom_base_url.clone(),
-            ..Draft::docs_example()
+        let Some(operation) = self.state.draft.operation() else {
+            return;
         };
-        let previous = std::mem::replace(&mut self.state.draft, example);
+        let mut values = OperationValues::example(operation);
+        for (name, value) in &self.state.draft.values.path {
+            values.path.entry(name.clone()).or_insert_with(|| value.clone());
+        }
+        let previous = self.state.draft.clone();
+        self.state.draft.values = values;
         self.undo_reset = Some(previous);
+    }
+
+    /// Shows operation `id`, with the values it had when last shown (else its example), and
+    /// keeps the current operation's values for when it is shown again. A path value the new
+    /// operation needs and has not got (the workspace id) comes from the current one.
+    pub(super) fn select_operation(&mut self, id: &str) {
+        let Some(operation) = crate::contract::embedded()
+            .ok()
+            .and_then(|contract| contract.operation(id))
+        else {
+            return;
+        };
+        if self.state.draft.operation == id {
+            return;
+        }
+        let mut values = self
+            .state
+            .parked
+            .remove(id)
+            .unwrap_or_else(|| OperationValues::example(operation));
+        for param in &operation.path_params {
+            let shared = self.state.draft.values.path.get(&param.name);
+            let value = values.path.entry(param.name.clone()).or_default();
+            if let Some(shared) = shared.filter(|_| value.is_empty()) {
+                value.clone_from(shared);
+            }
+        }
+        let previous = std::mem::replace(&mut self.state.draft.values, values);
+        let previous_id = std::mem::replace(&mut self.state.draft.operation, id.to_owned());
+        self.state.parked.insert(previous_id, previous);
+        self.undo_reset = None;
+    }
+
+    /// Puts `draft` in the form (a preset, a history entry), keeping the values of the operation
+    /// shown until now for when it is shown again.
+    pub(super) fn open_draft(&mut self, draft: Draft) {
+        if draft.operation != self.state.draft.operation {
+            let previous = std::mem::replace(&mut self.state.draft, draft);
+            self.state.parked.remove(&self.state.draft.operation);
+            self.state.parked.insert(previous.operation, previous.values);
+        } else {
+            self.state.draft = draft;
+        }
     }
 
     fn clear_history(&mut self) {
@@ -199,7 +253,7 @@ impl App {
             return;
         };
         let draft = entry.request.to_draft();
-        self.state.draft = draft.clone();
+        self.open_draft(draft.clone());
         self.response_view = super::ResponseView::new();
         let message = match entry.answer() {
             Some(answer) => {
@@ -277,7 +331,7 @@ impl App {
 
     fn load_preset(&mut self, name: &str) {
         if let Some(preset) = self.find_preset(name) {
-            self.state.draft = preset.request.to_draft();
+            self.open_draft(preset.request.to_draft());
             self.library
                 .report(Ok(format!("Loaded \"{}\".", preset.name)));
             self.library.save_name = preset.name;

@@ -3,12 +3,15 @@
 use egui::{Color32, RichText, TextEdit, Ui};
 
 use super::action::Action;
+use super::navigator_ui::method_badge_ui;
 use super::shortcuts::{EDIT_BASE_URL, SEND, SHOW_SHORTCUTS};
 use super::token::{KeyringNote, TokenInput};
+use super::value_ui::{FormContext, LABEL_WIDTH, operation_form_ui, section_heading};
 use super::widgets::choice_ui;
 use super::{AppState, Theme};
-use crate::model::field_notes::{FieldRef, FormNotes};
-use crate::model::{BuildError, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_TRAITS};
+use crate::contract::{NoteAt, Operation};
+use crate::model::field_notes::FormNotes;
+use crate::model::{BuildError, Environment};
 
 /// What the request bar needs to know besides the state it edits.
 pub struct SendState<'a> {
@@ -29,8 +32,7 @@ pub fn notice_ui(ui: &mut Ui, notice: &str, actions: &mut Vec<Action>) {
     });
 }
 
-/// The title row, where the request goes (environment, base URL, path style, workspace id), and
-/// the send row. Rows wrap rather than overflow, so the bar fits any width from 800 px up.
+/// The title row, where the request goes (environment, base URL), and the send row. Rows wrap rather than overflow, so the bar fits any width from 800 px up.
 pub fn request_bar_ui(
     ui: &mut Ui,
     state: &mut AppState,
@@ -41,7 +43,10 @@ pub fn request_bar_ui(
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.heading("Flameup Explorer");
-        ui.label(RichText::new("Create person").weak());
+        if let Some(operation) = state.draft.operation() {
+            method_badge_ui(ui, operation.method);
+            ui.label(RichText::new(&operation.summary).weak());
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .small_button("Shortcuts")
@@ -110,24 +115,6 @@ fn destination_ui(
             }
         }
     });
-    choice_ui(
-        ui,
-        "Path",
-        &mut draft.path_style,
-        &PathStyle::ALL,
-        PathStyle::label,
-    );
-    if draft.path_style == PathStyle::WorkspaceScoped {
-        ui.horizontal(|ui| {
-            let label = ui.label("Workspace id");
-            ui.add(
-                TextEdit::singleline(&mut draft.workspace_id)
-                    .hint_text("ws_abc123")
-                    .desired_width(110.0),
-            )
-            .labelled_by(label.id);
-        });
-    }
 }
 
 /// Why Send is disabled, or else the summary of the notes on the form.
@@ -170,7 +157,7 @@ fn send_buttons_ui(
     ui.label("Deadline");
 }
 
-/// The token and the body fields.
+/// The token, the operation's summary and docs notes, and its generated form.
 pub fn form_ui(
     ui: &mut Ui,
     state: &mut AppState,
@@ -185,83 +172,73 @@ pub fn form_ui(
         section_heading(ui, "Authentication");
         token_ui(ui, token, keyring, actions);
         ui.add_space(10.0);
-
-        ui.horizontal(|ui| {
-            section_heading(ui, "Body");
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .small_button("Reset to example")
-                    .on_hover_text("Fill the body with the documentation's example person")
-                    .clicked()
-                {
-                    actions.push(Action::LoadExample);
-                }
-                if can_undo_reset
-                    && ui
-                        .small_button("Undo reset")
-                        .on_hover_text("Put back the body the reset replaced")
-                        .clicked()
-                {
-                    actions.push(Action::UndoReset);
-                }
-            });
-        });
-        let draft = &mut state.draft;
-        text_row_ui(ui, "userId *", &mut draft.user_id, "your own id for this person");
-        notes_ui(ui, notes, FieldRef::UserId);
-        text_row_ui(ui, "email", &mut draft.email, "user@example.com");
-        notes_ui(ui, notes, FieldRef::Email);
-        text_row_ui(ui, "phone", &mut draft.phone, "+1-555-0123");
-        notes_ui(ui, notes, FieldRef::Phone);
-        ui.add_space(10.0);
-
-        section_heading(ui, "Traits");
-        for (index, (key, value)) in WELL_KNOWN_TRAITS.iter().zip(draft.traits.iter_mut()).enumerate() {
-            // Named by its path in the body: "phone" alone would also name the top-level phone.
-            text_row_ui(ui, key, value, "").accessible_name(format!("traits.{key}"));
-            notes_ui(ui, notes, FieldRef::Trait(index));
-        }
-        ui.add_space(6.0);
-        rows_ui(ui, "custom_traits", "Custom trait", &mut draft.custom_traits, notes, FieldRef::CustomTrait);
-        ui.add_space(10.0);
-
-        egui::CollapsingHeader::new("Other top-level fields")
-            .default_open(!draft.other_fields.is_empty())
-            .show(ui, |ui| {
-                ui.label(
-                    RichText::new("Sent beside userId and traits, e.g. anonymousId. A field named like one above replaces it.")
-                        .weak()
-
-                );
-                rows_ui(ui, "other_fields", "Field", &mut draft.other_fields, notes, FieldRef::OtherField);
-            });
-        ui.add_space(8.0);
-        ui.label(RichText::new("Empty fields are left out of the body.").weak());
+        let Some(operation) = state.draft.operation() else {
+            ui.label(
+                RichText::new(format!(
+                    "This request names the operation {}, which this version does not know. Choose one in the list.",
+                    state.draft.operation
+                ))
+                .color(ui.visuals().error_fg_color),
+            );
+            return;
+        };
+        operation_header_ui(ui, operation, can_undo_reset, actions);
+        let context = FormContext { notes, operation };
+        operation_form_ui(ui, &context, &mut state.draft.values);
     });
 }
 
-fn section_heading(ui: &mut Ui, text: &str) {
-    ui.label(RichText::new(text).strong().size(15.0));
-}
-
-/// Width of the label column, so the inputs line up.
-const LABEL_WIDTH: f32 = 84.0;
-
-/// A label and a text input filling the rest of the row, aligned on [`LABEL_WIDTH`]. Rows are laid
-/// out one by one rather than in a `Grid`: a grid holding full-width inputs keeps remeasuring
-/// itself and repainting.
-fn text_row_ui(ui: &mut Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+/// The operation's method and path, summary, description and docs notes, and the reset buttons.
+fn operation_header_ui(
+    ui: &mut Ui,
+    operation: &Operation,
+    can_undo_reset: bool,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
-        let label = ui.label(label);
-        ui.add_space((LABEL_WIDTH - label.rect.width()).max(0.0));
-        ui.add(
-            TextEdit::singleline(text)
-                .hint_text(hint)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id)
-    })
-    .inner
+        ui.label(RichText::new(&operation.summary).strong().size(16.0));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("Reset to example")
+                .on_hover_text("Fill the form with the documentation's example values")
+                .clicked()
+            {
+                actions.push(Action::LoadExample);
+            }
+            if can_undo_reset
+                && ui
+                    .small_button("Undo reset")
+                    .on_hover_text("Put back the values the reset replaced")
+                    .clicked()
+            {
+                actions.push(Action::UndoReset);
+            }
+        });
+    });
+    ui.horizontal_wrapped(|ui| {
+        method_badge_ui(ui, operation.method);
+        ui.label(RichText::new(&operation.path).monospace());
+        ui.label(RichText::new(&operation.id).weak().small());
+        if operation.inferred {
+            ui.label(
+                RichText::new("inferred")
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text("No docs page shows this operation as such: the contract infers it.");
+        }
+    });
+    if !operation.description.is_empty() {
+        ui.label(RichText::new(&operation.description).weak());
+    }
+    for note in operation.notes.iter().filter(|note| note.at == NoteAt::Operation) {
+        ui.label(
+            RichText::new(format!("Docs note: {}", note.text))
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
+    ui.add_space(8.0);
 }
 
 fn token_ui(ui: &mut Ui, token: &mut TokenInput, keyring: &KeyringNote, actions: &mut Vec<Action>) {
@@ -302,100 +279,6 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput, keyring: &KeyringNote, actions:
             actions.push(Action::ForgetToken);
         }
     });
-}
-
-/// Editable key / type / value rows, with add and remove.
-fn rows_ui(
-    ui: &mut Ui,
-    id: &str,
-    noun: &str,
-    rows: &mut Vec<FieldRow>,
-    notes: &FormNotes,
-    field: fn(usize) -> FieldRef,
-) {
-    let mut remove = None;
-    // A row just added takes the keyboard, so its key can be typed at once.
-    let focus_id = ui.make_persistent_id((id, "focus new row"));
-    let focus_row = ui.data_mut(|data| data.remove_temp::<usize>(focus_id));
-    for (index, row) in rows.iter_mut().enumerate() {
-        let number = index + 1;
-        let lower_noun = noun.to_lowercase();
-        ui.horizontal(|ui| {
-            let key = ui
-                .add(
-                    TextEdit::singleline(&mut row.key)
-                        .hint_text("key")
-                        .desired_width(LABEL_WIDTH + 26.0),
-                )
-                .accessible_name(format!("{noun} {number} key"));
-            if focus_row == Some(index) {
-                key.request_focus();
-            }
-            egui::ComboBox::from_id_salt((id, index, "kind"))
-                .width(76.0)
-                .selected_text(row.kind.label())
-                .show_ui(ui, |ui| {
-                    for kind in ValueKind::ALL {
-                        ui.selectable_value(&mut row.kind, kind, kind.label());
-                    }
-                })
-                .response
-                .accessible_name(format!("{noun} {number} type"));
-            // The remove button goes at the far right; the value takes what is left between.
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .small_button("×")
-                    .on_hover_text(format!("Remove {lower_noun} {number}"))
-                    .accessible_name(format!("Remove {lower_noun} {number}"))
-                    .clicked()
-                {
-                    remove = Some(index);
-                }
-                ui.add_enabled(
-                    row.kind != ValueKind::Null,
-                    TextEdit::singleline(&mut row.value)
-                        .hint_text(value_hint(row.kind))
-                        .desired_width(f32::INFINITY),
-                )
-                .accessible_name(format!("{noun} {number} value"));
-            });
-        });
-        notes_ui(ui, notes, field(index));
-    }
-    if let Some(index) = remove {
-        rows.remove(index);
-    }
-    if ui
-        .button(format!("+ Add {}", noun.to_lowercase()))
-        .clicked()
-    {
-        rows.push(FieldRow::default());
-        let new_row = rows.len() - 1;
-        ui.data_mut(|data| data.insert_temp(focus_id, new_row));
-    }
-}
-
-fn value_hint(kind: ValueKind) -> &'static str {
-    match kind {
-        ValueKind::String => "text",
-        ValueKind::Number => "42",
-        ValueKind::Boolean => "true or false",
-        ValueKind::Null => "null",
-        ValueKind::Json => r#"{"any": ["JSON"]}"#,
-    }
-}
-
-/// The messages for one input, errors first, each on its own line under it.
-fn notes_ui(ui: &mut Ui, notes: &FormNotes, field: FieldRef) {
-    let error = ui.visuals().error_fg_color;
-    let warn = ui.visuals().warn_fg_color;
-    for (is_error, message) in notes.for_field(field) {
-        let color = if is_error { error } else { warn };
-        ui.horizontal(|ui| {
-            ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
-            ui.label(RichText::new(message).color(color));
-        });
-    }
 }
 
 /// The summary of every message, beside the Send button.

@@ -8,7 +8,9 @@ use crate::store::presets::{Listed, Preset, PresetStore};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LibraryTab {
+    /// The API navigator: every operation of the contract.
     #[default]
+    Operations,
     Presets,
     History,
 }
@@ -21,6 +23,8 @@ pub struct Library {
     pub(super) listed: Vec<Listed>,
     pub tab: LibraryTab,
     pub search: String,
+    /// The navigator's filter.
+    pub operation_filter: String,
     pub history_search: String,
     /// The name the next save uses.
     pub save_name: String,

@@ -7,13 +7,17 @@ use egui::{RichText, Ui};
 
 use super::action::Action;
 use super::library::{Library, LibraryTab};
+use super::navigator_ui;
 use super::shortcuts::SAVE_PRESET;
 use crate::store::history::HistoryEntry;
 use crate::store::presets::{Listed, Preset};
 
-pub fn library_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
+/// The side panel: the API navigator, the presets and the history, one tab each.
+/// `operation` is the operation the form shows.
+pub fn library_ui(ui: &mut Ui, library: &mut Library, operation: &str, actions: &mut Vec<Action>) {
     ui.add_space(6.0);
     ui.horizontal(|ui| {
+        ui.selectable_value(&mut library.tab, LibraryTab::Operations, "API");
         ui.selectable_value(&mut library.tab, LibraryTab::Presets, "Presets");
         ui.selectable_value(&mut library.tab, LibraryTab::History, "History");
     });
@@ -27,6 +31,18 @@ pub fn library_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>)
         ui.label(RichText::new(message).color(color));
     }
     match library.tab {
+        LibraryTab::Operations => match crate::contract::embedded() {
+            Ok(contract) => navigator_ui::navigator_ui(
+                ui,
+                contract,
+                operation,
+                &mut library.operation_filter,
+                actions,
+            ),
+            Err(err) => {
+                ui.label(RichText::new(err.to_string()).color(ui.visuals().error_fg_color));
+            }
+        },
         LibraryTab::Presets => presets_ui(ui, library, actions),
         LibraryTab::History => history_ui(ui, library, actions),
     }

@@ -12,6 +12,7 @@ mod highlight;
 mod json_tree;
 mod library;
 mod library_ui;
+mod navigator_ui;
 mod panels;
 mod preview_ui;
 mod response_ui;
@@ -19,6 +20,7 @@ mod sandbox_ui;
 mod shortcuts;
 mod state;
 mod token;
+mod value_ui;
 mod widgets;
 
 use std::path::PathBuf;
@@ -123,6 +125,8 @@ pub struct App {
     actions: Vec<Action>,
     /// The draft "Reset to example" replaced, for undo.
     undo_reset: Option<Draft>,
+    /// The "go to operation" palette, while it is open (Ctrl+P).
+    palette: Option<navigator_ui::Palette>,
     /// The last copy to the clipboard, confirmed for a moment.
     copied: Option<Copied>,
     /// Something the user should know once (a saved state or history that could not be read).
@@ -197,6 +201,7 @@ impl App {
             notice: None,
             copied: None,
             undo_reset: None,
+            palette: None,
         }
     }
 

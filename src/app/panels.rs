@@ -2,7 +2,8 @@
 //! applied at the end of the frame.
 
 use super::{
-    Action, App, Copied, form_ui, library_ui, preview_ui, response_ui, sandbox_ui, shortcuts,
+    Action, App, Copied, form_ui, library_ui, navigator_ui, preview_ui, response_ui, sandbox_ui,
+    shortcuts,
 };
 
 impl eframe::App for App {
@@ -23,6 +24,7 @@ impl eframe::App for App {
         }
         self.panels_ui(ui);
         shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
+        self.palette_ui(&ctx);
         self.copied_ui(&ctx);
         self.apply_pending(&ctx);
     }
@@ -33,6 +35,17 @@ impl eframe::App for App {
 }
 
 impl App {
+    /// The "go to operation" palette, while it is open.
+    fn palette_ui(&mut self, ctx: &egui::Context) {
+        let (Some(palette), Ok(contract)) = (self.palette.as_mut(), crate::contract::embedded())
+        else {
+            return;
+        };
+        if !navigator_ui::palette_ui(ctx, contract, palette, &mut self.actions) {
+            self.palette = None;
+        }
+    }
+
     /// "Copied …" at the bottom of the window for a moment after a copy.
     fn copied_ui(&mut self, ctx: &egui::Context) {
         let Some((message, left)) = self.copied.as_ref().and_then(Copied::message) else {
@@ -85,7 +98,12 @@ impl App {
             .default_size((width * 0.18).clamp(170.0, 260.0))
             .size_range(150.0..=(width * 0.3).max(150.0))
             .show(ui, |ui| {
-                library_ui::library_ui(ui, &mut self.library, &mut self.actions);
+                library_ui::library_ui(
+                    ui,
+                    &mut self.library,
+                    &self.state.draft.operation,
+                    &mut self.actions,
+                );
             });
         egui::Panel::left("form")
             .resizable(true)

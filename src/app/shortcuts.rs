@@ -61,6 +61,12 @@ pub const COPY_SNIPPET: Shortcut = Shortcut {
     what: "Copy the request preview",
     action: Action::CopySnippet,
 };
+pub const GO_TO_OPERATION: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::P),
+    label: "Ctrl+P",
+    what: "Go to an operation by name",
+    action: Action::GoToOperation,
+};
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
     label: "F1 or ?",
@@ -69,9 +75,10 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 7] = [
+pub const SHORTCUTS: [&Shortcut; 8] = [
     &SEND,
     &CANCEL,
+    &GO_TO_OPERATION,
     &COPY_SNIPPET,
     &SAVE_PRESET,
     &SEARCH_PRESETS,

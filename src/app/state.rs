@@ -4,12 +4,13 @@
 //! fallback, so a file written by an older or newer version still loads; what cannot be read at
 //! all is kept aside by [`crate::store::saved_state`] and the window says so once.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::response_ui::BodyTab;
-use crate::model::{Draft, Environment};
+use crate::model::{Draft, Environment, OperationValues};
 use crate::sandbox::SandboxSettings;
 use crate::snippet::Target;
 use crate::transport::DEFAULT_DEADLINE;
@@ -18,7 +19,10 @@ use crate::transport::DEFAULT_DEADLINE;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AppState {
+    /// The operation in the form, with its values.
     pub draft: Draft,
+    /// The values of the other operations, as they were last shown, by operationId.
+    pub parked: BTreeMap<String, OperationValues>,
     pub preview_target: Target,
     /// How long a send may take before it is ended, in seconds.
     pub deadline_secs: f64,
@@ -33,6 +37,7 @@ impl Default for AppState {
     fn default() -> Self {
         Self {
             draft: Draft::docs_example(),
+            parked: BTreeMap::new(),
             preview_target: Target::default(),
             deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
             sandbox: SandboxSettings::default(),
@@ -107,11 +112,11 @@ mod tests {
         )"#;
         let state: AppState = ron::from_str(saved).unwrap();
         assert_eq!(state.draft.environment, Environment::Sandbox);
-        assert_eq!(state.draft.path_style, crate::model::PathStyle::KeyScoped);
-        assert_eq!(state.draft.user_id, "kept");
+        assert_eq!(state.draft.operation, "createPerson");
         assert_eq!(
-            state.draft.custom_traits[0].kind,
-            crate::model::ValueKind::String
+            state.draft.body_json().unwrap(),
+            serde_json::json!({"userId": "kept", "traits": {"k": "1"}}),
+            "an unknown row type reads as a string"
         );
         assert_eq!(state.theme, Theme::FollowSystem);
         assert_eq!(state.deadline(), Duration::from_secs(12));

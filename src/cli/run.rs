@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
 use super::output;
 use crate::model::{
-    Credential, Draft, Environment, HttpRequest, PathStyle, TOKEN_ENV_VAR, build_request,
+    Credential, Draft, Environment, HttpRequest, TOKEN_ENV_VAR, build_request,
 };
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
@@ -355,7 +355,7 @@ impl RequestArgs {
         let mut draft = match (&self.body, &self.preset) {
             (Some(path), _) => {
                 let mut draft = Draft::default();
-                draft.load_body(&read_body(path)?);
+                draft.load_body(&serde_json::Value::Object(read_body(path)?));
                 draft
             }
             (None, Some(name)) => find_preset(name)?.request.to_draft(),
@@ -366,8 +366,11 @@ impl RequestArgs {
             draft.custom_base_url = base_url.clone();
         }
         if let Some(workspace) = &self.workspace {
-            draft.path_style = PathStyle::WorkspaceScoped;
-            draft.workspace_id = workspace.clone();
+            draft.operation = "createWorkspacePerson".to_owned();
+            draft
+                .values
+                .path
+                .insert("workspaceId".to_owned(), workspace.clone());
         }
         if draft.environment == Environment::Sandbox {
             return Err(Failure(

@@ -122,6 +122,8 @@ pub struct PathParam {
     /// Which identifier it takes (`x-flameup-identifier`), so a value of the wrong kind can be
     /// warned about.
     pub identifier: IdentifierKind,
+    /// The document's example value, what a first look at the operation shows.
+    pub example: Option<String>,
 }
 
 /// What kind of identifier a value is, as the contract marks it (`x-flameup-identifier`).
@@ -163,6 +165,8 @@ pub struct QueryParam {
     pub description: String,
     pub required: bool,
     pub kind: ParamKind,
+    /// The document's example value, what a first look at the operation shows.
+    pub example: Option<String>,
 }
 
 /// What a parameter's value may be, from its schema.

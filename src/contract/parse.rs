@@ -300,17 +300,20 @@ fn split_parameters(
         let name = required_text(parameter, "name", at)?;
         let at = child(&child(at, "parameters"), &name);
         let description = optional_text(parameter, "description");
+        let example = parameter_example(parameter);
         match parameter.get("in").and_then(Value::as_str) {
             Some("path") => path_params.push(PathParam {
                 identifier: identifier(parameter, &at)?,
                 name,
                 description,
+                example,
             }),
             Some("query") => query_params.push(QueryParam {
                 required: parameter.get("required") == Some(&Value::Bool(true)),
                 kind: param_kind(parameter.get("schema").unwrap_or(&Value::Null), &at)?,
                 name,
                 description,
+                example,
             }),
             other => {
                 return Err(error(
@@ -321,6 +324,17 @@ fn split_parameters(
         }
     }
     Ok((path_params, query_params))
+}
+
+/// A parameter's example value as text (its own `example`, else its schema's), if it has one.
+fn parameter_example(parameter: &Value) -> Option<String> {
+    let example = parameter
+        .get("example")
+        .or_else(|| parameter.pointer("/schema/example"))?;
+    Some(match example {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    })
 }
 
 /// Every `{name}` in the path template is a declared path parameter and the reverse, so a

@@ -1,14 +1,11 @@
-//! The request body: built from a draft, and read back into a draft from a JSON file.
-//!
-//! Reading a body into a draft and building it again gives a JSON-equal body, whatever the file
-//! holds: values the form has no typed input for (an empty string, a number as `userId`, an empty
-//! `traits` object) become free-form rows that keep their JSON type.
+//! Free rows: a key with a typed value, for the keys a body's schema leaves open (custom traits,
+//! other top-level fields, a push's custom data), and for values no typed input can hold.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::draft::{Draft, FieldRow, ValueKind, WELL_KNOWN_TRAITS};
+use super::draft::{FieldRow, ValueKind};
 
-/// The body's top-level keys that have their own inputs, in the documented order.
+/// Body keys the sandbox and the create-person answer speak of by name.
 pub const USER_ID: &str = "userId";
 pub const EMAIL: &str = "email";
 pub const PHONE: &str = "phone";
@@ -84,142 +81,63 @@ fn exact(value: Value) -> RowValue {
     }
 }
 
-impl Draft {
-    /// The JSON body this draft sends, keys in the documented order; empty inputs and rows with
-    /// an empty value are left out (see [`FieldRow::is_sent`]).
-    pub fn body_json(&self) -> Map<String, Value> {
-        let mut body = Map::new();
-        for (key, text) in [
-            (USER_ID, &self.user_id),
-            (EMAIL, &self.email),
-            (PHONE, &self.phone),
-        ] {
-            if !text.is_empty() {
-                body.insert(key.to_owned(), Value::String(text.clone()));
-            }
-        }
-        let traits = self.traits_json();
-        if !traits.is_empty() {
-            body.insert(TRAITS.to_owned(), Value::Object(traits));
-        }
-        insert_rows(&mut body, &self.other_fields);
-        body
-    }
-
-    /// The body bytes exactly as sent: pretty-printed JSON, as the docs show it.
-    pub fn body_bytes(&self) -> Vec<u8> {
-        // Serialising a `Value` into a Vec cannot fail: every key is a string and there is no I/O.
-        serde_json::to_vec_pretty(&Value::Object(self.body_json())).unwrap_or_default()
-    }
-
-    fn traits_json(&self) -> Map<String, Value> {
-        let mut traits = Map::new();
-        for (key, text) in WELL_KNOWN_TRAITS.iter().zip(&self.traits) {
-            if !text.is_empty() {
-                traits.insert((*key).to_owned(), Value::String(text.clone()));
-            }
-        }
-        insert_rows(&mut traits, &self.custom_traits);
-        traits
-    }
-
-    /// Replaces the body fields of this draft with those of `body`, keeping where it is sent.
-    /// Building the body again gives a value JSON-equal to `body`.
-    pub fn load_body(&mut self, body: &Map<String, Value>) {
-        self.user_id.clear();
-        self.email.clear();
-        self.phone.clear();
-        self.traits = Default::default();
-        self.custom_traits.clear();
-        self.other_fields.clear();
-        for (key, value) in body {
-            let slot = match key.as_str() {
-                USER_ID => Some(&mut self.user_id),
-                EMAIL => Some(&mut self.email),
-                PHONE => Some(&mut self.phone),
-                _ => None,
-            };
-            match (slot, value) {
-                (Some(slot), Value::String(text)) if !text.is_empty() => *slot = text.clone(),
-                (None, Value::Object(traits)) if key == TRAITS && !traits.is_empty() => {
-                    self.load_traits(traits);
-                }
-                _ => self.other_fields.push(FieldRow::from_value(key, value)),
-            }
-        }
-    }
-
-    fn load_traits(&mut self, traits: &Map<String, Value>) {
-        for (key, value) in traits {
-            let slot = WELL_KNOWN_TRAITS.iter().position(|known| known == key);
-            match (slot, value) {
-                (Some(index), Value::String(text)) if !text.is_empty() => {
-                    self.traits[index] = text.clone();
-                }
-                _ => self.custom_traits.push(FieldRow::from_value(key, value)),
-            }
-        }
-    }
-}
-
-/// Adds free-form rows to `object`. A row replaces a value of the same key, except that two objects
-/// merge, so a row `traits = {}` kept from a loaded file does not wipe traits typed into the form.
-fn insert_rows(object: &mut Map<String, Value>, rows: &[FieldRow]) {
-    for row in rows.iter().filter(|row| row.is_sent()) {
-        let value = row.json_value().value;
-        match (object.get_mut(&row.key), value) {
-            (Some(Value::Object(existing)), Value::Object(extra)) => existing.extend(extra),
-            (_, value) => {
-                object.insert(row.key.clone(), value);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Draft;
+    use crate::model::form::FormValue;
     use proptest::prelude::*;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
-    fn keys(map: &Map<String, Value>) -> Vec<&str> {
-        map.keys().map(String::as_str).collect()
+    fn keys(value: &Value) -> Vec<&str> {
+        value.as_object().unwrap().keys().map(String::as_str).collect()
+    }
+
+    /// A create-person draft with these typed inputs, custom trait rows and other rows.
+    fn person(inputs: Value, custom_traits: Vec<FieldRow>, other_fields: Vec<FieldRow>) -> Draft {
+        let mut draft = Draft::docs_example();
+        draft.load_body(&inputs);
+        if !custom_traits.is_empty() {
+            let schema = &draft.operation().unwrap().body.as_ref().unwrap().schema;
+            let traits = draft
+                .values
+                .body
+                .field_mut(TRAITS, &schema["properties"]["traits"])
+                .unwrap();
+            traits.rows_mut().unwrap().extend(custom_traits);
+        }
+        draft.values.body.rows_mut().unwrap().extend(other_fields);
+        draft
     }
 
     #[test]
     fn docs_example_keeps_the_documented_key_order() {
-        let body = Draft::docs_example().body_json();
+        let body = Draft::docs_example().body_json().unwrap();
         assert_eq!(keys(&body), ["userId", "email", "phone", "traits"]);
-        let traits = body["traits"].as_object().unwrap();
-        assert_eq!(keys(traits), WELL_KNOWN_TRAITS);
+        assert_eq!(
+            keys(&body["traits"]),
+            ["first_name", "last_name", "phone", "avatar_url", "timezone", "locale"]
+        );
     }
 
     #[test]
     fn empty_inputs_are_left_out() {
-        let draft = Draft {
-            user_id: "u1".into(),
-            traits: [
-                "".into(),
-                "Lovelace".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-            ],
-            ..Draft::default()
-        };
+        let mut draft = person(json!({"userId": "u1", "traits": {"last_name": "Lovelace"}}), vec![], vec![]);
+        *draft.values.body.field_mut(EMAIL, &Value::Null).unwrap() = FormValue::Input(String::new());
         assert_eq!(
-            Value::Object(draft.body_json()),
+            draft.body_json().unwrap(),
             json!({"userId": "u1", "traits": {"last_name": "Lovelace"}})
         );
-        assert_eq!(Value::Object(Draft::default().body_json()), json!({}));
+        let mut empty = Draft::docs_example();
+        empty.values.body = FormValue::default();
+        assert_eq!(empty.body_json().unwrap(), json!({}));
     }
 
     #[test]
     fn custom_traits_keep_their_type() {
-        let draft = Draft {
-            user_id: "u1".into(),
-            custom_traits: vec![
+        let draft = person(
+            json!({"userId": "u1"}),
+            vec![
                 FieldRow::new("plan", ValueKind::String, "42"),
                 FieldRow::new("seats", ValueKind::Number, "42"),
                 FieldRow::new("ratio", ValueKind::Number, "0.5"),
@@ -228,16 +146,16 @@ mod tests {
                 FieldRow::new("tags", ValueKind::Json, r#"["a", {"b": [1, null]}]"#),
                 FieldRow::new("", ValueKind::String, ""),
             ],
-            ..Draft::default()
-        };
-        let body = Value::Object(draft.body_json());
+            vec![],
+        );
+        let body = draft.body_json().unwrap();
         assert_eq!(
             body["traits"],
             json!({"plan": "42", "seats": 42, "ratio": 0.5, "beta": true, "deleted_at": null,
                    "tags": ["a", {"b": [1, null]}]})
         );
         assert_eq!(
-            keys(body["traits"].as_object().unwrap()),
+            keys(&body["traits"]),
             ["plan", "seats", "ratio", "beta", "deleted_at", "tags"]
         );
     }
@@ -265,9 +183,9 @@ mod tests {
 
     #[test]
     fn rows_with_an_empty_value_are_left_out_and_never_replace_a_value() {
-        let draft = Draft {
-            user_id: "u1".into(),
-            custom_traits: vec![
+        let draft = person(
+            json!({"userId": "u1"}),
+            vec![
                 FieldRow::new("plan", ValueKind::String, "pro"),
                 FieldRow::new("plan", ValueKind::String, ""),
                 FieldRow::new("seats", ValueKind::Number, " "),
@@ -277,38 +195,29 @@ mod tests {
                 FieldRow::new("", ValueKind::Null, ""),
                 FieldRow::new("blank", ValueKind::Json, "\"\""),
             ],
-            other_fields: vec![FieldRow::new("userId", ValueKind::String, "")],
-            ..Draft::default()
-        };
+            vec![FieldRow::new("userId", ValueKind::String, "")],
+        );
         assert_eq!(
-            Value::Object(draft.body_json()),
+            draft.body_json().unwrap(),
             json!({"userId": "u1", "traits": {"plan": "pro", "gone": null, "blank": ""}})
         );
     }
 
     #[test]
     fn other_fields_follow_the_form_fields_and_replace_or_merge() {
-        let draft = Draft {
-            user_id: "from-form".into(),
-            traits: [
-                "Ada".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-            ],
-            other_fields: vec![
+        let draft = person(
+            json!({"userId": "from-form", "traits": {"first_name": "Ada"}}),
+            vec![],
+            vec![
                 FieldRow::new("anonymousId", ValueKind::String, "anon-1"),
                 FieldRow::new("userId", ValueKind::Number, "7"),
                 FieldRow::new("traits", ValueKind::Json, r#"{"plan": "pro"}"#),
             ],
-            ..Draft::default()
-        };
-        let body = draft.body_json();
+        );
+        let body = draft.body_json().unwrap();
         assert_eq!(keys(&body), ["userId", "traits", "anonymousId"]);
         assert_eq!(
-            Value::Object(body),
+            body,
             json!({"userId": 7, "traits": {"first_name": "Ada", "plan": "pro"}, "anonymousId": "anon-1"})
         );
     }
@@ -326,10 +235,8 @@ mod tests {
         ];
         for case in cases {
             let mut draft = Draft::docs_example();
-            draft.load_body(case.as_object().unwrap());
-            assert_eq!(Value::Object(draft.body_json()), case);
-            let bytes = draft.body_bytes();
-            assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap(), case);
+            draft.load_body(&case);
+            assert_eq!(draft.body_json().unwrap(), case);
         }
     }
 
@@ -372,10 +279,10 @@ mod tests {
 
         #[test]
         fn any_loaded_body_is_built_again_json_equal(body in prop::collection::vec(("[a-zA-Z]{0,3}|userId|email|phone|traits", any_json()), 0..6)) {
-            let body: Map<String, Value> = body.into_iter().collect();
+            let body = Value::Object(body.into_iter().collect::<Map<String, Value>>());
             let mut draft = Draft::docs_example();
             draft.load_body(&body);
-            prop_assert_eq!(Value::Object(draft.body_json()), Value::Object(body));
+            prop_assert_eq!(draft.body_json().unwrap(), body);
         }
     }
 
@@ -383,12 +290,13 @@ mod tests {
     fn loading_keeps_where_the_request_goes() {
         let mut draft = Draft {
             custom_base_url: "http://localhost:1".into(),
-            workspace_id: "ws_1".into(),
+            operation: "createWorkspacePerson".into(),
             ..Draft::docs_example()
         };
-        draft.load_body(json!({"userId": "new"}).as_object().unwrap());
+        draft.values.path.insert("workspaceId".into(), "ws_1".into());
+        draft.load_body(&json!({"userId": "new"}));
         assert_eq!(draft.custom_base_url, "http://localhost:1");
-        assert_eq!(draft.workspace_id, "ws_1");
-        assert_eq!(draft.email, "");
+        assert_eq!(draft.values.path["workspaceId"], "ws_1");
+        assert_eq!(draft.body_json().unwrap(), json!({"userId": "new"}));
     }
 }

@@ -1,7 +1,14 @@
 //! The draft: everything the user has filled in, and the single value every request, preview and
 //! saved copy is derived from. Pure data: no I/O, no egui.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::form::FormValue;
+use super::legacy;
+use crate::contract::{self, Operation};
 
 /// Where the request goes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,30 +39,6 @@ impl Environment {
 
 /// The base URL of the hosted API, as documented.
 pub const PRODUCTION_BASE_URL: &str = "https://api.flameup.ai/api/v1";
-
-/// Which of the two documented create-person paths to call.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PathStyle {
-    /// `POST /workspaces/{workspace_id}/people`.
-    WorkspaceScoped,
-    /// `POST /people`: the workspace comes from the API key (the create-person page's example).
-    /// Also what an unknown saved name reads as.
-    #[default]
-    #[serde(other)]
-    KeyScoped,
-}
-
-impl PathStyle {
-    pub const ALL: [Self; 2] = [Self::KeyScoped, Self::WorkspaceScoped];
-
-    /// The path pattern, as the docs write it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::KeyScoped => "POST /people",
-            Self::WorkspaceScoped => "POST /workspaces/{workspace_id}/people",
-        }
-    }
-}
 
 /// The JSON type a free-form row sends its value as.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,37 +94,75 @@ impl FieldRow {
     }
 }
 
-/// The six traits the create-person page documents, in the page's order.
-pub const WELL_KNOWN_TRAITS: [&str; 6] = [
-    "first_name",
-    "last_name",
-    "phone",
-    "avatar_url",
-    "timezone",
-    "locale",
-];
+/// The operation a draft names when it names none: the create-person page the app began with,
+/// and what every file from before the whole API was explorable holds.
+pub const DEFAULT_OPERATION: &str = "createPerson";
+
+/// What the user filled in for one operation: its path values, query values and body. Each
+/// operation keeps its own, so moving between operations loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OperationValues {
+    /// Path values by parameter name, as typed (encoded when the request is built).
+    pub path: BTreeMap<String, String>,
+    /// Query values by parameter name; an empty one is left out.
+    pub query: BTreeMap<String, String>,
+    /// The body's inputs, for an operation that has a body.
+    pub body: FormValue,
+}
+
+impl OperationValues {
+    /// The values a first look at `operation` shows: the contract's examples, so a first Send
+    /// works against the sandbox (the docs' own person for create person).
+    pub fn example(operation: &Operation) -> Self {
+        let path = operation
+            .path_params
+            .iter()
+            .filter_map(|param| Some((param.name.clone(), param.example.clone()?)))
+            .collect();
+        let query = operation
+            .query_params
+            .iter()
+            .filter_map(|param| Some((param.name.clone(), param.example.clone()?)))
+            .collect();
+        let body = operation.body.as_ref().map_or_else(FormValue::default, |body| {
+            body.example.as_ref().map_or_else(
+                || FormValue::empty(&body.schema),
+                |example| FormValue::from_body(&body.schema, example),
+            )
+        });
+        Self { path, query, body }
+    }
+
+    /// The body as sent, for an operation that has one.
+    pub fn body_json(&self, operation: &Operation) -> Option<Value> {
+        let schema = &operation.body.as_ref()?.schema;
+        Some(self.body.body_json(schema))
+    }
+}
 
 /// Everything the user has filled in. The token is deliberately not part of it: a draft can be
 /// persisted, previewed and shared; the token never is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, from = "legacy::DraftRecord")]
 pub struct Draft {
     pub environment: Environment,
     /// The base URL used when `environment` is `Custom`.
     pub custom_base_url: String,
-    pub path_style: PathStyle,
-    /// Used when `path_style` is `WorkspaceScoped`.
-    pub workspace_id: String,
-    pub user_id: String,
-    pub email: String,
-    pub phone: String,
-    /// Values of the well-known traits, indexed like [`WELL_KNOWN_TRAITS`]; empty ones are left out.
-    pub traits: [String; 6],
-    /// Further traits, each with its own JSON type, sent after the well-known ones.
-    pub custom_traits: Vec<FieldRow>,
-    /// Other top-level body fields (for example `anonymousId`, or fields a loaded file had that the
-    /// form has no input for). A row whose key matches a field the form builds replaces it.
-    pub other_fields: Vec<FieldRow>,
+    /// The operationId of the operation this draft calls.
+    pub operation: String,
+    pub values: OperationValues,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self {
+            environment: Environment::default(),
+            custom_base_url: String::new(),
+            operation: DEFAULT_OPERATION.to_owned(),
+            values: OperationValues::default(),
+        }
+    }
 }
 
 impl Draft {
@@ -155,22 +176,37 @@ impl Draft {
         }
     }
 
+    /// A draft of `operation` with its example values.
+    pub fn for_operation(operation: &Operation) -> Self {
+        Self {
+            operation: operation.id.clone(),
+            values: OperationValues::example(operation),
+            ..Self::default()
+        }
+    }
+
     /// The documentation's own example person: what a first-time user sees.
     pub fn docs_example() -> Self {
-        Self {
-            user_id: "example_string".to_owned(),
-            email: "user@example.com".to_owned(),
-            phone: "+1-555-0123".to_owned(),
-            traits: [
-                "John Doe",
-                "John Doe",
-                "+1-555-0123",
-                "example_string",
-                "example_string",
-                "example_string",
-            ]
-            .map(str::to_owned),
-            ..Self::default()
+        contract::embedded()
+            .ok()
+            .and_then(|contract| contract.operation(DEFAULT_OPERATION))
+            .map_or_else(Self::default, Self::for_operation)
+    }
+
+    /// The operation this draft names, in the embedded contract.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        contract::embedded().ok()?.operation(&self.operation)
+    }
+
+    /// The body this draft sends, if its operation has one.
+    pub fn body_json(&self) -> Option<Value> {
+        self.values.body_json(self.operation()?)
+    }
+
+    /// Replaces the body inputs with those that send `body`, keeping everything else.
+    pub fn load_body(&mut self, body: &Value) {
+        if let Some(request_body) = self.operation().and_then(|op| op.body.as_ref()) {
+            self.values.body = FormValue::from_body(&request_body.schema, body);
         }
     }
 }

@@ -1,89 +1,73 @@
-//! The documented rules, checked as the user types. Lint never blocks a send: an explorer must be
-//! able to send a bad request on purpose.
+//! The documented rules, checked as the user types: the free rows' own rules here, the contract's
+//! (JSON Schema for the body, the parameters' types and identifier kinds) from the contract. Lint
+//! never blocks a send: an explorer must be able to send a bad request on purpose.
 
 use std::collections::HashMap;
 
-use super::body::{EMAIL, PHONE, USER_ID};
-use super::draft::{Draft, FieldRow, WELL_KNOWN_TRAITS};
+use serde_json::Value;
+
+use super::draft::{Draft, FieldRow};
 use super::field_notes::{FieldNote, FieldRef};
+use super::form::{FormValue, Shape, pointer_child, required, to_json};
 
-/// The longest `userId`, `email` and `phone` the docs allow, in characters.
-pub const MAX_USER_ID: usize = 255;
-pub const MAX_EMAIL: usize = 254;
-pub const MAX_PHONE: usize = 50;
-
-/// Warnings from the documented rules, for the draft as it stands.
+/// Warnings for the draft as it stands.
 pub fn lint(draft: &Draft) -> Vec<FieldNote> {
     let mut notes = Vec::new();
-    let overrides = |key: &str| {
-        draft
-            .other_fields
-            .iter()
-            .any(|row| row.key == key && row.is_sent())
+    let Some(operation) = draft.operation() else {
+        return notes;
     };
-    if draft.user_id.is_empty() && !overrides(USER_ID) {
-        notes.push(FieldNote::new(
-            FieldRef::UserId,
-            "Required: the API rejects a person without a userId",
-        ));
+    for param in &operation.path_params {
+        let value = draft.values.path.get(&param.name).map_or("", String::as_str);
+        if value.is_empty() {
+            notes.push(FieldNote::new(
+                FieldRef::Path(param.name.clone()),
+                "Required: the path needs it",
+            ));
+        }
     }
-    too_long(&mut notes, FieldRef::UserId, &draft.user_id, MAX_USER_ID);
-    if !draft.email.is_empty() && !email_address::EmailAddress::is_valid(&draft.email) {
-        notes.push(FieldNote::new(FieldRef::Email, "Not a valid email address"));
+    if let Some(body) = &operation.body {
+        lint_rows_within(&body.schema, &draft.values.body, "", &mut notes);
     }
-    too_long(&mut notes, FieldRef::Email, &draft.email, MAX_EMAIL);
-    too_long(&mut notes, FieldRef::Phone, &draft.phone, MAX_PHONE);
-
-    let filled_traits = WELL_KNOWN_TRAITS
-        .iter()
-        .zip(&draft.traits)
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, _)| *key);
-    lint_rows(
-        &mut notes,
-        &draft.custom_traits,
-        FieldRef::CustomTrait,
-        "custom trait",
-        filled_traits,
-    );
-    let form_fields = [
-        (USER_ID, &draft.user_id),
-        (EMAIL, &draft.email),
-        (PHONE, &draft.phone),
-    ]
-    .into_iter()
-    .filter(|(_, value)| !value.is_empty())
-    .map(|(key, _)| key);
-    lint_rows(
-        &mut notes,
-        &draft.other_fields,
-        FieldRef::OtherField,
-        "field",
-        form_fields,
-    );
     notes
 }
 
-fn too_long(notes: &mut Vec<FieldNote>, field: FieldRef, text: &str, max: usize) {
-    let length = text.chars().count();
-    if length > max {
-        notes.push(FieldNote::new(
-            field,
-            format!("At most {max} characters (this has {length})"),
-        ));
+/// The rows of every object in the body, at any depth.
+fn lint_rows_within(schema: &Value, value: &FormValue, pointer: &str, notes: &mut Vec<FieldNote>) {
+    match (Shape::of(schema), value) {
+        (Shape::Object { properties, .. }, FormValue::Object { fields, rows }) => {
+            let required = required(schema);
+            let filled: Vec<&str> = properties
+                .iter()
+                .filter(|(name, property)| {
+                    fields.get(*name).is_some_and(|value| {
+                        to_json(property, value, required.contains(name)).is_some()
+                    })
+                })
+                .map(|(name, _)| *name)
+                .collect();
+            lint_rows(notes, rows, pointer, &filled);
+            for (name, property) in properties {
+                if let Some(value) = fields.get(name) {
+                    lint_rows_within(property, value, &pointer_child(pointer, name), notes);
+                }
+            }
+        }
+        (Shape::List(items), FormValue::List(values)) => {
+            for (index, value) in values.iter().enumerate() {
+                lint_rows_within(items, value, &pointer_child(pointer, &index.to_string()), notes);
+            }
+        }
+        _ => {}
     }
 }
 
-/// Empty and repeated keys, keys that replace a form field, and values that are not their type,
+/// Empty and repeated keys, keys that replace a typed input, and values that are not their type,
 /// among the rows that are sent: a row left out replaces nothing.
-fn lint_rows<'a>(
-    notes: &mut Vec<FieldNote>,
-    rows: &[FieldRow],
-    field: fn(usize) -> FieldRef,
-    noun: &str,
-    form_keys: impl Iterator<Item = &'a str>,
-) {
-    let form_keys: Vec<&str> = form_keys.collect();
+fn lint_rows(notes: &mut Vec<FieldNote>, rows: &[FieldRow], object: &str, form_keys: &[&str]) {
+    let field = |index| FieldRef::Row {
+        object: object.to_owned(),
+        index,
+    };
     let mut first_row: HashMap<&str, usize> = HashMap::new();
     for (index, row) in rows.iter().enumerate().filter(|(_, row)| row.is_sent()) {
         if row.key.is_empty() {
@@ -91,7 +75,7 @@ fn lint_rows<'a>(
         } else if let Some(first) = first_row.get(row.key.as_str()) {
             notes.push(FieldNote::new(
                 field(index),
-                format!("Same key as {noun} {}: this later one is sent", first + 1),
+                format!("Same key as row {}: this later one is sent", first + 1),
             ));
         } else if form_keys.contains(&row.key.as_str()) {
             notes.push(FieldNote::new(
@@ -110,6 +94,7 @@ fn lint_rows<'a>(
 mod tests {
     use super::*;
     use crate::model::ValueKind;
+    use serde_json::json;
 
     fn messages(draft: &Draft, field: FieldRef) -> Vec<String> {
         lint(draft)
@@ -119,53 +104,44 @@ mod tests {
             .collect()
     }
 
+    fn traits_row(index: usize) -> FieldRef {
+        FieldRef::Row {
+            object: "/traits".into(),
+            index,
+        }
+    }
+
+    fn with_rows(body: Value, traits: Vec<FieldRow>, other: Vec<FieldRow>) -> Draft {
+        let mut draft = Draft::docs_example();
+        draft.load_body(&body);
+        let object = json!({"type": "object"});
+        let traits_value = draft.values.body.field_mut("traits", &object).unwrap();
+        traits_value.rows_mut().unwrap().extend(traits);
+        draft.values.body.rows_mut().unwrap().extend(other);
+        draft
+    }
+
     #[test]
     fn the_docs_example_is_clean() {
         assert_eq!(lint(&Draft::docs_example()), []);
     }
 
     #[test]
-    fn documented_rules() {
-        let draft = Draft {
-            email: "not-an-email".into(),
-            phone: "1".repeat(51),
-            ..Draft::default()
-        };
+    fn an_empty_path_value_is_required() {
+        let mut draft = Draft::docs_example();
+        draft.operation = "getPerson".into();
+        draft.values.path.insert("id".into(), String::new());
         assert_eq!(
-            messages(&draft, FieldRef::UserId),
-            ["Required: the API rejects a person without a userId"]
-        );
-        assert_eq!(
-            messages(&draft, FieldRef::Email),
-            ["Not a valid email address"]
-        );
-        assert_eq!(
-            messages(&draft, FieldRef::Phone),
-            ["At most 50 characters (this has 51)"]
-        );
-        let long = Draft {
-            user_id: "é".repeat(256),
-            ..Draft::default()
-        };
-        assert_eq!(
-            messages(&long, FieldRef::UserId),
-            ["At most 255 characters (this has 256)"]
+            messages(&draft, FieldRef::Path("id".into())),
+            ["Required: the path needs it"]
         );
     }
 
     #[test]
     fn rows() {
-        let draft = Draft {
-            user_id: "u".into(),
-            traits: [
-                "Ada".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-            ],
-            custom_traits: vec![
+        let draft = with_rows(
+            json!({"userId": "u", "traits": {"first_name": "Ada"}}),
+            vec![
                 FieldRow::new("plan", ValueKind::String, "pro"),
                 FieldRow::new("plan", ValueKind::String, "free"),
                 FieldRow::new("", ValueKind::String, "orphan"),
@@ -173,63 +149,61 @@ mod tests {
                 FieldRow::new("seats", ValueKind::Number, "many"),
                 FieldRow::default(),
             ],
-            other_fields: vec![FieldRow::new("userId", ValueKind::Number, "7")],
-            ..Draft::default()
-        };
-        assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(0)),
-            Vec::<String>::new()
+            vec![FieldRow::new("userId", ValueKind::Number, "7")],
         );
+        assert_eq!(messages(&draft, traits_row(0)), Vec::<String>::new());
         assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(1)),
-            ["Same key as custom trait 1: this later one is sent"]
+            messages(&draft, traits_row(1)),
+            ["Same key as row 1: this later one is sent"]
         );
+        assert_eq!(messages(&draft, traits_row(2)), ["The key is empty"]);
         assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(2)),
-            ["The key is empty"]
-        );
-        assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(3)),
+            messages(&draft, traits_row(3)),
             ["Replaces the first_name input above"]
         );
         assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(4)),
+            messages(&draft, traits_row(4)),
             ["not a number: sent as a string"]
         );
+        assert_eq!(messages(&draft, traits_row(5)), Vec::<String>::new());
         assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(5)),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            messages(&draft, FieldRef::OtherField(0)),
+            messages(
+                &draft,
+                FieldRef::Row {
+                    object: String::new(),
+                    index: 0
+                }
+            ),
             ["Replaces the userId input above"]
         );
     }
 
     #[test]
     fn rows_left_out_for_an_empty_value_are_not_linted_as_sent() {
-        let draft = Draft {
-            custom_traits: vec![
+        let draft = with_rows(
+            json!({"userId": "u"}),
+            vec![
                 FieldRow::new("plan", ValueKind::String, "pro"),
                 FieldRow::new("plan", ValueKind::String, ""),
                 FieldRow::new("seats", ValueKind::Number, ""),
             ],
-            other_fields: vec![FieldRow::new("userId", ValueKind::String, "")],
-            ..Draft::default()
-        };
-        assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(1)),
-            Vec::<String>::new()
+            vec![FieldRow::new("userId", ValueKind::String, "")],
         );
+        assert_eq!(messages(&draft, traits_row(1)), Vec::<String>::new());
         assert_eq!(
-            messages(&draft, FieldRef::CustomTrait(2)),
+            messages(&draft, traits_row(2)),
             Vec::<String>::new(),
             "an empty number is not sent as a string"
         );
         assert_eq!(
-            messages(&draft, FieldRef::UserId),
-            ["Required: the API rejects a person without a userId"],
-            "an empty userId row does not stand in for the input"
+            messages(
+                &draft,
+                FieldRef::Row {
+                    object: String::new(),
+                    index: 0
+                }
+            ),
+            Vec::<String>::new()
         );
     }
 }

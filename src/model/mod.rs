@@ -3,14 +3,18 @@
 pub mod body;
 pub mod draft;
 pub mod field_notes;
+pub mod form;
 pub mod json_text;
+mod legacy;
 pub mod lint;
 pub mod problem;
 pub mod request;
 pub mod response;
 
-pub use draft::{Draft, Environment, FieldRow, PathStyle, ValueKind, WELL_KNOWN_TRAITS};
+pub use draft::{DEFAULT_OPERATION, Draft, Environment, FieldRow, OperationValues, ValueKind};
+pub use form::FormValue;
 pub use request::{
-    BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_request,
+    BuildError, Credential, HttpRequest, TOKEN_ENV_VAR, TOKEN_PLACEHOLDER, build_operation_request,
+    build_request,
 };
 pub use response::{BodyView, HttpResponse, Lines, PersonCard, RateLimit, StatusClass};

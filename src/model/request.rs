@@ -1,11 +1,13 @@
-//! The one function that turns a draft into the exact HTTP request: method, URL, headers and body
-//! bytes. The previews, the transport and the command line all use it, so they cannot disagree.
+//! The one function that turns a draft into the exact HTTP request for its operation: method,
+//! URL, headers and body bytes. The previews, the transport and the command line all use it, so they cannot disagree.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::draft::{Draft, PathStyle};
+use super::draft::Draft;
+use crate::contract::Operation;
 
 /// The environment variable the token is read from, and that previews refer to by default.
 pub const TOKEN_ENV_VAR: &str = "FLAMEUP_API_TOKEN";
@@ -81,12 +83,15 @@ impl fmt::Debug for HttpRequest {
 pub enum BuildError {
     BaseUrl(String),
     SandboxNotRunning,
-    MissingWorkspaceId,
+    /// The draft names an operation the contract does not have.
+    UnknownOperation(String),
+    /// A path value is empty: the path would lose a segment and reach another endpoint.
+    MissingPathValue(String),
     /// A path value that would not stay one segment: `.` or `..` are read as "this folder" and
     /// "the parent folder" (even percent-encoded), so the request would go to another endpoint.
     DotSegment {
-        /// What the value is, as the form names it ("workspace id").
-        name: &'static str,
+        /// The path parameter's name.
+        name: String,
         value: String,
     },
     Token(String),
@@ -97,13 +102,13 @@ impl fmt::Display for BuildError {
         match self {
             Self::BaseUrl(reason) => write!(f, "The base URL {reason}."),
             Self::SandboxNotRunning => write!(f, "The built-in sandbox is not running."),
-            Self::MissingWorkspaceId => write!(
-                f,
-                "Enter a workspace id, or switch the path style to POST /people."
-            ),
+            Self::UnknownOperation(id) => {
+                write!(f, "The API has no operation {id}: choose one in the list.")
+            }
+            Self::MissingPathValue(name) => write!(f, "Enter a value for {name}: the path needs it."),
             Self::DotSegment { name, value } => write!(
                 f,
-                "The {name} cannot be \"{value}\": a path value is one segment, and \"{value}\" would change the path to another endpoint."
+                "{name} cannot be \"{value}\": a path value is one segment, and \"{value}\" would change the path to another endpoint."
             ),
             Self::Token(reason) => write!(f, "The API token {reason}."),
         }
@@ -131,39 +136,73 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// Builds the create-person request for `draft`, with the token shown as `credential`.
-/// `sandbox_base_url` is where the built-in sandbox listens in this run (`None` when it is not
-/// running): the one part of an address that is not in the draft, because it changes every run.
+/// Characters escaped in a query name or value: all but the unreserved ones (RFC 3986), so no
+/// HTTP client finds anything left to encode or decode and every one sends the target as built.
+/// A space is `%20`, never `+`.
+const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds the request `draft` names in the embedded contract, with the token shown as
+/// `credential`. `sandbox_base_url` is where the built-in sandbox listens in this run (`None` when
+/// it is not running): the one part of an address that is not in the draft, because it changes
+/// every run.
 pub fn build_request(
     draft: &Draft,
     sandbox_base_url: Option<&str>,
     credential: &Credential,
 ) -> Result<HttpRequest, BuildError> {
-    let url = create_person_url(draft, sandbox_base_url)?;
+    let operation = draft
+        .operation()
+        .ok_or_else(|| BuildError::UnknownOperation(draft.operation.clone()))?;
+    build_operation_request(operation, draft, sandbox_base_url, credential)
+}
+
+/// Builds the request for `operation` from `draft`'s values: method, URL (each path value one
+/// percent-encoded segment, the query encoded once, in the contract's order, empty values left
+/// out), headers, and a body only when the operation has one. GET and DELETE carry no body and
+/// no `content-type`.
+pub fn build_operation_request(
+    operation: &Operation,
+    draft: &Draft,
+    sandbox_base_url: Option<&str>,
+    credential: &Credential,
+) -> Result<HttpRequest, BuildError> {
+    let url = operation_url(operation, draft, sandbox_base_url)?;
     if let Credential::Token(token) = credential {
         check_token(token)?;
     }
-    let headers = [
-        ("content-type", "application/json".to_owned()),
-        ("authorization", credential.header_value()),
-        ("accept", "application/json".to_owned()),
-        ("user-agent", USER_AGENT.to_owned()),
-        // The HTTP client would add this itself; naming it here keeps the preview exact.
-        ("accept-encoding", "gzip".to_owned()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
+    let body = draft.values.body_json(operation);
+    let content_type = body
+        .is_some()
+        .then(|| ("content-type", "application/json".to_owned()));
+    let headers = content_type
+        .into_iter()
+        .chain([
+            ("authorization", credential.header_value()),
+            ("accept", "application/json".to_owned()),
+            ("user-agent", USER_AGENT.to_owned()),
+            // The HTTP client would add this itself; naming it here keeps the preview exact.
+            ("accept-encoding", "gzip".to_owned()),
+        ])
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
     Ok(HttpRequest {
-        method: "POST",
+        method: operation.method.as_str(),
         url,
         headers,
         credential: credential.clone(),
-        body: draft.body_bytes(),
+        // Serialising a `Value` cannot fail: every key is a string and there is no I/O.
+        body: body
+            .map(|body| serde_json::to_vec_pretty(&body).unwrap_or_default())
+            .unwrap_or_default(),
     })
 }
 
-fn create_person_url(
+fn operation_url(
+    operation: &Operation,
     draft: &Draft,
     sandbox_base_url: Option<&str>,
 ) -> Result<url::Url, BuildError> {
@@ -171,29 +210,51 @@ fn create_person_url(
         .base_url(sandbox_base_url)
         .ok_or(BuildError::SandboxNotRunning)?;
     let base = parse_base_url(base)?;
-    let base = base.as_str().trim_end_matches('/');
-    let full = match draft.path_style {
-        PathStyle::KeyScoped => format!("{base}/people"),
-        PathStyle::WorkspaceScoped => {
-            let workspace = draft.workspace_id.trim();
-            if workspace.is_empty() {
-                return Err(BuildError::MissingWorkspaceId);
-            }
-            let segment = path_segment("workspace id", workspace)?;
-            format!("{base}/workspaces/{segment}/people")
-        }
-    };
+    let mut full = base.as_str().trim_end_matches('/').to_owned();
+    full.push_str(&fill_path(operation, &draft.values.path)?);
+    let query = query_string(operation, &draft.values.query);
+    if !query.is_empty() {
+        full.push('?');
+        full.push_str(&query);
+    }
     url::Url::parse(&full).map_err(|err| BuildError::BaseUrl(format!("is not valid ({err})")))
 }
 
-/// `value` as exactly one path segment, percent-encoded: the rule for every path value (the
-/// workspace id now, the ids of the coming operations next). `.` and `..` are refused rather than
-/// encoded, because URL parsers treat `%2E` and `%2e%2E` as dots too and would normalise them
-/// away; `name` says which value it is in the message.
-pub fn path_segment(name: &'static str, value: &str) -> Result<String, BuildError> {
+/// The operation's path template with each `{name}` replaced by its value as one segment.
+fn fill_path(operation: &Operation, values: &BTreeMap<String, String>) -> Result<String, BuildError> {
+    let mut path = operation.path.clone();
+    for param in &operation.path_params {
+        let value = values.get(&param.name).map_or("", String::as_str);
+        if value.is_empty() {
+            return Err(BuildError::MissingPathValue(param.name.clone()));
+        }
+        let segment = path_segment(&param.name, value)?;
+        path = path.replace(&format!("{{{}}}", param.name), &segment);
+    }
+    Ok(path)
+}
+
+/// The query string of the operation's filled-in query values, in the contract's order.
+pub fn query_string(operation: &Operation, values: &BTreeMap<String, String>) -> String {
+    let encode = |text: &str| utf8_percent_encode(text, QUERY_COMPONENT).to_string();
+    operation
+        .query_params
+        .iter()
+        .filter_map(|param| {
+            let value = values.get(&param.name).filter(|value| !value.is_empty())?;
+            Some(format!("{}={}", encode(&param.name), encode(value)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `value` as exactly one path segment, percent-encoded: the rule for every path value. `.` and
+/// `..` are refused rather than encoded, because URL parsers treat `%2E` and `%2e%2E` as dots too
+/// and would normalise them away; `name` says which value it is in the message.
+pub fn path_segment(name: &str, value: &str) -> Result<String, BuildError> {
     if matches!(value, "." | "..") {
         return Err(BuildError::DotSegment {
-            name,
+            name: name.to_owned(),
             value: value.to_owned(),
         });
     }
@@ -354,11 +415,16 @@ mod tests {
         );
     }
 
+    fn workspace_draft(base: &str, workspace: &str) -> Draft {
+        let mut draft = draft_at(base);
+        draft.operation = "createWorkspacePerson".into();
+        draft.values.path.insert("workspaceId".into(), workspace.into());
+        draft
+    }
+
     #[test]
     fn workspace_scoped_path_escapes_the_id() {
-        let mut draft = draft_at("http://127.0.0.1:8080/api/v1/");
-        draft.path_style = PathStyle::WorkspaceScoped;
-        draft.workspace_id = " ws_abc123 ".into();
+        let mut draft = workspace_draft("http://127.0.0.1:8080/api/v1/", "ws_abc123");
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(
             request.url.as_str(),
@@ -366,46 +432,51 @@ mod tests {
         );
         assert_eq!(request.host_header(), "127.0.0.1:8080");
 
-        draft.workspace_id = "a/b?c#d é%".into();
+        draft.values.path.insert("workspaceId".into(), " a/b?c#d é%".into());
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(
             request.target(),
-            "/api/v1/workspaces/a%2Fb%3Fc%23d%20%C3%A9%25/people"
+            "/api/v1/workspaces/%20a%2Fb%3Fc%23d%20%C3%A9%25/people",
+            "sent exactly as typed, spaces too"
         );
 
-        draft.workspace_id = "  ".into();
+        draft.values.path.insert("workspaceId".into(), String::new());
         assert_eq!(
             build_request(&draft, None, &Credential::EnvVar),
-            Err(BuildError::MissingWorkspaceId)
+            Err(BuildError::MissingPathValue("workspaceId".into()))
+        );
+        draft.values.path.clear();
+        assert_eq!(
+            build_request(&draft, None, &Credential::EnvVar),
+            Err(BuildError::MissingPathValue("workspaceId".into()))
         );
     }
 
     #[test]
     fn a_path_value_is_always_exactly_one_segment() {
-        let mut draft = draft_at("http://127.0.0.1:8080/api/v1");
-        draft.path_style = PathStyle::WorkspaceScoped;
-        for dots in [".", "..", " .. "] {
-            draft.workspace_id = dots.into();
+        for dots in [".", ".."] {
+            let draft = workspace_draft("http://127.0.0.1:8080/api/v1", dots);
             let err = build_request(&draft, None, &Credential::EnvVar).unwrap_err();
             assert_eq!(
                 err,
                 BuildError::DotSegment {
-                    name: "workspace id",
-                    value: dots.trim().into()
+                    name: "workspaceId".into(),
+                    value: dots.into()
                 }
             );
-            assert!(err.to_string().starts_with("The workspace id cannot be"));
+            assert!(err.to_string().starts_with("workspaceId cannot be"));
         }
         // Anything else stays one segment, however it looks once decoded.
         for (value, segment) in [
             ("...", "..."),
             (".a", ".a"),
+            (" .. ", "%20..%20"),
             ("%2e%2E", "%252e%252E"),
             ("a/../b", "a%2F..%2Fb"),
             ("..\\", "..%5C"),
             ("?", "%3F"),
         ] {
-            draft.workspace_id = value.into();
+            let draft = workspace_draft("http://127.0.0.1:8080/api/v1", value);
             let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
             assert_eq!(
                 request.target(),
@@ -414,6 +485,37 @@ mod tests {
             );
             assert_eq!(path_segment("id", value).unwrap(), segment);
         }
+    }
+
+    #[test]
+    fn a_get_has_no_body_and_no_content_type_and_its_query_is_encoded_once() {
+        let mut draft = draft_at("http://127.0.0.1:8080/api/v1");
+        draft.operation = "listPeople".into();
+        draft.values.query.insert("limit".into(), "5".into());
+        draft.values.query.insert("search".into(), "a b&c=d+é/?#%".into());
+        draft.values.query.insert("status".into(), String::new());
+        let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+        assert_eq!(request.method, "GET");
+        assert_eq!(
+            request.target(),
+            "/api/v1/people?limit=5&search=a%20b%26c%3Dd%2B%C3%A9%2F%3F%23%25",
+            "the contract's order, empty values left out, everything but unreserved encoded"
+        );
+        assert!(request.body.is_empty());
+        assert!(request.headers.iter().all(|(name, _)| name != "content-type"));
+
+        draft.operation = "deletePerson".into();
+        draft.values.path.insert("id".into(), "user@example.com".into());
+        let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+        assert_eq!(request.method, "DELETE");
+        assert_eq!(request.target(), "/api/v1/people/user@example.com");
+        assert!(request.body.is_empty());
+
+        draft.operation = "noSuchOperation".into();
+        assert_eq!(
+            build_request(&draft, None, &Credential::EnvVar),
+            Err(BuildError::UnknownOperation("noSuchOperation".into()))
+        );
     }
 
     #[test]

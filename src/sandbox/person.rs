@@ -4,9 +4,24 @@
 use serde_json::{Map, Value, json};
 
 use super::rejection::{FieldError, Rejection, RejectionKind};
-use crate::model::WELL_KNOWN_TRAITS;
 use crate::model::body::{EMAIL, PHONE, TRAITS, USER_ID};
-use crate::model::lint::{MAX_EMAIL, MAX_PHONE, MAX_USER_ID};
+
+/// The longest `userId`, `email` and `phone` the docs allow, in characters. A test holds them to
+/// the contract's `maxLength`s, so the sandbox and the form's lint cannot disagree.
+const MAX_USER_ID: usize = 255;
+const MAX_EMAIL: usize = 254;
+const MAX_PHONE: usize = 50;
+
+/// The six traits the create-person page documents (the contract's `Traits` properties), which
+/// the sandbox's person has as fields of its own.
+const WELL_KNOWN_TRAITS: [&str; 6] = [
+    "first_name",
+    "last_name",
+    "phone",
+    "avatar_url",
+    "timezone",
+    "locale",
+];
 
 /// The SDK's anonymous id: accepted when it is a string, otherwise ignored by the sandbox.
 const ANONYMOUS_ID: &str = "anonymousId";
@@ -268,6 +283,26 @@ mod tests {
             ))),
             ["phone"]
         );
+    }
+
+    #[test]
+    fn the_limits_and_traits_are_the_contracts() {
+        let contract = crate::contract::embedded().unwrap();
+        let schema = &contract.operation("createPerson").unwrap().body.as_ref().unwrap().schema;
+        for (property, limit) in [(USER_ID, MAX_USER_ID), (EMAIL, MAX_EMAIL), (PHONE, MAX_PHONE)] {
+            assert_eq!(
+                schema["properties"][property]["maxLength"],
+                json!(limit),
+                "{property}"
+            );
+        }
+        let traits: Vec<&str> = schema["properties"]["traits"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(traits, WELL_KNOWN_TRAITS);
     }
 
     #[test]

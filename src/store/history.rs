@@ -118,6 +118,7 @@ impl HistoryEntry {
     pub fn user_id(&self) -> Option<&str> {
         self.request
             .body
+            .as_ref()?
             .get(crate::model::body::USER_ID)
             .and_then(serde_json::Value::as_str)
     }
@@ -128,10 +129,11 @@ impl HistoryEntry {
         query.is_empty()
             || self.url.to_lowercase().contains(&query)
             || self.outcome.to_lowercase().contains(&query)
-            || serde_json::Value::Object(self.request.body.clone())
-                .to_string()
-                .to_lowercase()
-                .contains(&query)
+            || self
+                .request
+                .body
+                .as_ref()
+                .is_some_and(|body| body.to_string().to_lowercase().contains(&query))
     }
 }
 

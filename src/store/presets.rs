@@ -522,7 +522,7 @@ pub fn import_file(path: &Path) -> Result<Preset, String> {
     match Preset::parse(&text) {
         Ok(preset) => Ok(preset),
         Err(reason) => match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(body)) if !body.contains_key("kind") => {
+            Ok(body @ Value::Object(_)) if body.get("kind").is_none() => {
                 let name = path
                     .file_stem()
                     .map(|stem| stem.to_string_lossy().into_owned())
