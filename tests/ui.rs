@@ -8,7 +8,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
-use flameup_explorer::model::{Draft, Environment, FieldRow, PathStyle, ValueKind};
+use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};
 use support::app::{harness_of, step_until};
 use support::{LoopbackServer, Reply};
 
@@ -54,9 +54,9 @@ fn preview_text(harness: &Harness<'_, App>, target: &str) -> String {
 fn typing_into_labelled_fields_updates_the_preview() {
     let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
     harness.run();
-    harness.get_by_label("userId *").click();
+    harness.get_by_label("userId").click();
     harness.run();
-    harness.get_by_label("userId *").type_text("ada-1815");
+    harness.get_by_label("userId").type_text("ada-1815");
     harness.run();
     harness.get_by_label("email").click();
     harness.run();
@@ -111,7 +111,13 @@ fn the_preview_is_rebuilt_only_when_the_draft_changes() {
     let before = harness.state().preview_rebuilds();
     harness.run_steps(20);
     assert_eq!(harness.state().preview_rebuilds(), before);
-    harness.state_mut().state.draft.user_id.push('x');
+    harness
+        .state_mut()
+        .state
+        .draft
+        .input_mut("/userId")
+        .unwrap()
+        .push('x');
     harness.run_steps(5);
     assert_eq!(harness.state().preview_rebuilds(), before + 1);
 }
@@ -144,7 +150,7 @@ fn send_shows_status_and_body() {
     let server =
         LoopbackServer::start(Reply::json(201, r#"{"id":"123e4567","external_id":"ada"}"#));
     let mut app = app_for(&server.base_url());
-    app.state.draft.user_id = "ada".into();
+    *app.state.draft.input_mut("/userId").unwrap() = "ada".into();
     let mut harness = harness(app);
     harness.run();
     harness.get_by_label("Send").click();
@@ -303,19 +309,27 @@ fn a_token_that_cannot_be_sent_disables_send_and_says_why() {
 #[test]
 fn every_input_and_button_has_an_accessible_label() {
     let mut app = app_for("http://127.0.0.1:9/api/v1");
-    app.state.draft.path_style = PathStyle::WorkspaceScoped;
-    app.state.draft.workspace_id = "ws_1".into();
-    app.state.draft.custom_traits = vec![
-        FieldRow::new("plan", ValueKind::String, "pro"),
-        FieldRow::new("seats", ValueKind::Number, "not a number"),
-    ];
-    app.state.draft.other_fields = vec![FieldRow::new("anonymousId", ValueKind::String, "a")];
+    app.state.draft.operation = "createWorkspacePerson".into();
+    app.state
+        .draft
+        .values
+        .path
+        .insert("workspaceId".into(), "ws_1".into());
+    let draft = &mut app.state.draft;
+    draft.load_body(&serde_json::json!({"userId": "u", "traits": {"plan": "pro"}, "anonymousId": "a"}));
+    let object = serde_json::json!({"type": "object"});
+    let traits = draft.values.body.field_mut("traits", &object).unwrap();
+    traits
+        .rows_mut()
+        .unwrap()
+        .push(FieldRow::new("seats", ValueKind::Number, "not a number"));
     let mut harness = harness(app);
     // `run` checks every visible input for an accessible name when the UI settles.
     harness.run();
     harness.check_accessibility();
-    harness.get_by_label("Custom trait 2 value");
+    harness.get_by_label("traits field 2 value");
     harness.get_by_label("Remove field 1");
+    harness.get_by_label("workspaceId");
     harness.get_by_label_contains("not a number: sent as a string");
 }
 
@@ -405,8 +419,9 @@ fn a_server_field_error_shows_under_its_input_until_edited() {
         r#"{"error":"Bad Request","message":"The request contains invalid parameters or malformed data","code":400,"details":[{"field":"email","message":"Invalid email format"},{"field":"body","message":"Something else"}]}"#,
     ));
     let mut app = app_for(&server.base_url());
-    app.state.draft.user_id = "u1".into();
-    app.state.draft.email = "nope".into();
+    app.state
+        .draft
+        .load_body(&serde_json::json!({"userId": "u1", "email": "nope"}));
     let mut harness = harness(app);
     harness.run();
     // Before sending, only the lint warning.
@@ -594,28 +609,29 @@ fn esc_closes_the_shortcuts_window_and_new_rows_take_the_keyboard() {
     harness.run();
     assert!(harness.query_by_label("Copy the request preview").is_none());
 
-    harness.get_by_label("+ Add custom trait").click();
+    harness.get_by_label("+ Add field to traits").click();
     harness.run();
-    assert!(harness.get_by_label("Custom trait 1 key").is_focused());
-    harness.get_by_label("Custom trait 1 key").type_text("plan");
+    assert!(harness.get_by_label("traits field 1 key").is_focused());
+    harness.get_by_label("traits field 1 key").type_text("plan");
     harness.run();
-    assert_eq!(harness.state().state.draft.custom_traits[0].key, "plan");
+    let draft = &harness.state().state.draft;
+    assert_eq!(draft.values.body.rows_at("/traits").unwrap()[0].key, "plan");
 }
 
 #[test]
 fn reset_to_example_can_be_undone() {
     let mut app = app_for("http://127.0.0.1:9/api/v1");
-    app.state.draft.user_id = "mine".into();
-    app.state.draft.email = "me@example.com".into();
+    let mine = serde_json::json!({"userId": "mine", "email": "me@example.com"});
+    app.state.draft.load_body(&mine);
     let mut harness = harness(app);
     harness.run();
     harness.get_by_label("Reset to example").click();
     harness.run();
-    assert_eq!(harness.state().state.draft.user_id, "example_string");
+    let body = |harness: &Harness<'_, App>| harness.state().state.draft.body_json().unwrap();
+    assert_eq!(body(&harness)["userId"], "example_string");
     harness.get_by_label("Undo reset").click();
     harness.run();
-    assert_eq!(harness.state().state.draft.user_id, "mine");
-    assert_eq!(harness.state().state.draft.email, "me@example.com");
+    assert_eq!(body(&harness), mine);
     assert!(harness.query_by_label("Undo reset").is_none());
 }
 

@@ -39,7 +39,7 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
             let label = format!("{} *", param.name);
             let hint = identifier_hint(param.identifier);
             let at = NoteAt::Parameter(param.name.clone());
-            labelled_row_ui(ui, &label, &param.description, context, &at, |ui| {
+            labelled_row_ui(ui, &param.name, &label, &param.description, context, &at, |ui| {
                 ui.add(
                     TextEdit::singleline(value)
                         .hint_text(hint)
@@ -61,7 +61,7 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
                 param.name.clone()
             };
             let at = NoteAt::Parameter(param.name.clone());
-            labelled_row_ui(ui, &label, &param.description, context, &at, |ui| {
+            labelled_row_ui(ui, &param.name, &label, &param.description, context, &at, |ui| {
                 query_input_ui(ui, &param.name, &param.kind, value)
             });
             notes_ui(ui, context.notes, &FieldRef::Query(param.name.clone()));
@@ -189,7 +189,7 @@ fn property_ui(
     let at = NoteAt::Body(schema_pointer.to_owned());
     if shape.is_input() || shape == Shape::Json {
         let path = display_path(pointer);
-        labelled_row_ui(ui, &label, description, context, &at, |ui| {
+        labelled_row_ui(ui, &path, &label, description, context, &at, |ui| {
             text_input_of(ui, value, |ui, text| {
                 if shape == Shape::Json {
                     json_input_ui(ui, &path, text)
@@ -307,9 +307,11 @@ fn list_item_buttons_ui(ui: &mut Ui, name: &str, index: usize, count: usize) -> 
     edit
 }
 
-/// A label column (with the description on hover and the docs' notes beside it) and an input.
+/// A label column (with the description on hover and the docs' notes beside it) and an input,
+/// named `name` for assistive technology (a parameter's name, a body input's path).
 fn labelled_row_ui(
     ui: &mut Ui,
+    name: &str,
     label: &str,
     description: &str,
     context: &FormContext<'_>,
@@ -328,7 +330,9 @@ fn labelled_row_ui(
             used += docs_note_icon_ui(ui, note).rect.width() + ui.spacing().item_spacing.x;
         }
         ui.add_space((LABEL_WIDTH - used).max(0.0));
-        input(ui);
+        // Related to its label, which then is not announced (or found) on its own; the input
+        // keeps the name it was given: its path in the body.
+        input(ui).labelled_by(label.id).accessible_name(name);
     });
 }
 

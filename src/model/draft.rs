@@ -203,6 +203,13 @@ impl Draft {
         self.values.body_json(self.operation()?)
     }
 
+    /// The text of the body input at `pointer` (`/userId`, `/traits/first_name`,
+    /// `/people/0/email`), if the operation's body has an input there.
+    pub fn input_mut(&mut self, pointer: &str) -> Option<&mut String> {
+        let schema = &self.operation()?.body.as_ref()?.schema;
+        self.values.body.input_at_mut(schema, pointer)
+    }
+
     /// Replaces the body inputs with those that send `body`, keeping everything else.
     pub fn load_body(&mut self, body: &Value) {
         if let Some(request_body) = self.operation().and_then(|op| op.body.as_ref()) {

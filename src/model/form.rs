@@ -196,6 +196,26 @@ impl FormValue {
         }
     }
 
+    /// The text of the input at `pointer` (see [`FormValue::at`]), creating the empty objects and
+    /// inputs on the way as `schema` describes them; `None` where the schema has no input.
+    pub fn input_at_mut(&mut self, schema: &Value, pointer: &str) -> Option<&mut String> {
+        let mut value = self;
+        let mut schema = schema;
+        for step in pointer_steps(pointer) {
+            let child_schema = schema_at(schema, &pointer_child("", &step))?;
+            value = match value {
+                Self::Object { .. } => value.field_mut(&step, child_schema)?,
+                Self::List(items) => items.get_mut(step.parse::<usize>().ok()?)?,
+                Self::Input(_) | Self::Json(_) => return None,
+            };
+            schema = child_schema;
+        }
+        match value {
+            Self::Input(text) | Self::Json(text) => Some(text),
+            Self::Object { .. } | Self::List(_) => None,
+        }
+    }
+
     /// The text of an input (empty for anything else).
     pub fn text(&self) -> &str {
         match self {
