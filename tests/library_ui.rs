@@ -282,7 +282,14 @@ fn dropping_a_json_file_imports_it() {
     harness.get_by_label_contains("broken.json is not valid JSON");
     let presets = harness.state().library.presets.clone().unwrap();
     assert_eq!(
-        presets.find("plain body").unwrap().1.request.body.as_ref().unwrap()["traits"]["plan"],
+        presets
+            .find("plain body")
+            .unwrap()
+            .1
+            .request
+            .body
+            .as_ref()
+            .unwrap()["traits"]["plan"],
         "pro"
     );
 }

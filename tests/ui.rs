@@ -316,7 +316,9 @@ fn every_input_and_button_has_an_accessible_label() {
         .path
         .insert("workspaceId".into(), "ws_1".into());
     let draft = &mut app.state.draft;
-    draft.load_body(&serde_json::json!({"userId": "u", "traits": {"plan": "pro"}, "anonymousId": "a"}));
+    draft.load_body(
+        &serde_json::json!({"userId": "u", "traits": {"plan": "pro"}, "anonymousId": "a"}),
+    );
     let object = serde_json::json!({"type": "object"});
     let traits = draft.values.body.field_mut("traits", &object).unwrap();
     traits

@@ -150,7 +150,10 @@ impl App {
         };
         let mut values = OperationValues::example(operation);
         for (name, value) in &self.state.draft.values.path {
-            values.path.entry(name.clone()).or_insert_with(|| value.clone());
+            values
+                .path
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
         }
         let previous = self.state.draft.clone();
         self.state.draft.values = values;
@@ -176,9 +179,10 @@ impl App {
             .remove(id)
             .unwrap_or_else(|| OperationValues::example(operation));
         for param in &operation.path_params {
-            let shared = self.state.draft.values.path.get(&param.name);
             let value = values.path.entry(param.name.clone()).or_default();
-            if let Some(shared) = shared.filter(|_| value.is_empty()) {
+            if value.is_empty()
+                && let Some(shared) = self.shared_path_value(&param.name)
+            {
                 value.clone_from(shared);
             }
         }
@@ -188,13 +192,23 @@ impl App {
         self.undo_reset = None;
     }
 
+    /// A value typed for the path parameter `name` in the operation shown, else in any other.
+    fn shared_path_value(&self, name: &str) -> Option<&String> {
+        std::iter::once(&self.state.draft.values)
+            .chain(self.state.parked.values())
+            .filter_map(|values| values.path.get(name))
+            .find(|value| !value.is_empty())
+    }
+
     /// Puts `draft` in the form (a preset, a history entry), keeping the values of the operation
     /// shown until now for when it is shown again.
     pub(super) fn open_draft(&mut self, draft: Draft) {
         if draft.operation != self.state.draft.operation {
             let previous = std::mem::replace(&mut self.state.draft, draft);
             self.state.parked.remove(&self.state.draft.operation);
-            self.state.parked.insert(previous.operation, previous.values);
+            self.state
+                .parked
+                .insert(previous.operation, previous.values);
         } else {
             self.state.draft = draft;
         }

@@ -231,7 +231,11 @@ fn operation_header_ui(
     if !operation.description.is_empty() {
         ui.label(RichText::new(&operation.description).weak());
     }
-    for note in operation.notes.iter().filter(|note| note.at == NoteAt::Operation) {
+    for note in operation
+        .notes
+        .iter()
+        .filter(|note| note.at == NoteAt::Operation)
+    {
         ui.label(
             RichText::new(format!("Docs note: {}", note.text))
                 .small()

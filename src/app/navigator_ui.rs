@@ -13,10 +13,7 @@ const GROUP_ORDER: [&str; 5] = ["People", "Events", "Devices", "Messaging", "Cam
 /// The operations whose id, summary, path or method contain every word of `filter`
 /// (case-insensitive), grouped like the docs, in the contract's order within a group.
 pub fn matching<'a>(contract: &'a Contract, filter: &str) -> Vec<(&'a str, Vec<&'a Operation>)> {
-    let words: Vec<String> = filter
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     let matches = |operation: &Operation| {
         let haystack = format!(
             "{} {} {} {}",
@@ -27,7 +24,10 @@ pub fn matching<'a>(contract: &'a Contract, filter: &str) -> Vec<(&'a str, Vec<&
     };
     let mut groups: Vec<(&str, Vec<&Operation>)> = Vec::new();
     for operation in contract.operations().iter().filter(|op| matches(op)) {
-        match groups.iter_mut().find(|(group, _)| *group == operation.group) {
+        match groups
+            .iter_mut()
+            .find(|(group, _)| *group == operation.group)
+        {
             Some((_, operations)) => operations.push(operation),
             None => groups.push((&operation.group, vec![operation])),
         }
@@ -102,7 +102,7 @@ pub fn method_badge_ui(ui: &mut Ui, method: Method) {
     let badge = egui::Button::new(text)
         .fill(color)
         .sense(egui::Sense::hover())
-        .min_size(egui::vec2(46.0, 0.0));
+        .min_size(egui::vec2(52.0, 0.0));
     ui.add(badge);
 }
 
@@ -136,14 +136,14 @@ pub fn palette_ui(
     let mut open = true;
     let modal = egui::Modal::new(egui::Id::unique("go to operation")).show(ctx, |ui| {
         ui.set_width(420.0);
-        ui.label(RichText::new("Go to operation").strong());
+        let title = ui.label(RichText::new("Go to operation").strong());
         let field = ui
             .add(
                 TextEdit::singleline(&mut palette.query)
                     .hint_text("createPerson, list events, DELETE …")
                     .desired_width(f32::INFINITY),
             )
-            .accessible_name("Go to operation");
+            .labelled_by(title.id);
         field.request_focus();
         if field.changed() {
             palette.selected = 0;
@@ -169,18 +169,20 @@ pub fn palette_ui(
         if found.is_empty() {
             ui.label(RichText::new("No operation matches.").weak());
         }
-        egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-            for (index, operation) in found.iter().enumerate() {
-                let row = operation_row_ui(ui, operation, index == palette.selected);
-                if index == palette.selected && (down || up) {
-                    row.scroll_to_me(None);
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .show(ui, |ui| {
+                for (index, operation) in found.iter().enumerate() {
+                    let row = operation_row_ui(ui, operation, index == palette.selected);
+                    if index == palette.selected && (down || up) {
+                        row.scroll_to_me(None);
+                    }
+                    if row.clicked() || (enter && index == palette.selected) {
+                        actions.push(Action::SelectOperation(operation.id.clone()));
+                        open = false;
+                    }
                 }
-                if row.clicked() || (enter && index == palette.selected) {
-                    actions.push(Action::SelectOperation(operation.id.clone()));
-                    open = false;
-                }
-            }
-        });
+            });
     });
     if modal.should_close() {
         open = false;

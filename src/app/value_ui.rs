@@ -39,14 +39,22 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
             let label = format!("{} *", param.name);
             let hint = identifier_hint(param.identifier);
             let at = NoteAt::Parameter(param.name.clone());
-            labelled_row_ui(ui, &param.name, &label, &param.description, context, &at, |ui| {
-                ui.add(
-                    TextEdit::singleline(value)
-                        .hint_text(hint)
-                        .desired_width(f32::INFINITY),
-                )
-                .accessible_name(&param.name)
-            });
+            labelled_row_ui(
+                ui,
+                &param.name,
+                &label,
+                &param.description,
+                context,
+                &at,
+                |ui| {
+                    ui.add(
+                        TextEdit::singleline(value)
+                            .hint_text(hint)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .accessible_name(&param.name)
+                },
+            );
             notes_ui(ui, context.notes, &FieldRef::Path(param.name.clone()));
         }
         ui.add_space(8.0);
@@ -61,9 +69,15 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
                 param.name.clone()
             };
             let at = NoteAt::Parameter(param.name.clone());
-            labelled_row_ui(ui, &param.name, &label, &param.description, context, &at, |ui| {
-                query_input_ui(ui, &param.name, &param.kind, value)
-            });
+            labelled_row_ui(
+                ui,
+                &param.name,
+                &label,
+                &param.description,
+                context,
+                &at,
+                |ui| query_input_ui(ui, &param.name, &param.kind, value),
+            );
             notes_ui(ui, context.notes, &FieldRef::Query(param.name.clone()));
         }
         ui.add_space(8.0);
@@ -139,7 +153,8 @@ fn value_ui(
             let required = required(schema);
             for (name, property) in properties {
                 let child = pointer_child(pointer, name);
-                let child_schema = pointer_child(&pointer_child(schema_pointer, "properties"), name);
+                let child_schema =
+                    pointer_child(&pointer_child(schema_pointer, "properties"), name);
                 let Some(field) = value.field_mut(name, property) else {
                     continue;
                 };
@@ -233,33 +248,65 @@ fn list_ui(
     let name = display_path(pointer);
     let mut edit = None;
     let count = list.len();
+    let scalar_items = Shape::of(items).is_input();
     for (index, item) in list.iter_mut().enumerate() {
         let item_pointer = pointer_child(pointer, &index.to_string());
         let item_name = format!("{name}[{index}]");
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        let buttons = |ui: &mut Ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                list_item_buttons_ui(ui, &item_name, index, count)
+            })
+            .inner
+        };
+        if scalar_items {
+            // One line: the value, then its buttons at the right.
             ui.horizontal(|ui| {
-                ui.label(RichText::new(&item_name).strong());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    edit = list_item_buttons_ui(ui, &item_name, index, count).or(edit);
-                });
+                ui.label(RichText::new(format!("[{index}]")).monospace());
+                let item_edit = buttons(ui);
+                edit = item_edit.or(edit);
+                value_ui(ui, context, items, &item_pointer, items_pointer, item);
             });
-            value_ui(ui, context, items, &item_pointer, items_pointer, item);
+            continue;
+        }
+        let id = ui.make_persistent_id(("list item", pointer, index));
+        let state =
+            egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, true);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            state
+                .show_header(ui, |ui| {
+                    ui.label(RichText::new(&item_name).strong());
+                    ui.label(RichText::new(item_summary(items, item)).weak());
+                    edit = buttons(ui).or(edit);
+                })
+                .body(|ui| value_ui(ui, context, items, &item_pointer, items_pointer, item));
         });
     }
     if let Some(edit) = edit {
         edit.apply(list);
     }
-    let noun = if Shape::of(items).is_input() {
-        "value"
-    } else {
-        "item"
-    };
+    let noun = if scalar_items { "value" } else { "item" };
     let add = ui
         .button(format!("+ Add {noun}"))
         .on_hover_text(format!("Add one to {name} ({count} now)"));
     if add.clicked() {
         list.push(FormValue::empty(items));
     }
+}
+
+/// What tells an item of a list apart when it is folded: its first filled-in input, in the
+/// schema's order (a person's userId).
+fn item_summary(schema: &Value, item: &FormValue) -> String {
+    let Shape::Object { properties, .. } = Shape::of(schema) else {
+        return String::new();
+    };
+    properties
+        .iter()
+        .filter(|(_, property)| Shape::of(property).is_input())
+        .find_map(|(name, _)| {
+            let text = item.at(&pointer_child("", name))?.text();
+            (!text.is_empty()).then(|| format!("{name}: {text}"))
+        })
+        .unwrap_or_default()
 }
 
 /// An edit of a list, applied after the list is drawn.
@@ -301,9 +348,21 @@ fn list_item_buttons_ui(ui: &mut Ui, name: &str, index: usize, count: usize) -> 
         }
     };
     button(ui, "×", "Remove", true, ListEdit::Remove(index));
-    button(ui, "⧉", "Duplicate", true, ListEdit::Duplicate(index));
-    button(ui, "↓", "Move down", index + 1 < count, ListEdit::Down(index));
-    button(ui, "↑", "Move up", index > 0, ListEdit::Up(index));
+    button(
+        ui,
+        "Duplicate",
+        "Duplicate",
+        true,
+        ListEdit::Duplicate(index),
+    );
+    button(
+        ui,
+        "Down",
+        "Move down",
+        index + 1 < count,
+        ListEdit::Down(index),
+    );
+    button(ui, "Up", "Move up", index > 0, ListEdit::Up(index));
     edit
 }
 
@@ -558,7 +617,9 @@ fn object_rows_ui(ui: &mut Ui, notes: &FormNotes, pointer: &str, rows: &mut Vec<
     };
     if ui
         .button(add)
-        .on_hover_text("A key of your own, with a typed value. A key named like an input above replaces it.")
+        .on_hover_text(
+            "A key of your own, with a typed value. A key named like an input above replaces it.",
+        )
         .clicked()
     {
         rows.push(FieldRow::default());

@@ -8,9 +8,7 @@ use serde_json::{Map, Value};
 
 use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
 use super::output;
-use crate::model::{
-    Credential, Draft, Environment, HttpRequest, TOKEN_ENV_VAR, build_request,
-};
+use crate::model::{Credential, Draft, Environment, HttpRequest, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};

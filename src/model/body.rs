@@ -90,7 +90,12 @@ mod tests {
     use serde_json::{Map, json};
 
     fn keys(value: &Value) -> Vec<&str> {
-        value.as_object().unwrap().keys().map(String::as_str).collect()
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 
     /// A create-person draft with these typed inputs, custom trait rows and other rows.
@@ -116,14 +121,26 @@ mod tests {
         assert_eq!(keys(&body), ["userId", "email", "phone", "traits"]);
         assert_eq!(
             keys(&body["traits"]),
-            ["first_name", "last_name", "phone", "avatar_url", "timezone", "locale"]
+            [
+                "first_name",
+                "last_name",
+                "phone",
+                "avatar_url",
+                "timezone",
+                "locale"
+            ]
         );
     }
 
     #[test]
     fn empty_inputs_are_left_out() {
-        let mut draft = person(json!({"userId": "u1", "traits": {"last_name": "Lovelace"}}), vec![], vec![]);
-        *draft.values.body.field_mut(EMAIL, &Value::Null).unwrap() = FormValue::Input(String::new());
+        let mut draft = person(
+            json!({"userId": "u1", "traits": {"last_name": "Lovelace"}}),
+            vec![],
+            vec![],
+        );
+        *draft.values.body.field_mut(EMAIL, &Value::Null).unwrap() =
+            FormValue::Input(String::new());
         assert_eq!(
             draft.body_json().unwrap(),
             json!({"userId": "u1", "traits": {"last_name": "Lovelace"}})
@@ -293,7 +310,10 @@ mod tests {
             operation: "createWorkspacePerson".into(),
             ..Draft::docs_example()
         };
-        draft.values.path.insert("workspaceId".into(), "ws_1".into());
+        draft
+            .values
+            .path
+            .insert("workspaceId".into(), "ws_1".into());
         draft.load_body(&json!({"userId": "new"}));
         assert_eq!(draft.custom_base_url, "http://localhost:1");
         assert_eq!(draft.values.path["workspaceId"], "ws_1");

@@ -125,12 +125,15 @@ impl OperationValues {
             .iter()
             .filter_map(|param| Some((param.name.clone(), param.example.clone()?)))
             .collect();
-        let body = operation.body.as_ref().map_or_else(FormValue::default, |body| {
-            body.example.as_ref().map_or_else(
-                || FormValue::empty(&body.schema),
-                |example| FormValue::from_body(&body.schema, example),
-            )
-        });
+        let body = operation
+            .body
+            .as_ref()
+            .map_or_else(FormValue::default, |body| {
+                body.example.as_ref().map_or_else(
+                    || FormValue::empty(&body.schema),
+                    |example| FormValue::from_body(&body.schema, example),
+                )
+            });
         Self { path, query, body }
     }
 

@@ -54,7 +54,11 @@ pub fn locate(draft: &Draft, path: &str) -> Option<FieldRef> {
     if operation.path_params.iter().any(|param| param.name == path) {
         return Some(FieldRef::Path(path.to_owned()));
     }
-    if operation.query_params.iter().any(|param| param.name == path) {
+    if operation
+        .query_params
+        .iter()
+        .any(|param| param.name == path)
+    {
         return Some(FieldRef::Query(path.to_owned()));
     }
     let schema = &operation.body.as_ref()?.schema;
@@ -223,7 +227,11 @@ mod tests {
         let mut draft = Draft::docs_example();
         draft.load_body(&json!({"userId": "u", "traits": {"first_name": "A"}}));
         let traits_schema = json!({"type": "object"});
-        let traits_value = draft.values.body.field_mut("traits", &traits_schema).unwrap();
+        let traits_value = draft
+            .values
+            .body
+            .field_mut("traits", &traits_schema)
+            .unwrap();
         traits_value.rows_mut().unwrap().extend(traits);
         draft.values.body.rows_mut().unwrap().extend(other);
         draft
@@ -239,7 +247,10 @@ mod tests {
             vec![FieldRow::new("anonymousId", ValueKind::String, "a")],
         );
         assert_eq!(locate(&draft, "userId"), body("/userId"));
-        assert_eq!(locate(&draft, "traits.first_name"), body("/traits/first_name"));
+        assert_eq!(
+            locate(&draft, "traits.first_name"),
+            body("/traits/first_name")
+        );
         assert_eq!(locate(&draft, "traits.phone"), body("/traits/phone"));
         assert_eq!(locate(&draft, "traits.plan"), row("/traits", 0));
         assert_eq!(
@@ -275,7 +286,10 @@ mod tests {
         assert_eq!(locate(&draft, "people[0].email"), body("/people/0/email"));
         assert_eq!(locate(&draft, "people.0.userId"), body("/people/0/userId"));
         draft.operation = "listPeople".into();
-        assert_eq!(locate(&draft, "limit"), Some(FieldRef::Query("limit".into())));
+        assert_eq!(
+            locate(&draft, "limit"),
+            Some(FieldRef::Query("limit".into()))
+        );
         draft.operation = "getPerson".into();
         assert_eq!(locate(&draft, "id"), Some(FieldRef::Path("id".into())));
     }
@@ -294,7 +308,10 @@ mod tests {
         let notes = FormNotes::new(&sent, Vec::new(), Some((&sent, &problem)));
         assert_eq!(
             notes.server,
-            [FieldNote::new(FieldRef::Body("/email".into()), "Invalid email format")]
+            [FieldNote::new(
+                FieldRef::Body("/email".into()),
+                "Invalid email format"
+            )]
         );
         assert_eq!(
             notes.unplaced,

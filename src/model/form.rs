@@ -111,7 +111,10 @@ impl<'a> Shape<'a> {
 fn main_type(schema: &Value) -> Option<&str> {
     match schema.get("type")? {
         Value::String(name) => Some(name),
-        Value::Array(names) => names.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        Value::Array(names) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
         _ => None,
     }
 }
@@ -408,7 +411,8 @@ mod tests {
     #[test]
     fn keys_follow_the_schema_then_the_rows() {
         let schema = person_schema();
-        let body = json!({"zeta": 1, "traits": {"first_name": "Ada"}, "email": "a@b.c", "userId": "u"});
+        let body =
+            json!({"zeta": 1, "traits": {"first_name": "Ada"}, "email": "a@b.c", "userId": "u"});
         let form = FormValue::from_body(&schema, &body);
         let built = form.body_json(&schema);
         let keys: Vec<&str> = built
@@ -424,7 +428,12 @@ mod tests {
     fn typed_inputs_send_their_schema_type_and_empty_ones_are_left_out() {
         let schema = person_schema();
         let mut form = FormValue::empty(&schema);
-        for (name, text) in [("userId", "u"), ("age", "42"), ("vip", "true"), ("email", "")] {
+        for (name, text) in [
+            ("userId", "u"),
+            ("age", "42"),
+            ("vip", "true"),
+            ("email", ""),
+        ] {
             *form.field_mut(name, &Value::Null).unwrap() = FormValue::Input(text.into());
         }
         assert_eq!(
@@ -455,7 +464,8 @@ mod tests {
     #[test]
     fn a_list_of_people_keeps_every_item_even_an_empty_one() {
         let schema = batch_schema();
-        let body = json!({"people": [{"userId": "a"}, {}, {"userId": "c", "traits": {"plan": "pro"}}]});
+        let body =
+            json!({"people": [{"userId": "a"}, {}, {"userId": "c", "traits": {"plan": "pro"}}]});
         let form = FormValue::from_body(&schema, &body);
         assert_eq!(
             form.at("/people/2/traits").unwrap().text(),

@@ -17,7 +17,11 @@ pub fn lint(draft: &Draft) -> Vec<FieldNote> {
         return notes;
     };
     for param in &operation.path_params {
-        let value = draft.values.path.get(&param.name).map_or("", String::as_str);
+        let value = draft
+            .values
+            .path
+            .get(&param.name)
+            .map_or("", String::as_str);
         if value.is_empty() {
             notes.push(FieldNote::new(
                 FieldRef::Path(param.name.clone()),
@@ -54,7 +58,12 @@ fn lint_rows_within(schema: &Value, value: &FormValue, pointer: &str, notes: &mu
         }
         (Shape::List(items), FormValue::List(values)) => {
             for (index, value) in values.iter().enumerate() {
-                lint_rows_within(items, value, &pointer_child(pointer, &index.to_string()), notes);
+                lint_rows_within(
+                    items,
+                    value,
+                    &pointer_child(pointer, &index.to_string()),
+                    notes,
+                );
             }
         }
         _ => {}

@@ -105,7 +105,9 @@ impl fmt::Display for BuildError {
             Self::UnknownOperation(id) => {
                 write!(f, "The API has no operation {id}: choose one in the list.")
             }
-            Self::MissingPathValue(name) => write!(f, "Enter a value for {name}: the path needs it."),
+            Self::MissingPathValue(name) => {
+                write!(f, "Enter a value for {name}: the path needs it.")
+            }
             Self::DotSegment { name, value } => write!(
                 f,
                 "{name} cannot be \"{value}\": a path value is one segment, and \"{value}\" would change the path to another endpoint."
@@ -221,7 +223,10 @@ fn operation_url(
 }
 
 /// The operation's path template with each `{name}` replaced by its value as one segment.
-fn fill_path(operation: &Operation, values: &BTreeMap<String, String>) -> Result<String, BuildError> {
+fn fill_path(
+    operation: &Operation,
+    values: &BTreeMap<String, String>,
+) -> Result<String, BuildError> {
     let mut path = operation.path.clone();
     for param in &operation.path_params {
         let value = values.get(&param.name).map_or("", String::as_str);
@@ -418,7 +423,10 @@ mod tests {
     fn workspace_draft(base: &str, workspace: &str) -> Draft {
         let mut draft = draft_at(base);
         draft.operation = "createWorkspacePerson".into();
-        draft.values.path.insert("workspaceId".into(), workspace.into());
+        draft
+            .values
+            .path
+            .insert("workspaceId".into(), workspace.into());
         draft
     }
 
@@ -432,7 +440,10 @@ mod tests {
         );
         assert_eq!(request.host_header(), "127.0.0.1:8080");
 
-        draft.values.path.insert("workspaceId".into(), " a/b?c#d é%".into());
+        draft
+            .values
+            .path
+            .insert("workspaceId".into(), " a/b?c#d é%".into());
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(
             request.target(),
@@ -440,7 +451,10 @@ mod tests {
             "sent exactly as typed, spaces too"
         );
 
-        draft.values.path.insert("workspaceId".into(), String::new());
+        draft
+            .values
+            .path
+            .insert("workspaceId".into(), String::new());
         assert_eq!(
             build_request(&draft, None, &Credential::EnvVar),
             Err(BuildError::MissingPathValue("workspaceId".into()))
@@ -492,7 +506,10 @@ mod tests {
         let mut draft = draft_at("http://127.0.0.1:8080/api/v1");
         draft.operation = "listPeople".into();
         draft.values.query.insert("limit".into(), "5".into());
-        draft.values.query.insert("search".into(), "a b&c=d+é/?#%".into());
+        draft
+            .values
+            .query
+            .insert("search".into(), "a b&c=d+é/?#%".into());
         draft.values.query.insert("status".into(), String::new());
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(request.method, "GET");
@@ -502,10 +519,18 @@ mod tests {
             "the contract's order, empty values left out, everything but unreserved encoded"
         );
         assert!(request.body.is_empty());
-        assert!(request.headers.iter().all(|(name, _)| name != "content-type"));
+        assert!(
+            request
+                .headers
+                .iter()
+                .all(|(name, _)| name != "content-type")
+        );
 
         draft.operation = "deletePerson".into();
-        draft.values.path.insert("id".into(), "user@example.com".into());
+        draft
+            .values
+            .path
+            .insert("id".into(), "user@example.com".into());
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         assert_eq!(request.method, "DELETE");
         assert_eq!(request.target(), "/api/v1/people/user@example.com");

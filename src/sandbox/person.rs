@@ -288,8 +288,18 @@ mod tests {
     #[test]
     fn the_limits_and_traits_are_the_contracts() {
         let contract = crate::contract::embedded().unwrap();
-        let schema = &contract.operation("createPerson").unwrap().body.as_ref().unwrap().schema;
-        for (property, limit) in [(USER_ID, MAX_USER_ID), (EMAIL, MAX_EMAIL), (PHONE, MAX_PHONE)] {
+        let schema = &contract
+            .operation("createPerson")
+            .unwrap()
+            .body
+            .as_ref()
+            .unwrap()
+            .schema;
+        for (property, limit) in [
+            (USER_ID, MAX_USER_ID),
+            (EMAIL, MAX_EMAIL),
+            (PHONE, MAX_PHONE),
+        ] {
             assert_eq!(
                 schema["properties"][property]["maxLength"],
                 json!(limit),

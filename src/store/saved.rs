@@ -113,7 +113,10 @@ mod tests {
         let draft = old.to_draft();
         assert_eq!(draft.operation, "createWorkspacePerson");
         assert_eq!(draft.values.path["workspaceId"], "ws_1");
-        assert_eq!(draft.body_json().unwrap(), json!({"userId": "u", "phone": "+1"}));
+        assert_eq!(
+            draft.body_json().unwrap(),
+            json!({"userId": "u", "phone": "+1"})
+        );
         let key_scoped: SavedRequest =
             serde_json::from_value(json!({"environment": "Sandbox", "body": {"userId": "u"}}))
                 .unwrap();
@@ -131,7 +134,9 @@ mod tests {
         assert_eq!(text["operation"], "listPeople");
         assert_eq!(text["query"], json!({"limit": "5"}));
         assert!(text.get("body").is_none(), "a GET has no body");
-        let back = serde_json::from_value::<SavedRequest>(text).unwrap().to_draft();
+        let back = serde_json::from_value::<SavedRequest>(text)
+            .unwrap()
+            .to_draft();
         assert_eq!(back.operation, "listPeople");
         assert_eq!(back.values.query["limit"], "5");
     }

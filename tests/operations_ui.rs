@@ -1,0 +1,233 @@
+//! The whole API in the real App: the navigator and the Ctrl+P palette, forms generated from the
+//! contract (path values, query values, the list editor), each operation keeping its values, and
+//! sends of other operations than create person against a loopback server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
+
+mod support;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
+use flameup_explorer::model::{Draft, Environment};
+use serde_json::{Value, json};
+use support::app::{MemoryStorage, harness_of, step_until, type_into};
+use support::{LoopbackServer, Reply};
+
+const TOKEN: &str = "ws_test_operations.secret";
+
+fn app_for(base_url: &str) -> App {
+    let state = AppState {
+        draft: Draft {
+            environment: Environment::Custom,
+            custom_base_url: base_url.to_owned(),
+            ..Draft::docs_example()
+        },
+        ..AppState::default()
+    };
+    let token = TokenInput {
+        text: TOKEN.to_owned(),
+        ..TokenInput::default()
+    };
+    App::with_state(state, token)
+}
+
+fn harness(app: App) -> Harness<'static, App> {
+    let mut harness = harness_of(app, egui::vec2(1280.0, 900.0));
+    harness.run();
+    harness
+}
+
+fn is_done(app: &App) -> bool {
+    matches!(app.exchange, Exchange::Done(_))
+}
+
+fn send_and_wait(harness: &mut Harness<'_, App>) {
+    harness.get_by_label("Send").click();
+    step_until(harness, "the answer", is_done);
+    harness.run();
+}
+
+/// The request line of what arrived.
+fn request_line(server: &LoopbackServer) -> String {
+    let text = server.requests().last().unwrap().text();
+    text.lines().next().unwrap().to_owned()
+}
+
+#[test]
+fn get_person_by_email_from_the_navigator() {
+    let server = LoopbackServer::start(Reply::json(
+        200,
+        r#"{"id":"0b7f3c9e-1f0a-4c4e-9a57-1f1d2a3b4c5d","external_id":"ada","email":"ada+1@example.com"}"#,
+    ));
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.get_by_label("Get person").click();
+    harness.run();
+    assert_eq!(harness.state().state.draft.operation, "getPerson");
+    type_into(&mut harness, "id", "ada+1@example.com");
+    send_and_wait(&mut harness);
+
+    assert_eq!(
+        request_line(&server),
+        "GET /api/v1/people/ada+1@example.com HTTP/1.1"
+    );
+    let arrived = server.requests().last().unwrap().clone();
+    assert!(arrived.body().is_empty(), "a GET sends no body");
+    assert!(
+        !arrived
+            .header_lines()
+            .iter()
+            .any(|line| line.to_lowercase().starts_with("content-type")),
+        "and no content-type"
+    );
+    harness.get_by_label("200 OK");
+    harness.get_by_label("  \"email\": \"ada+1@example.com\"");
+    harness.check_accessibility();
+}
+
+#[test]
+fn ctrl_p_goes_to_an_operation_by_name() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::P);
+    harness.run();
+    assert!(harness.get_by_label("Go to operation").is_focused());
+    harness
+        .get_by_label("Go to operation")
+        .type_text("list workspace");
+    harness.run();
+    // The first match is highlighted; the arrow moves to the next.
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().state.draft.operation, "listWorkspaceEvents");
+    assert!(
+        harness.query_by_label("Go to operation").is_none(),
+        "the palette closes"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::P);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Go to operation").is_none());
+    assert_eq!(harness.state().state.draft.operation, "listWorkspaceEvents");
+}
+
+#[test]
+fn the_navigator_filter_narrows_the_list() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    type_into(&mut harness, "Filter operations", "devices");
+    harness.get_by_label("Register device");
+    harness.get_by_label("List devices");
+    assert!(harness.query_by_label("Get person").is_none());
+    type_into(&mut harness, "Filter operations", "zzz");
+    harness.get_by_label("No operation matches.");
+}
+
+#[test]
+fn query_values_are_encoded_once_and_empty_ones_left_out() {
+    let server = LoopbackServer::start(Reply::json(200, r#"{"data":[],"total":0}"#));
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.get_by_label("List people").click();
+    harness.run();
+    type_into(&mut harness, "limit", "5");
+    type_into(&mut harness, "search", "ada lovelace&co");
+    send_and_wait(&mut harness);
+    assert_eq!(
+        request_line(&server),
+        "GET /api/v1/people?limit=5&search=ada%20lovelace%26co HTTP/1.1"
+    );
+}
+
+#[test]
+fn each_operation_keeps_its_values_and_a_workspace_id_carries_over() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    type_into(&mut harness, "userId", "kept-user");
+    harness.get_by_label("List people in a workspace").click();
+    harness.run();
+    type_into(&mut harness, "workspaceId", "ws_kept");
+    type_into(&mut harness, "limit", "7");
+    harness.get_by_label("Create person").click();
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.body_json().unwrap()["userId"],
+        "kept-user"
+    );
+    harness.get_by_label("Get person in a workspace").click();
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.values.path["workspaceId"],
+        "ws_kept",
+        "the workspace id typed for another operation fills this one's"
+    );
+    harness.get_by_label("List people in a workspace").click();
+    harness.run();
+    assert_eq!(harness.state().state.draft.values.query["limit"], "7");
+}
+
+#[test]
+fn operations_and_their_values_survive_a_restart() {
+    let mut storage = MemoryStorage(None);
+    {
+        let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+        type_into(&mut harness, "userId", "before-restart");
+        harness.get_by_label("Delete person").click();
+        harness.run();
+        type_into(&mut harness, "id", "gone@example.com");
+        eframe::App::save(harness.state_mut(), &mut storage);
+    }
+    let ctx = egui::Context::default();
+    let startup = flameup_explorer::app::Startup::default();
+    let app = App::start(&ctx, Some(&storage), startup);
+    assert_eq!(app.state.draft.operation, "deletePerson");
+    assert_eq!(app.state.draft.values.path["id"], "gone@example.com");
+    let parked = &app.state.parked["createPerson"];
+    assert_eq!(parked.body.at("/userId").unwrap().text(), "before-restart");
+}
+
+#[test]
+fn a_batch_of_three_edited_in_the_list_editor_arrives_as_three_items() {
+    let server =
+        LoopbackServer::start(Reply::json(200, r#"{"created_count":3,"updated_count":0}"#));
+    // Tall enough for three open people, so every input is on screen to be clicked.
+    let mut harness = harness_of(app_for(&server.base_url()), egui::vec2(1280.0, 2400.0));
+    harness.run();
+    harness
+        .get_by_label("Create or update people in a batch")
+        .click();
+    harness.run();
+    let people = |harness: &Harness<'_, App>| -> Vec<Value> {
+        harness.state().state.draft.body_json().unwrap()["people"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let example = people(&harness).len();
+    // Down to none, then three made in the editor.
+    for index in (0..example).rev() {
+        harness
+            .get_by_label(&format!("Remove people[{index}]"))
+            .click();
+        harness.run();
+    }
+    assert!(people(&harness).is_empty());
+    harness.get_by_label("+ Add item").click();
+    harness.run();
+    type_into(&mut harness, "people.0.userId", "first");
+    harness.get_by_label("Duplicate people[0]").click();
+    harness.run();
+    type_into(&mut harness, "people.1.userId", "second");
+    harness.get_by_label("+ Add item").click();
+    harness.run();
+    type_into(&mut harness, "people.2.userId", "third");
+    harness.get_by_label("Move up people[2]").click();
+    harness.run();
+    send_and_wait(&mut harness);
+
+    let arrived: Value = serde_json::from_slice(server.requests().last().unwrap().body()).unwrap();
+    assert_eq!(
+        arrived,
+        json!({"people": [{"userId": "first"}, {"userId": "third"}, {"userId": "second"}]})
+    );
+}
