@@ -231,3 +231,16 @@ fn a_batch_of_three_edited_in_the_list_editor_arrives_as_three_items() {
         json!({"people": [{"userId": "first"}, {"userId": "third"}, {"userId": "second"}]})
     );
 }
+
+#[test]
+fn in_the_sandbox_a_workspace_operation_starts_on_the_sandboxs_workspace() {
+    let mut app = app_for("http://127.0.0.1:9/api/v1");
+    app.state.draft.environment = Environment::Sandbox;
+    let mut harness = harness(app);
+    harness.get_by_label("List devices").click();
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.values.path["workspaceId"],
+        flameup_explorer::sandbox::DEFAULT_WORKSPACE
+    );
+}

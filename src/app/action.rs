@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::App;
 use super::background::{self, Dialog};
 use super::library::LibraryTab;
+use crate::contract::IdentifierKind;
 use crate::model::{Draft, Environment, OperationValues};
 use crate::store::{
     self,
@@ -178,12 +179,18 @@ impl App {
             .parked
             .remove(id)
             .unwrap_or_else(|| OperationValues::example(operation));
+        let in_sandbox = self.state.draft.environment == Environment::Sandbox;
         for param in &operation.path_params {
+            let shared = self.shared_path_value(&param.name).cloned();
             let value = values.path.entry(param.name.clone()).or_default();
-            if value.is_empty()
-                && let Some(shared) = self.shared_path_value(&param.name)
-            {
-                value.clone_from(shared);
+            if !value.is_empty() {
+                continue;
+            }
+            if let Some(shared) = shared {
+                *value = shared;
+            } else if in_sandbox && param.identifier == IdentifierKind::WorkspaceId {
+                // The sandbox has one workspace: a first Send there works with no typing.
+                crate::sandbox::DEFAULT_WORKSPACE.clone_into(value);
             }
         }
         let previous = std::mem::replace(&mut self.state.draft.values, values);

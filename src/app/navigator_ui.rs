@@ -135,7 +135,7 @@ pub fn palette_ui(
 ) -> bool {
     let mut open = true;
     let modal = egui::Modal::new(egui::Id::unique("go to operation")).show(ctx, |ui| {
-        ui.set_width(420.0);
+        ui.set_width(560.0);
         let title = ui.label(RichText::new("Go to operation").strong());
         let field = ui
             .add(
@@ -173,7 +173,18 @@ pub fn palette_ui(
             .max_height(360.0)
             .show(ui, |ui| {
                 for (index, operation) in found.iter().enumerate() {
-                    let row = operation_row_ui(ui, operation, index == palette.selected);
+                    let row = ui
+                        .horizontal(|ui| {
+                            let row = operation_row_ui(ui, operation, index == palette.selected);
+                            // Two summaries can read alike; the id and path tell them apart.
+                            ui.label(
+                                RichText::new(format!("{} · {}", operation.id, operation.path))
+                                    .weak()
+                                    .small(),
+                            );
+                            row
+                        })
+                        .inner;
                     if index == palette.selected && (down || up) {
                         row.scroll_to_me(None);
                     }
