@@ -194,7 +194,7 @@ fn every_send_is_in_the_history_and_a_click_restores_it_with_its_answer() {
     harness.run();
 
     let host = server.addr.to_string();
-    let row = format!("201 Created  example_string\n{host}/api/v1/people");
+    let row = format!("201 Created  example_string\nPOST {host}/api/v1/people");
     harness.get_by_label_contains(&row).click();
     harness.run();
     assert_eq!(body(&harness)["email"], "user@example.com");

@@ -272,8 +272,16 @@ fn history_row_ui(ui: &mut Ui, index: usize, entry: &HistoryEntry, actions: &mut
     let path = url::Url::parse(&entry.url)
         .map(|url| url.path().to_owned())
         .unwrap_or_else(|_| entry.url.clone());
-    let who = entry.user_id().unwrap_or("(no userId)");
-    let text = format!("{time}  {}  {who}\n{}{path}", entry.outcome, entry.host());
+    // Who it was about when the body says (a userId), else what it did.
+    let who = entry
+        .user_id()
+        .unwrap_or_else(|| entry.request.operation_id());
+    let text = format!(
+        "{time}  {}  {who}\n{} {}{path}",
+        entry.outcome,
+        entry.method,
+        entry.host()
+    );
     let response = ui
         .add(egui::Button::selectable(false, text).truncate())
         .on_hover_text(format!(

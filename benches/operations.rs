@@ -1,0 +1,53 @@
+//! Moving between operations in the real App (egui_kittest: layout and widgets, no GPU): the
+//! frame that follows a click in the navigator, which parks the old values, builds the new form
+//! and rebuilds the request and its nine snippets; against an idle frame of the same operation.
+//! Prints figures; asserts nothing about speed.
+//! Run: `cargo bench --bench operations -- --warm-up-time 1 --measurement-time 3`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use flameup_explorer::app::{App, AppState, TokenInput};
+use flameup_explorer::model::{Draft, Environment};
+
+fn harness() -> Harness<'static, App> {
+    let state = AppState {
+        draft: Draft {
+            environment: Environment::Custom,
+            custom_base_url: "http://127.0.0.1:9/api/v1".into(),
+            ..Draft::docs_example()
+        },
+        ..AppState::default()
+    };
+    let token = TokenInput {
+        text: "ws_test_bench.token".into(),
+        ..TokenInput::default()
+    };
+    let app = App::with_state(state, token);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| app);
+    harness.run();
+    harness
+}
+
+fn switching(criterion: &mut Criterion) {
+    let mut harness = harness();
+    let mut group = criterion.benchmark_group("operations");
+    group.bench_function("idle_frame", |bench| bench.iter(|| harness.step()));
+    // Each iteration: one click and its frame to the batch, one back to create person.
+    group.bench_function("switch_there_and_back_two_frames", |bench| {
+        bench.iter(|| {
+            for operation in ["Create or update people in a batch", "Create person"] {
+                harness.get_by_label(operation).click();
+                harness.step();
+                harness.step();
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, switching);
+criterion_main!(benches);
