@@ -16,7 +16,7 @@ use super::{
 const NOTE: &str = "x-flameup-docs";
 /// Marks a part no page shows.
 const INFERRED: &str = "x-flameup-inferred";
-/// Which identifier a path parameter takes.
+/// Which identifier a value takes: a path parameter, or a body property (see validate.rs).
 pub(super) const IDENTIFIER: &str = "x-flameup-identifier";
 /// The only media type the API speaks.
 const JSON_MEDIA: &str = "application/json";
