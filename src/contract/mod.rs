@@ -6,6 +6,9 @@
 //! `$ref`s are resolved while parsing, so the schemas handed out are self-contained JSON values.
 
 mod parse;
+mod validate;
+
+pub use validate::{FindingKind, SchemaFinding};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -196,6 +199,9 @@ pub struct RequestBody {
     pub schema: Value,
     /// The document's example body, if it gives one.
     pub example: Option<Value>,
+    /// The schema compiled for checking bodies, built on the first check and kept: a draft is
+    /// checked on every keystroke, and compiling costs far more than checking.
+    compiled: validate::CompiledBody,
 }
 
 /// A note from the docs (`x-flameup-docs`): what each page says where they disagree, and which

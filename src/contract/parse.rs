@@ -16,8 +16,8 @@ use super::{
 const NOTE: &str = "x-flameup-docs";
 /// Marks a part no page shows.
 const INFERRED: &str = "x-flameup-inferred";
-/// Which identifier a path parameter takes.
-const IDENTIFIER: &str = "x-flameup-identifier";
+/// Which identifier a value takes: a path parameter, or a body property (see validate.rs).
+pub(super) const IDENTIFIER: &str = "x-flameup-identifier";
 /// The only media type the API speaks.
 const JSON_MEDIA: &str = "application/json";
 /// `$ref`s followed within `$ref`s before giving up: far more than the document needs, and the
@@ -412,6 +412,7 @@ fn request_body(body: &Value, at: &str) -> Result<RequestBody, ContractError> {
         required: body.get("required") == Some(&Value::Bool(true)),
         schema: schema.clone(),
         example: media.get("example").cloned(),
+        compiled: Default::default(),
     })
 }
 
