@@ -374,24 +374,19 @@ fn format_message(format: &str) -> String {
     }
 }
 
-/// "A whole number", "Text or null": what the schema's types accept, in words.
+/// "Must be a whole number", "Must be text or null": what the schema's types accept, in words.
 fn type_message(kind: &TypeKind) -> String {
     let mut types: Vec<JsonType> = match kind {
         TypeKind::Single(single) => vec![*single],
         TypeKind::Multiple(set) => set.iter().collect(),
     };
-    // Null reads best last ("Text or null"), and a number already covers whole numbers.
+    // Null reads best last ("text or null"), and a number already covers whole numbers.
     types.sort_by_key(|kind| *kind == JsonType::Null);
     if types.contains(&JsonType::Number) {
         types.retain(|kind| *kind != JsonType::Integer);
     }
     let phrases: Vec<&str> = types.iter().copied().map(type_phrase).collect();
-    let message = phrases.join(" or ");
-    match types.first() {
-        // Literal values keep their case: "true or false", "null".
-        Some(JsonType::Boolean | JsonType::Null) | None => message,
-        Some(_) => sentence(&message),
-    }
+    format!("Must be {}", phrases.join(" or "))
 }
 
 fn type_phrase(kind: JsonType) -> &'static str {
@@ -801,7 +796,11 @@ mod tests {
         let body = json!({"userId": "u", "traits": {"first_name": 7, "plan": 7}});
         assert_eq!(
             findings("createPerson", &body),
-            one("/traits/first_name", FindingKind::Type, "Text or null")
+            one(
+                "/traits/first_name",
+                FindingKind::Type,
+                "Must be text or null"
+            )
         );
     }
 
@@ -816,7 +815,7 @@ mod tests {
         body["ttl"] = json!(1.5);
         assert_eq!(
             findings("sendPush", &body),
-            one("/ttl", FindingKind::Type, "A whole number")
+            one("/ttl", FindingKind::Type, "Must be a whole number")
         );
         body["ttl"] = serde_json::from_str("123456789012345678901234567890").unwrap();
         assert_eq!(findings("sendPush", &body), []);
@@ -826,7 +825,7 @@ mod tests {
     fn a_body_that_is_not_an_object() {
         assert_eq!(
             findings("createPerson", &json!([1])),
-            one("", FindingKind::Type, "An object")
+            one("", FindingKind::Type, "Must be an object")
         );
     }
 
@@ -863,10 +862,10 @@ mod tests {
         assert_eq!(limit.check("0"), ["At least 1"]);
         assert_eq!(limit.check("101"), ["At most 100"]);
         assert_eq!(limit.check("-3"), ["At least 1"]);
-        assert_eq!(limit.check("abc"), ["A whole number"]);
-        assert_eq!(limit.check("5.0"), ["A whole number"]);
-        assert_eq!(limit.check(" 5"), ["A whole number"]);
-        assert_eq!(limit.check("-"), ["A whole number"]);
+        assert_eq!(limit.check("abc"), ["Must be a whole number"]);
+        assert_eq!(limit.check("5.0"), ["Must be a whole number"]);
+        assert_eq!(limit.check(" 5"), ["Must be a whole number"]);
+        assert_eq!(limit.check("-"), ["Must be a whole number"]);
         assert_eq!(
             limit.check("99999999999999999999999999999999999999999"),
             ["At most 100"]
@@ -900,7 +899,7 @@ mod tests {
         let is_active = query_param("listWorkspaceDevices", "is_active");
         assert_eq!(is_active.check("true"), Vec::<String>::new());
         assert_eq!(is_active.check("false"), Vec::<String>::new());
-        assert_eq!(is_active.check("yes"), ["true or false"]);
+        assert_eq!(is_active.check("yes"), ["Must be true or false"]);
         let person_id = query_param("listWorkspaceDevices", "person_id");
         assert_eq!(person_id.check(UUID), Vec::<String>::new());
         assert_eq!(person_id.check("user_1"), ["Not a UUID"]);
@@ -926,12 +925,13 @@ mod tests {
             description: String::new(),
             required: true,
             kind: ParamKind::Number,
+            example: None,
         };
         assert_eq!(number.check(""), ["Required"]);
         assert_eq!(number.check("1.5e3"), Vec::<String>::new());
         assert_eq!(number.check("-0"), Vec::<String>::new());
         for bad in ["NaN", "inf", "+1", "1.", " 1", "one"] {
-            assert_eq!(number.check(bad), ["A number"], "{bad}");
+            assert_eq!(number.check(bad), ["Must be a number"], "{bad}");
         }
     }
 
@@ -1001,9 +1001,9 @@ mod tests {
             let error = validator.iter_errors(&empty_object).next().unwrap();
             describe(&error).1
         };
-        assert_eq!(set(&["string", "null"]), "Text or null");
-        assert_eq!(set(&["integer", "number"]), "A number");
-        assert_eq!(set(&["boolean"]), "true or false");
-        assert_eq!(set(&["array", "string"]), "Text or a list");
+        assert_eq!(set(&["string", "null"]), "Must be text or null");
+        assert_eq!(set(&["integer", "number"]), "Must be a number");
+        assert_eq!(set(&["boolean"]), "Must be true or false");
+        assert_eq!(set(&["array", "string"]), "Must be text or a list");
     }
 }

@@ -1,13 +1,14 @@
-//! The documented rules, checked as the user types: the free rows' own rules here, the contract's
-//! (JSON Schema for the body, the parameters' types and identifier kinds) from the contract. Lint
-//! never blocks a send: an explorer must be able to send a bad request on purpose.
+//! The documented rules, checked as the user types: the contract's (JSON Schema for the body, the
+//! parameters' types, identifiers of the wrong kind; see `contract::validate`), each placed on its
+//! input by instance path, and the free rows' own. Lint never blocks a send: an explorer must be
+//! able to send a bad request on purpose.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::draft::{Draft, FieldRow};
-use super::field_notes::{FieldNote, FieldRef};
+use super::field_notes::{FieldNote, FieldRef, locate_in_body};
 use super::form::{FormValue, Shape, pointer_child, required, to_json};
 
 /// Warnings for the draft as it stands.
@@ -22,14 +23,27 @@ pub fn lint(draft: &Draft) -> Vec<FieldNote> {
             .path
             .get(&param.name)
             .map_or("", String::as_str);
-        if value.is_empty() {
-            notes.push(FieldNote::new(
-                FieldRef::Path(param.name.clone()),
-                "Required: the path needs it",
-            ));
+        for message in param.check(value) {
+            notes.push(FieldNote::new(FieldRef::Path(param.name.clone()), message));
+        }
+    }
+    for param in &operation.query_params {
+        let value = draft
+            .values
+            .query
+            .get(&param.name)
+            .map_or("", String::as_str);
+        for message in param.check(value) {
+            notes.push(FieldNote::new(FieldRef::Query(param.name.clone()), message));
         }
     }
     if let Some(body) = &operation.body {
+        let json = draft.values.body.body_json(&body.schema);
+        for finding in operation.check_body(&json) {
+            let field = locate_in_body(&body.schema, &draft.values.body, &finding.instance_path)
+                .unwrap_or(FieldRef::Body(finding.instance_path));
+            notes.push(FieldNote::new(field, finding.message));
+        }
         lint_rows_within(&body.schema, &draft.values.body, "", &mut notes);
     }
     notes
@@ -136,13 +150,51 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_path_value_is_required() {
+    fn path_and_query_values_follow_their_parameters() {
         let mut draft = Draft::docs_example();
         draft.operation = "getPerson".into();
         draft.values.path.insert("id".into(), String::new());
+        assert_eq!(messages(&draft, FieldRef::Path("id".into())), ["Required"]);
+        draft.operation = "listPeople".into();
+        draft.values.query.insert("limit".into(), "101".into());
         assert_eq!(
-            messages(&draft, FieldRef::Path("id".into())),
-            ["Required: the path needs it"]
+            messages(&draft, FieldRef::Query("limit".into())),
+            ["At most 100"]
+        );
+    }
+
+    #[test]
+    fn body_findings_land_on_their_input_or_on_the_row_that_sent_the_value() {
+        let draft = with_rows(
+            json!({"email": "not-an-email", "phone": "1".repeat(51)}),
+            vec![],
+            vec![],
+        );
+        assert_eq!(
+            messages(&draft, FieldRef::Body("/userId".into())),
+            ["Required"]
+        );
+        assert_eq!(
+            messages(&draft, FieldRef::Body("/email".into())),
+            ["Not a valid email address"]
+        );
+        assert_eq!(
+            messages(&draft, FieldRef::Body("/phone".into())),
+            ["At most 50 characters (this has 51)"]
+        );
+        let replaced = with_rows(
+            json!({"userId": "u"}),
+            vec![],
+            vec![FieldRow::new("userId", ValueKind::Number, "7")],
+        );
+        let row = FieldRef::Row {
+            object: String::new(),
+            index: 0,
+        };
+        assert_eq!(
+            messages(&replaced, row).len(),
+            2,
+            "replaces the input, and is not a string"
         );
     }
 
@@ -183,7 +235,8 @@ mod tests {
                     index: 0
                 }
             ),
-            ["Replaces the userId input above"]
+            ["Must be text", "Replaces the userId input above"],
+            "the contract's finding lands on the row that sent the value"
         );
     }
 
