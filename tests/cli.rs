@@ -279,9 +279,9 @@ fn usage_file_and_transport_errors_exit_2_with_one_line() {
         "there is no token flag: {line}"
     );
     let line = fails_with_2(explorer().args(["send"]));
-    assert!(
-        line.contains("required arguments were not provided: <--body <FILE>|--preset <NAME>>"),
-        "{line}"
+    assert_eq!(
+        line.trim_end(),
+        "flameup-explorer: createPerson needs a body: give --body FILE or --preset NAME"
     );
 }
 
@@ -658,7 +658,7 @@ fn a_workspace_of_dot_segments_is_refused_not_normalised_away() {
                 .arg(&path),
         );
         assert!(
-            line.contains(&format!("The workspace id cannot be \"{dots}\"")),
+            line.contains(&format!("workspaceId cannot be \"{dots}\"")),
             "{line}"
         );
     }
@@ -681,4 +681,383 @@ fn a_workspace_of_dot_segments_is_refused_not_normalised_away() {
         http.starts_with("POST /api/v1/workspaces/.../people HTTP/1.1\r\n"),
         "{http}"
     );
+}
+
+/// `send` of `words` to `server` with the JSON output; the answer's exit code must be 0.
+fn send_to(server: &LoopbackServer, words: &[&str]) -> Value {
+    let output = explorer()
+        .args(["send", "--output", "json", "--base-url", &server.base_url()])
+        .args(words)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout_json(&output)
+}
+
+/// The request line and headers of the one request `server` received, and its body.
+fn the_request(server: &LoopbackServer) -> (String, Vec<String>, Vec<u8>) {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "exactly one request");
+    let request = &requests[0];
+    let text = request.text();
+    let request_line = text.split("\r\n").next().unwrap().to_owned();
+    (
+        request_line,
+        request.header_lines(),
+        request.body().to_vec(),
+    )
+}
+
+#[test]
+fn operations_lists_every_operation_of_the_contract() {
+    let contract = flameup_explorer::contract::embedded().unwrap();
+    let output = explorer()
+        .args(["operations", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let listed = stdout_json(&output);
+    let expected: Vec<Value> = contract
+        .operations()
+        .iter()
+        .map(|operation| {
+            json!({"operationId": operation.id, "method": operation.method.as_str(),
+                   "path": operation.path, "summary": operation.summary})
+        })
+        .collect();
+    assert_eq!(listed, Value::Array(expected));
+    assert_eq!(listed.as_array().unwrap().len(), 22);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .contains(&json!({"operationId": "getPerson",
+            "method": "GET", "path": "/people/{id}", "summary": "Get person"})),
+        "{listed}"
+    );
+
+    let output = explorer().arg("operations").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let pretty = String::from_utf8(output.stdout).unwrap();
+    for group in ["People", "Events", "Devices", "Messaging", "Campaigns"] {
+        assert!(
+            pretty.lines().any(|line| line == group),
+            "{group}: {pretty}"
+        );
+    }
+    for operation in contract.operations() {
+        let line = pretty
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(operation.id.as_str()))
+            .unwrap_or_else(|| panic!("{} listed: {pretty}", operation.id));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[1..3], [operation.method.as_str(), &operation.path]);
+    }
+}
+
+#[test]
+fn send_get_person_puts_the_id_in_the_path_as_one_segment() {
+    let server = LoopbackServer::start(Reply::json(200, r#"{"id":"p1"}"#));
+    let printed = send_to(&server, &["getPerson", "--path", "id=a/b?c#d e%é@x"]);
+    assert_eq!(printed["body"], json!({"id": "p1"}));
+    let (request_line, headers, body) = the_request(&server);
+    assert_eq!(
+        request_line,
+        "GET /api/v1/people/a%2Fb%3Fc%23d%20e%25%C3%A9@x HTTP/1.1"
+    );
+    assert!(body.is_empty(), "a GET carries no body");
+    assert!(
+        !headers
+            .iter()
+            .any(|line| line.to_lowercase().starts_with("content-type:")),
+        "{headers:?}"
+    );
+    assert!(headers.contains(&format!("authorization: Bearer {TOKEN}")));
+}
+
+#[test]
+fn any_path_value_arrives_as_the_one_segment_it_was() {
+    for value in support::hostile_strings() {
+        let server = LoopbackServer::start(Reply::json(200, "{}"));
+        send_to(&server, &["getPerson", "--path", &format!("id={value}")]);
+        let (request_line, _, _) = the_request(&server);
+        let target = request_line
+            .strip_prefix("GET /api/v1/people/")
+            .and_then(|rest| rest.strip_suffix(" HTTP/1.1"))
+            .unwrap_or_else(|| panic!("{request_line}"));
+        assert!(
+            !target.contains(['/', '?', '#', ' ']),
+            "one segment: {target}"
+        );
+        let decoded = percent_encoding::percent_decode_str(target)
+            .decode_utf8()
+            .unwrap();
+        assert_eq!(decoded, value, "byte for byte");
+    }
+}
+
+#[test]
+fn list_people_sends_the_query_in_the_contracts_order() {
+    let server = LoopbackServer::start(Reply::json(200, r#"{"people":[]}"#));
+    send_to(
+        &server,
+        &[
+            "listPeople",
+            "--query",
+            "search=a b",
+            "--query",
+            "status=active",
+            "--query",
+            "limit=5",
+            "--query",
+            "offset=",
+        ],
+    );
+    let (request_line, headers, body) = the_request(&server);
+    assert_eq!(
+        request_line, "GET /api/v1/people?limit=5&status=active&search=a%20b HTTP/1.1",
+        "as the contract lists them (neither as typed nor alphabetical); an empty value is left out"
+    );
+    assert!(body.is_empty());
+    assert!(
+        !headers
+            .iter()
+            .any(|line| line.to_lowercase().starts_with("content-type:"))
+    );
+}
+
+#[test]
+fn delete_person_sends_no_body_and_no_content_type() {
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 204,
+        headers: Vec::new(),
+        body: Vec::new(),
+    });
+    send_to(&server, &["deletePerson", "--path", "id=u1"]);
+    let (request_line, headers, body) = the_request(&server);
+    assert_eq!(request_line, "DELETE /api/v1/people/u1 HTTP/1.1");
+    assert!(body.is_empty());
+    assert!(
+        !headers
+            .iter()
+            .any(|line| line.to_lowercase().starts_with("content-type:")),
+        "{headers:?}"
+    );
+}
+
+#[test]
+fn batch_people_sends_each_person_of_the_file_as_an_item() {
+    let server = LoopbackServer::start(Reply::json(200, r#"{"created":3}"#));
+    let dir = tempdir::Dir::new("batch");
+    let people = json!({"people": [
+        {"userId": "a", "email": "a@example.com"},
+        {"userId": "b", "traits": {"plan": "pro", "seats": 3}},
+        {"userId": "c", "phone": "+1", "custom": [1, {"x": null}]}
+    ]});
+    let path = body_file(&dir, &people.to_string());
+    send_to(&server, &["batchPeople", "--body", path.to_str().unwrap()]);
+    let (request_line, headers, body) = the_request(&server);
+    assert_eq!(request_line, "POST /api/v1/people/batch HTTP/1.1");
+    assert!(headers.contains(&"content-type: application/json".to_owned()));
+    let sent: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(sent["people"].as_array().unwrap().len(), 3);
+    assert_eq!(sent, people, "JSON-equal to the file");
+}
+
+#[test]
+fn the_workspace_fills_workspace_id_of_any_operation_that_has_it() {
+    let server = LoopbackServer::start(Reply::json(200, r#"{"people":[]}"#));
+    send_to(
+        &server,
+        &[
+            "listWorkspacePeople",
+            "--workspace",
+            "ws_1",
+            "--query",
+            "limit=2",
+        ],
+    );
+    let (request_line, _, _) = the_request(&server);
+    assert_eq!(
+        request_line,
+        "GET /api/v1/workspaces/ws_1/people?limit=2 HTTP/1.1"
+    );
+
+    let output = explorer()
+        .args([
+            "preview",
+            "getWorkspacePerson",
+            "--target",
+            "http",
+            "--base-url",
+            "http://127.0.0.1:8080/api/v1",
+            "--workspace",
+            "ws 2",
+            "--path",
+            "personId=6f1c2b9e-0000-4000-8000-000000000000",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let http = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        http.starts_with(
+            "GET /api/v1/workspaces/ws%202/people/6f1c2b9e-0000-4000-8000-000000000000 HTTP/1.1\r\n"
+        ),
+        "{http}"
+    );
+}
+
+#[test]
+fn every_usage_error_names_what_is_wrong_and_what_is_accepted_and_sends_nothing() {
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let dir = tempdir::Dir::new("usage");
+    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let good = good.to_str().unwrap();
+    let cases: [(&[&str], &str); 16] = [
+        (
+            &["getperson"],
+            "there is no operation \"getperson\": did you mean getPerson? (see `flameup-explorer operations`)",
+        ),
+        (
+            &["getPerson"],
+            "getPerson needs a value for id (its path is /people/{id}): give --path id=VALUE",
+        ),
+        (
+            &["getPerson", "--path", "id="],
+            "getPerson needs a value for id (its path is /people/{id}): give --path id=VALUE",
+        ),
+        (
+            &["getWorkspacePerson"],
+            "getWorkspacePerson needs values for workspaceId and personId (its path is /workspaces/{workspaceId}/people/{personId}): give --workspace ID --path personId=VALUE",
+        ),
+        (
+            &["getPerson", "--path", "ID=x"],
+            "getPerson has no path parameter \"ID\": its path /people/{id} takes id",
+        ),
+        (
+            &["listPeople", "--query", "limt=5"],
+            "listPeople has no query parameter \"limt\": it takes limit, offset, status or search",
+        ),
+        (
+            &["getPerson", "--path", "id=u", "--query", "limit=5"],
+            "getPerson takes no query parameters: leave out --query",
+        ),
+        (
+            &["getPerson", "--path", "idx"],
+            "invalid value 'idx' for '--path <NAME=VALUE>': expected NAME=VALUE",
+        ),
+        (
+            &["getPerson", "--path", "id=a", "--path", "id=b"],
+            "--path id=… is given twice: give each path value once",
+        ),
+        (
+            &["deletePerson", "--path", "id=u", "--body", good],
+            "deletePerson takes no body (DELETE /people/{id}): leave out --body",
+        ),
+        (
+            &["updatePerson", "--path", "id=u"],
+            "updatePerson needs a body: give --body FILE or --preset NAME",
+        ),
+        (
+            &["getPerson", "--path", "id=u", "--workspace", "ws_1"],
+            "getPerson takes no workspace (its path is /people/{id}): --workspace fills workspaceId, which only the operations under /workspaces/{workspaceId} have",
+        ),
+        (
+            &[
+                "listWorkspacePeople",
+                "--workspace",
+                "ws_1",
+                "--path",
+                "workspaceId=ws_2",
+            ],
+            "the workspace is given twice, by --workspace and by --path workspaceId=…: give it once",
+        ),
+        (
+            &["--path", "id=u", "--body", good],
+            "createPerson has no path parameters (its path is /people): leave out --path (no OPERATION_ID was given, so it is createPerson",
+        ),
+        (
+            &["--workspace", ""],
+            "createWorkspacePerson needs a value for workspaceId (its path is /workspaces/{workspaceId}/people): give --workspace ID",
+        ),
+        (&["getPerson", "extra"], "unexpected argument 'extra'"),
+    ];
+    for (words, expected) in cases {
+        for command in ["send", "preview"] {
+            let line = fails_with_2(
+                explorer()
+                    .args([command, "--base-url", &server.base_url()])
+                    .args(words),
+            );
+            assert!(line.contains(expected), "{command} {words:?}: {line}");
+        }
+    }
+    let line = fails_with_2(explorer().args([
+        "preview",
+        "getPerson",
+        "--path",
+        "id=u",
+        "--target",
+        "cobol",
+    ]));
+    assert!(
+        line.contains(
+            "invalid value 'cobol' for '--target <TARGET>' [possible values: curl, python,"
+        ),
+        "{line}"
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn the_standalone_sandbox_answers_get_and_list_sent_by_operation() {
+    let mut sandbox = explorer()
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (base_url, _stdout) = announced_base_url(&mut sandbox);
+    let dir = tempdir::Dir::new("sandbox-operations");
+    let run = |words: &[&str]| {
+        let output = explorer()
+            .args(["send", "--output", "json", "--base-url", &base_url])
+            .args(words)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{words:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout_json(&output)
+    };
+    for user in ["ada", "grace"] {
+        let body = body_file(
+            &dir,
+            &json!({"userId": user, "email": format!("{user}@example.com")}).to_string(),
+        );
+        run(&["createPerson", "--body", body.to_str().unwrap()]);
+    }
+    let found = run(&["getPerson", "--path", "id=grace@example.com"]);
+    assert_eq!(found["status"], 200);
+    assert_eq!(found["body"]["external_id"], "grace");
+    let page = run(&["listPeople", "--query", "limit=1", "--query", "offset=1"]);
+    assert_eq!(page["body"]["total"], 2);
+    assert_eq!(page["body"]["limit"], 1);
+    assert_eq!(page["body"]["people"].as_array().unwrap().len(), 1);
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &sandbox.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert_eq!(sandbox.wait().unwrap().code(), Some(0));
 }

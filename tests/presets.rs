@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use flameup_explorer::model::{Draft, Environment, FieldRow, PathStyle, ValueKind};
+use flameup_explorer::model::{
+    Credential, Draft, Environment, FieldRow, FormValue, ValueKind, build_request,
+};
 use flameup_explorer::store::presets::{Listed, Preset, PresetStore};
 use serde_json::{Value, json};
 
@@ -49,38 +51,81 @@ impl Drop for Scratch {
     }
 }
 
-// The update stays so the draft can gain fields (the window is being restructured) without
-// breaking this test.
-#[allow(clippy::needless_update)]
-fn every_field_type() -> Draft {
+/// A draft of `operation` with its example values, sent to a local base URL.
+fn draft_of(operation: &str) -> Draft {
+    let contract = flameup_explorer::contract::embedded().unwrap();
     Draft {
         environment: Environment::Custom,
         custom_base_url: "http://127.0.0.1:8080/api/v1".into(),
-        path_style: PathStyle::WorkspaceScoped,
-        workspace_id: "ws_abc123".into(),
-        user_id: "ada 'quoted' $x".into(),
-        email: "ada@example.com".into(),
-        phone: "+44 20".into(),
-        traits: [
-            "Ada".into(),
-            "Lovelace".into(),
-            "".into(),
-            "".into(),
-            "Europe/London".into(),
-            "en-GB".into(),
-        ],
-        custom_traits: vec![
-            FieldRow::new("plan", ValueKind::String, "pro"),
-            FieldRow::new("seats", ValueKind::Number, "12"),
-            FieldRow::new("ratio", ValueKind::Number, "0.25"),
-            FieldRow::new("beta", ValueKind::Boolean, "false"),
-            FieldRow::new("gone", ValueKind::Null, ""),
-            FieldRow::new("tags", ValueKind::Json, r#"["a",{"b":[1,null]}]"#),
-            FieldRow::new("empty", ValueKind::String, ""),
-        ],
-        other_fields: vec![FieldRow::new("anonymousId", ValueKind::String, "anon-1")],
-        ..Draft::default()
+        ..Draft::for_operation(contract.operation(operation).unwrap())
     }
+}
+
+/// A workspace-scoped create with every kind of input: typed inputs, nested traits, and free rows
+/// of every value type (one of them still empty, which is not sent) in traits and at the top.
+fn every_field_type() -> Draft {
+    let mut draft = draft_of("createWorkspacePerson");
+    draft
+        .values
+        .path
+        .insert("workspaceId".into(), "ws_abc123".into());
+    draft.load_body(&json!({
+        "userId": "ada 'quoted' $x",
+        "email": "ada@example.com",
+        "traits": {"first_name": "Ada", "last_name": "Lovelace", "timezone": "Europe/London",
+                   "locale": "en-GB", "phone": "+44 20"},
+    }));
+    let schema = draft
+        .operation()
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap()
+        .schema
+        .clone();
+    let traits = draft
+        .values
+        .body
+        .field_mut("traits", &schema["properties"]["traits"])
+        .and_then(FormValue::rows_mut)
+        .unwrap();
+    traits.extend([
+        FieldRow::new("plan", ValueKind::String, "pro"),
+        FieldRow::new("seats", ValueKind::Number, "12"),
+        FieldRow::new("ratio", ValueKind::Number, "0.25"),
+        FieldRow::new("beta", ValueKind::Boolean, "false"),
+        FieldRow::new("gone", ValueKind::Null, ""),
+        FieldRow::new("tags", ValueKind::Json, r#"["a",{"b":[1,null]}]"#),
+        FieldRow::new("empty", ValueKind::String, ""),
+    ]);
+    let top = draft.values.body.rows_mut().unwrap();
+    top.push(FieldRow::new("anonymousId", ValueKind::String, "anon-1"));
+    draft
+}
+
+/// The request body bytes `draft` sends.
+fn body_bytes(draft: &Draft) -> Vec<u8> {
+    build_request(draft, None, &Credential::EnvVar)
+        .unwrap()
+        .body
+}
+
+/// Asserts that `restored` sends the same request as `draft`: operation, where, values, body.
+fn assert_same_request(restored: &Draft, draft: &Draft) {
+    assert_eq!(restored.operation, draft.operation);
+    assert_eq!(restored.environment, draft.environment);
+    assert_eq!(restored.custom_base_url, draft.custom_base_url);
+    assert_eq!(restored.values.path, draft.values.path);
+    assert_eq!(restored.values.query, draft.values.query);
+    assert_eq!(restored.body_json(), draft.body_json());
+    let [restored, original] =
+        [restored, draft].map(|draft| build_request(draft, None, &Credential::EnvVar).unwrap());
+    assert_eq!(restored.method, original.method);
+    assert_eq!(restored.url, original.url);
+    assert_eq!(
+        restored.body, original.body,
+        "the same bytes go on the wire"
+    );
 }
 
 #[test]
@@ -88,28 +133,68 @@ fn a_preset_round_trips_every_field_type() {
     let scratch = Scratch::new("roundtrip");
     let store = scratch.store();
     let draft = every_field_type();
+    assert_eq!(
+        draft.body_json().unwrap()["traits"]["tags"],
+        json!(["a", {"b": [1, null]}]),
+        "the rows are in the body"
+    );
     let file = store.save(&Preset::new("Every type", &draft)).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
         text.contains("\"kind\": \"flameup-explorer-preset\""),
         "human-readable JSON:\n{text}"
     );
-    assert!(text.contains("\"schema\": 1"));
+    assert!(text.contains("\"schema\": 2"), "{text}");
+    assert!(
+        text.contains("\"operation\": \"createWorkspacePerson\""),
+        "{text}"
+    );
 
     let (_, loaded) = store.find("every TYPE").unwrap();
-    let restored = loaded.request.to_draft();
-    assert_eq!(restored.environment, draft.environment);
-    assert_eq!(restored.custom_base_url, draft.custom_base_url);
-    assert_eq!(restored.path_style, draft.path_style);
-    assert_eq!(restored.workspace_id, draft.workspace_id);
+    assert_same_request(&loaded.request.to_draft(), &draft);
+    assert_eq!(body_bytes(&loaded.request.to_draft()), body_bytes(&draft));
+}
+
+#[test]
+fn a_preset_of_any_operation_round_trips_its_values() {
+    let scratch = Scratch::new("any-operation");
+    let store = scratch.store();
+    let mut listing = draft_of("listWorkspacePeople");
+    listing
+        .values
+        .path
+        .insert("workspaceId".into(), "ws a/b?".into());
+    listing.values.query = [("limit", "5"), ("search", "a b&c=d"), ("status", "")]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .into();
+    let mut batch = draft_of("batchPeople");
+    batch.load_body(&json!({"people": [{"userId": "a"}, {"userId": "b", "traits": {"n": -0}}]}));
+    for (name, draft) in [
+        ("Listing", listing),
+        ("Batch", batch),
+        ("Delete", draft_of("deletePerson")),
+    ] {
+        store.save(&Preset::new(name, &draft)).unwrap();
+        let (file, loaded) = store.find(name).unwrap();
+        let restored = loaded.request.to_draft();
+        assert_eq!(restored.operation, draft.operation, "{name}");
+        assert_eq!(restored.body_json(), draft.body_json(), "{name}");
+        let [restored, original] = [&restored, &draft]
+            .map(|draft| build_request(draft, None, &Credential::EnvVar).unwrap());
+        assert_eq!(restored.url, original.url, "{name}");
+        assert_eq!(restored.body, original.body, "{name}");
+        let text = std::fs::read_to_string(file).unwrap();
+        assert_eq!(
+            text.contains("\"body\""),
+            draft.operation().unwrap().body.is_some(),
+            "a body only for an operation that has one: {text}"
+        );
+    }
+    let (_, listing) = store.find("Listing").unwrap();
     assert_eq!(
-        Value::Object(restored.body_json()),
-        Value::Object(draft.body_json())
-    );
-    assert_eq!(
-        restored.body_bytes(),
-        draft.body_bytes(),
-        "the same bytes go on the wire"
+        serde_json::to_value(&listing.request.query).unwrap(),
+        json!({"limit": "5", "search": "a b&c=d"}),
+        "an empty value is sent as nothing, so saved as nothing"
     );
 }
 
@@ -129,7 +214,7 @@ fn broken_foreign_and_newer_files_are_listed_with_a_reason_and_never_overwritten
         ("foreign.json", "{\"openapi\": \"3.1.0\"}"),
         (
             "newer.json",
-            "{\"kind\": \"flameup-explorer-preset\", \"schema\": 2, \"name\": \"Newer\"}",
+            "{\"kind\": \"flameup-explorer-preset\", \"schema\": 3, \"name\": \"Newer\"}",
         ),
     ];
     for (name, text) in broken {
@@ -155,11 +240,8 @@ fn broken_foreign_and_newer_files_are_listed_with_a_reason_and_never_overwritten
     );
     assert!(reasons.iter().any(|(file, reason)| file == "foreign.json"
         && reason.starts_with("not a Flameup Explorer preset")));
-    assert!(
-        reasons.iter().any(
-            |(file, reason)| file == "newer.json" && reason.contains("newer version (schema 2")
-        )
-    );
+    assert!(reasons.iter().any(|(file, reason)| file == "newer.json"
+        && reason.contains("newer version (schema 3; this one reads 2)")));
 
     // Presets whose names would map onto the broken files' names go elsewhere.
     for name in ["Torn", "Newer", "Foreign"] {
@@ -217,7 +299,7 @@ fn rename_duplicate_and_delete() {
     store.rename("First", "Renamed").unwrap();
     assert!(store.find("First").is_none());
     assert_eq!(
-        store.find("Renamed").unwrap().1.request.body["userId"],
+        store.find("Renamed").unwrap().1.request.body.unwrap()["userId"],
         "example_string"
     );
     assert_eq!(store.copy_name("Renamed"), "Renamed (copy)");
@@ -306,13 +388,11 @@ fn a_save_killed_midway_leaves_the_old_or_the_new_preset() {
         let (_, preset) = store
             .find("Big")
             .expect("the preset is always there and whole");
-        let user = preset.request.body["userId"].as_str().unwrap().to_owned();
+        let body = preset.request.body.unwrap();
+        let user = body["userId"].as_str().unwrap().to_owned();
         assert!(user == "A" || user == "B");
         assert_eq!(
-            preset.request.body["traits"]["blob"]
-                .as_str()
-                .unwrap()
-                .len(),
+            body["traits"]["blob"].as_str().unwrap().len(),
             400_000,
             "not torn"
         );
@@ -538,10 +618,8 @@ fn save_new_refuses_a_taken_name_even_when_the_race_is_close() {
             .map(|index| {
                 let store = scratch.store();
                 scope.spawn(move || {
-                    let draft = Draft {
-                        user_id: format!("thread {index}"),
-                        ..Draft::default()
-                    };
+                    let mut draft = Draft::default();
+                    draft.load_body(&json!({"userId": format!("thread {index}")}));
                     store.save_new(&Preset::new("Race", &draft)).is_ok()
                 })
             })
@@ -686,4 +764,260 @@ fn names_are_one_name_under_one_unicode_folding_rule() {
             .unwrap(),
     );
     assert!(shown.contains("\"name\": \"Straße\""), "{shown}");
+}
+
+/// A workspace-scoped preset exactly as the version before the whole API wrote it (schema 1:
+/// always create person, its path given by `path_style` and `workspace_id`).
+const SCHEMA_1_WORKSPACE: &str = r#"{
+  "kind": "flameup-explorer-preset",
+  "schema": 1,
+  "name": "Old workspace create",
+  "saved_at": "2026-11-27T12:00:00Z",
+  "request": {
+    "environment": "Custom",
+    "base_url": "http://127.0.0.1:8080/api/v1",
+    "path_style": "WorkspaceScoped",
+    "workspace_id": "ws_abc123",
+    "body": {
+      "userId": "ada",
+      "email": "ada@example.com",
+      "traits": {
+        "first_name": "Ada",
+        "plan": "pro",
+        "seats": 12
+      },
+      "anonymousId": "anon-1"
+    }
+  }
+}
+"#;
+
+/// A key-scoped one, likewise: the workspace typed before switching back is still in the file.
+const SCHEMA_1_KEY_SCOPED: &str = r#"{
+  "kind": "flameup-explorer-preset",
+  "schema": 1,
+  "name": "Old create",
+  "saved_at": "2026-11-27T12:00:00Z",
+  "request": {
+    "environment": "Custom",
+    "base_url": "http://127.0.0.1:8080/api/v1",
+    "path_style": "KeyScoped",
+    "workspace_id": "ws_left_over",
+    "body": {
+      "userId": "grace",
+      "phone": "+1-555-0123"
+    }
+  }
+}
+"#;
+
+#[test]
+fn a_schema_1_file_loads_as_the_create_person_it_was() {
+    let scratch = Scratch::new("schema-1");
+    let dir = scratch.presets();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("old-workspace-create.json"), SCHEMA_1_WORKSPACE).unwrap();
+    std::fs::write(dir.join("old-create.json"), SCHEMA_1_KEY_SCOPED).unwrap();
+    let store = scratch.store();
+
+    let (_, workspace) = store.find("Old workspace create").unwrap();
+    let draft = workspace.request.to_draft();
+    assert_eq!(draft.operation, "createWorkspacePerson");
+    assert_eq!(draft.values.path["workspaceId"], "ws_abc123");
+    let old_body: Value =
+        serde_json::from_str::<Value>(SCHEMA_1_WORKSPACE).unwrap()["request"]["body"].clone();
+    assert_eq!(draft.body_json(), Some(old_body), "every field is kept");
+    let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+    assert_eq!(
+        request.url.as_str(),
+        "http://127.0.0.1:8080/api/v1/workspaces/ws_abc123/people"
+    );
+
+    let (_, key_scoped) = store.find("Old create").unwrap();
+    let draft = key_scoped.request.to_draft();
+    assert_eq!(draft.operation, "createPerson");
+    assert!(draft.values.path.is_empty(), "{:?}", draft.values.path);
+    assert_eq!(
+        draft.body_json(),
+        Some(json!({"userId": "grace", "phone": "+1-555-0123"}))
+    );
+
+    // The command line lists, previews and sends them as those operations.
+    let listed = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("Old workspace create\tcreateWorkspacePerson\t")),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("Old create\tcreatePerson\t")),
+        "{listed}"
+    );
+    let http = stdout_of(
+        &scratch
+            .cli()
+            .args([
+                "preview",
+                "--target",
+                "http",
+                "--preset",
+                "old workspace create",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        http.starts_with("POST /api/v1/workspaces/ws_abc123/people HTTP/1.1\r\n"),
+        "{http}"
+    );
+    assert!(http.contains("\"anonymousId\": \"anon-1\""), "{http}");
+
+    // Neither file was rewritten by being read, and `show` prints what it means today.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("old-workspace-create.json")).unwrap(),
+        SCHEMA_1_WORKSPACE
+    );
+    let shown: Value = serde_json::from_str(&stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "show", "Old workspace create"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(shown["schema"], 2);
+    assert_eq!(shown["request"]["operation"], "createWorkspacePerson");
+    assert_eq!(
+        shown["request"]["path"],
+        json!({"workspaceId": "ws_abc123"})
+    );
+    // A rename writes the file again: it stays the workspace create it was.
+    store
+        .rename("Old workspace create", "Renamed workspace create")
+        .unwrap();
+    let (file, renamed) = store.find("Renamed workspace create").unwrap();
+    assert_same_request(&renamed.request.to_draft(), &workspace.request.to_draft());
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("\"schema\": 2"), "{text}");
+    // Saved again, it is a schema-2 file of the same operation.
+    store
+        .save_replacing(&Preset::new("Old create", &draft))
+        .unwrap();
+    let text = std::fs::read_to_string(dir.join("old-create.json")).unwrap();
+    assert!(text.contains("\"schema\": 2"), "{text}");
+    assert!(text.contains("\"operation\": \"createPerson\""), "{text}");
+    assert!(!text.contains("path_style"), "{text}");
+}
+
+#[test]
+fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
+    let scratch = Scratch::new("cli-operations");
+    let base_url = "http://127.0.0.1:8080/api/v1";
+    stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "save", "Find Ada", "getPerson", "--path"])
+            .args(["id=ada@example.com", "--base-url", base_url])
+            .output()
+            .unwrap(),
+    );
+    stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "save", "First five", "listPeople"])
+            .args(["--query", "limit=5", "--query", "search=a b"])
+            .args(["--base-url", base_url])
+            .output()
+            .unwrap(),
+    );
+    let shown: Value = serde_json::from_str(&stdout_of(
+        &scratch
+            .cli()
+            .args(["presets", "show", "find ada"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(shown["schema"], 2);
+    assert_eq!(
+        shown["request"],
+        json!({"environment": "Custom", "base_url": base_url, "operation": "getPerson",
+               "path": {"id": "ada@example.com"}}),
+        "no body for a GET"
+    );
+
+    let listed = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("Find Ada\tgetPerson\t")),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("First five\tlistPeople\t")),
+        "{listed}"
+    );
+
+    let preview = |extra: &[&str]| {
+        stdout_of(
+            &scratch
+                .cli()
+                .args(["preview", "--target", "http"])
+                .args(extra)
+                .output()
+                .unwrap(),
+        )
+    };
+    assert!(
+        preview(&["--preset", "Find Ada"])
+            .starts_with("GET /api/v1/people/ada@example.com HTTP/1.1\r\n"),
+        "the preset's operation and path value"
+    );
+    assert!(
+        preview(&["getPerson", "--preset", "Find Ada", "--path", "id=grace"])
+            .starts_with("GET /api/v1/people/grace HTTP/1.1\r\n"),
+        "--path overrides the preset's value; naming its own operation is fine"
+    );
+    assert!(
+        preview(&["--preset", "First five"])
+            .starts_with("GET /api/v1/people?limit=5&search=a%20b HTTP/1.1\r\n")
+    );
+    assert!(
+        preview(&[
+            "--preset",
+            "First five",
+            "--query",
+            "limit=7",
+            "--query",
+            "search="
+        ])
+        .starts_with("GET /api/v1/people?limit=7 HTTP/1.1\r\n"),
+        "--query overrides, and an empty value takes the preset's away"
+    );
+
+    let error =
+        fails_with_2(
+            scratch
+                .cli()
+                .args(["preview", "deletePerson", "--preset", "Find Ada"]),
+        );
+    assert!(
+        error.contains("the preset \"Find Ada\" calls getPerson, not deletePerson"),
+        "{error}"
+    );
+    let error = fails_with_2(
+        scratch
+            .cli()
+            .args(["preview", "--preset", "Find Ada", "--query", "limit=5"]),
+    );
+    assert!(
+        error.contains("getPerson takes no query parameters")
+            && error.contains("the operation of the preset \"Find Ada\""),
+        "{error}"
+    );
 }

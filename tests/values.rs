@@ -8,7 +8,9 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
-use flameup_explorer::model::{BodyView, Draft, FieldRow, ValueKind};
+use flameup_explorer::model::{
+    BodyView, Credential, Draft, FieldRow, FormValue, ValueKind, build_request,
+};
 use flameup_explorer::store::presets::{Preset, PresetStore};
 use support::{LoopbackServer, Reply};
 
@@ -124,20 +126,43 @@ fn numbers_in_a_body_file_are_previewed_and_sent_exactly() {
     );
 }
 
+/// The body bytes `draft` sends, as the one request builder makes them.
+fn body_bytes(draft: &Draft) -> String {
+    String::from_utf8(
+        build_request(draft, None, &Credential::EnvVar)
+            .unwrap()
+            .body,
+    )
+    .unwrap()
+}
+
 #[test]
 fn a_number_typed_in_the_form_keeps_its_text() {
-    let draft = Draft {
-        user_id: "u".into(),
-        custom_traits: EXACT_NUMBERS
+    let mut draft = Draft::default();
+    draft.load_body(&serde_json::json!({"userId": "u"}));
+    let schema = draft
+        .operation()
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap()
+        .schema
+        .clone();
+    let traits = draft
+        .values
+        .body
+        .field_mut("traits", &schema["properties"]["traits"])
+        .and_then(FormValue::rows_mut)
+        .unwrap();
+    traits.extend(
+        EXACT_NUMBERS
             .iter()
             .enumerate()
             .map(|(index, (number, _))| {
                 FieldRow::new(format!("n{index}"), ValueKind::Number, *number)
-            })
-            .collect(),
-        ..Draft::default()
-    };
-    for row in &draft.custom_traits {
+            }),
+    );
+    for row in draft.values.body.rows_at("/traits").unwrap() {
         assert_eq!(
             row.json_value().fallback_note,
             None,
@@ -145,7 +170,7 @@ fn a_number_typed_in_the_form_keeps_its_text() {
             row.value
         );
     }
-    assert_exact(&String::from_utf8(draft.body_bytes()).unwrap(), "the body");
+    assert_exact(&body_bytes(&draft), "the body");
 }
 
 #[test]
@@ -169,13 +194,13 @@ fn a_preset_keeps_each_number_exactly() {
 
     // The store itself, without the command line: save, find, build again.
     let mut draft = Draft::default();
-    let map = serde_json::from_str(&body_text()).unwrap();
-    draft.load_body(&map);
+    let body: serde_json::Value = serde_json::from_str(&body_text()).unwrap();
+    draft.load_body(&body);
     let store = PresetStore::at(scratch.0.join("store"));
     store.save_new(&Preset::new("Direct", &draft)).unwrap();
     let (_, loaded) = store.find("Direct").unwrap();
     assert_exact(
-        &String::from_utf8(loaded.request.to_draft().body_bytes()).unwrap(),
+        &body_bytes(&loaded.request.to_draft()),
         "a loaded preset's body",
     );
 }

@@ -18,7 +18,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send a create-person request and print the answer. The token is read from the
+    /// Send a request for any operation and print the answer. The token is read from the
     /// FLAMEUP_API_TOKEN environment variable only (a flag would show in `ps`).
     Send {
         #[command(flatten)]
@@ -70,7 +70,7 @@ pub enum PresetsCommand {
     List,
     /// A preset's file.
     Show { name: String },
-    /// Save a request as a preset (replacing one of the same name).
+    /// Save a request for any operation as a preset (replacing one of the same name).
     Save {
         name: String,
         #[command(flatten)]
@@ -174,23 +174,54 @@ fn parse_fail_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Where the request goes and what it carries.
+/// Which operation to call, with its values, and where it goes.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["body", "preset"])))]
 pub struct RequestArgs {
-    /// A JSON object in the documented body format (userId, email, phone, traits, …), or `-` for
-    /// standard input. Every top-level field is kept.
+    /// The operation to call, by its operationId (see `flameup-explorer operations`)
+    /// [default: createPerson, or createWorkspacePerson with --workspace].
+    #[arg(value_name = "OPERATION_ID")]
+    pub operation: Option<String>,
+    /// A value in the operation's path, e.g. `--path id=ada@example.com`; one per parameter.
+    /// Sent as one path segment, percent-encoded.
+    #[arg(long = "path", value_name = "NAME=VALUE", value_parser = parse_name_value)]
+    pub path: Vec<NameValue>,
+    /// A value in the query string, e.g. `--query limit=5`; one per parameter. An empty value
+    /// is left out.
+    #[arg(long = "query", value_name = "NAME=VALUE", value_parser = parse_name_value)]
+    pub query: Vec<NameValue>,
+    /// The body: a JSON object in the operation's body format, or `-` for standard input. Every
+    /// field is kept. Needed by an operation whose body is required, unless --preset gives one.
     #[arg(long, value_name = "FILE")]
     pub body: Option<PathBuf>,
-    /// A saved preset, by name; --base-url and --workspace override where it goes.
+    /// A saved preset, by name: its operation and values. The flags given override them.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// The API's base URL [default: https://api.flameup.ai/api/v1].
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Use the workspace-scoped path POST /workspaces/{ID}/people.
+    /// The workspace: fills the path value workspaceId of a workspace-scoped operation.
     #[arg(long, value_name = "ID")]
     pub workspace: Option<String>,
+}
+
+/// A `NAME=VALUE` pair of `--path` or `--query`, split at the first `=` (a value may hold more).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameValue {
+    pub name: String,
+    pub value: String,
+}
+
+fn parse_name_value(text: &str) -> Result<NameValue, String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok(NameValue {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        }),
+        _ => Err(
+            "expected NAME=VALUE, a parameter's name, `=`, then its value (e.g. id=ada@example.com)"
+                .to_owned(),
+        ),
+    }
 }
 
 /// How a printed snippet shows the token. Never the token itself: that would put it in a
@@ -236,6 +267,23 @@ mod tests {
             "99999999999999999999GB",
         ] {
             assert!(parse_size(wrong).is_err(), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn name_value_pairs_split_at_the_first_equals_sign() {
+        let pair = |name: &str, value: &str| NameValue {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        };
+        assert_eq!(parse_name_value("id=ada"), Ok(pair("id", "ada")));
+        assert_eq!(
+            parse_name_value("search=a=b c"),
+            Ok(pair("search", "a=b c"))
+        );
+        assert_eq!(parse_name_value("search="), Ok(pair("search", "")));
+        for wrong in ["", "id", "=ada", "="] {
+            assert!(parse_name_value(wrong).is_err(), "{wrong:?}");
         }
     }
 }

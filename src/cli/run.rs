@@ -4,15 +4,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
-use super::output;
-use crate::model::{Credential, Draft, Environment, HttpRequest, TOKEN_ENV_VAR, build_request};
+use super::{inputs, output};
+use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
-use crate::store::presets::{self, Listed, Preset, PresetStore};
+use crate::store::presets::{self, Listed, Preset, PresetStore, printable};
 use crate::transport::redirect::{self, MAX_FOLLOWED, Redirect};
 use crate::transport::{InFlight, Outcome, SendOptions, TransportError};
 
@@ -349,33 +349,14 @@ fn exchange(request: &HttpRequest, options: SendOptions, follow: bool) -> Outcom
 }
 
 impl RequestArgs {
+    /// The draft these arguments describe, over the preset they name (see [`inputs::draft`]).
     fn draft(&self) -> Result<Draft, Failure> {
-        let mut draft = match (&self.body, &self.preset) {
-            (Some(path), _) => {
-                let mut draft = Draft::default();
-                draft.load_body(&serde_json::Value::Object(read_body(path)?));
-                draft
-            }
-            (None, Some(name)) => find_preset(name)?.request.to_draft(),
-            (None, None) => return Err(Failure("give --body FILE or --preset NAME".to_owned())),
-        };
-        if let Some(base_url) = &self.base_url {
-            draft.environment = Environment::Custom;
-            draft.custom_base_url = base_url.clone();
-        }
-        if let Some(workspace) = &self.workspace {
-            draft.operation = "createWorkspacePerson".to_owned();
-            draft
-                .values
-                .path
-                .insert("workspaceId".to_owned(), workspace.clone());
-        }
-        if draft.environment == Environment::Sandbox {
-            return Err(Failure(
-                "this preset sends to the window's built-in sandbox: start one with `flameup-explorer sandbox` and pass its --base-url".to_owned(),
-            ));
-        }
-        Ok(draft)
+        let preset = self.preset.as_deref().map(find_preset).transpose()?;
+        let preset = preset.as_ref().map(|preset| inputs::FromPreset {
+            name: &preset.name,
+            draft: preset.request.to_draft(),
+        });
+        Ok(inputs::draft(self, preset, read_body)?)
     }
 }
 
@@ -447,8 +428,9 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
                     match item {
                         Listed::Preset { preset, .. } => writeln!(
                             out,
-                            "{}\t{}\t{}",
+                            "{}\t{}\t{}\t{}",
                             preset.name,
+                            printable(preset.request.operation_id()),
                             preset.request.environment.label(),
                             preset.saved_at
                         )?,
@@ -494,8 +476,8 @@ fn presets(command: PresetsCommand) -> Result<ExitCode, Failure> {
 }
 
 /// The body in `path`, or in standard input for `-`: the same bounded reader as the window's
-/// import, so both refuse the same files.
-fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {
+/// import, so both refuse the same files. Every body in the contract is a JSON object.
+fn read_body(path: &Path) -> Result<Value, String> {
     let body = if path == Path::new("-") {
         body_file::read_json_object_from(
             std::io::stdin().lock(),
@@ -505,5 +487,5 @@ fn read_body(path: &Path) -> Result<Map<String, Value>, Failure> {
     } else {
         body_file::read_json_object(path, DEFAULT_BODY_LIMIT)
     };
-    body.map_err(Failure)
+    body.map(Value::Object)
 }

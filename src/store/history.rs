@@ -288,6 +288,67 @@ fn move_aside(file: &Path, readable: &str, unreadable: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Two lines as the version before the whole API wrote them (its `SavedRequest` had
+    /// `path_style`, `workspace_id` and an always-present `body`), the second from before
+    /// answers' headers were kept.
+    const OLD_LINES: &str = concat!(
+        r#"{"time":"2026-11-27T12:00:00Z","method":"POST","url":"http://127.0.0.1:8080/api/v1/workspaces/ws_abc123/people","request":{"environment":"Custom","base_url":"http://127.0.0.1:8080/api/v1","path_style":"WorkspaceScoped","workspace_id":"ws_abc123","body":{"userId":"ada","traits":{"plan":"pro","seats":12}}},"status":201,"outcome":"201 Created","elapsed_ms":12,"response_body":"{\"id\":\"p1\"}","response_truncated":false,"response_headers":[["content-type","application/json"]]}"#,
+        "\n",
+        r#"{"time":"2026-11-27T12:01:00Z","method":"POST","url":"https://api.flameup.ai/api/v1/people","request":{"environment":"Production","path_style":"KeyScoped","body":{"userId":"grace"}},"status":null,"outcome":"No answer came back before the deadline","elapsed_ms":30000,"response_body":""}"#,
+        "\n",
+    );
+
+    #[test]
+    fn lines_written_before_the_whole_api_load_as_the_creates_they_were() {
+        let dir = std::env::temp_dir().join(format!("flameup-old-history-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("history.jsonl");
+        std::fs::write(&file, OLD_LINES).unwrap();
+
+        let (history, notice) = History::open(file.clone());
+        assert_eq!(notice, None, "every old line is read");
+        let [workspace, key_scoped] = history.entries() else {
+            panic!("{:?}", history.entries());
+        };
+        assert_eq!(workspace.user_id(), Some("ada"));
+        assert_eq!(workspace.request.operation_id(), "createWorkspacePerson");
+        for entry in [workspace, key_scoped] {
+            let draft = entry.request.to_draft();
+            let request =
+                crate::model::build_request(&draft, None, &crate::model::Credential::EnvVar)
+                    .unwrap();
+            assert_eq!(request.url.as_str(), entry.url, "sent again where it went");
+            assert_eq!(request.method, entry.method);
+            let sent: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+            assert_eq!(
+                Some(&sent),
+                entry.request.body.as_ref(),
+                "with the same body"
+            );
+        }
+        assert_eq!(key_scoped.request.operation_id(), "createPerson");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            OLD_LINES,
+            "the file is left as it was"
+        );
+
+        // Rewritten (as compaction and an undone clear do), they are still those creates.
+        let (mut history, _) = History::open(file.clone());
+        history.restore(Vec::new()).unwrap();
+        let rewritten = std::fs::read_to_string(&file).unwrap();
+        assert!(!rewritten.contains("path_style"), "{rewritten}");
+        let (again, notice) = History::open(file);
+        assert_eq!(notice, None);
+        assert_eq!(again.entries(), history.entries());
+        assert_eq!(
+            again.entries()[0].request.to_draft().values.path["workspaceId"],
+            "ws_abc123"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn unreadable_lines_are_moved_aside_and_reported_once() {
         let dir = std::env::temp_dir().join(format!("flameup-history-{}", std::process::id()));

@@ -13,8 +13,10 @@ use crate::model::Draft;
 
 /// What the `kind` field of every preset file says.
 pub const KIND: &str = "flameup-explorer-preset";
-/// The newest schema this version reads and writes.
-pub const SCHEMA: u32 = 1;
+/// The newest schema this version reads and writes. 2: the request names its operation, with
+/// path and query values (1: always create person, with `path_style` and `workspace_id`). A
+/// schema-1 file still reads as the create-person operation it was.
+pub const SCHEMA: u32 = 2;
 
 /// A saved request with a name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,6 +67,12 @@ impl Preset {
         // an integer into one (`-0` becomes `0`), while the text keeps each number as written.
         let preset: Self =
             serde_json::from_str(text).map_err(|err| format!("not a valid preset ({err})"))?;
+        // Read, a file of an older schema is a preset of this one (see `SavedRequest`): written
+        // again, it says so, so no older version mistakes it for one of its own.
+        let preset = Self {
+            schema: SCHEMA,
+            ..preset
+        };
         if preset.name.trim().is_empty() {
             return Err("has an empty name".to_owned());
         }
@@ -79,6 +87,10 @@ impl Preset {
 }
 
 /// One file in the presets folder.
+// A preset is a few hundred bytes on the stack, a broken file's reason less: the list holds one
+// item per file in a folder, so boxing the preset would save nothing worth the extra indirection
+// (and every match on it would change).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Listed {
     Preset { file: PathBuf, preset: Preset },
@@ -608,7 +620,7 @@ mod tests {
         let newer = r#"{"kind": "flameup-explorer-preset", "schema": 9, "name": "x"}"#;
         assert_eq!(
             Preset::parse(newer).unwrap_err(),
-            "made by a newer version (schema 9; this one reads 1)"
+            "made by a newer version (schema 9; this one reads 2)"
         );
         let incomplete = r#"{"kind": "flameup-explorer-preset", "schema": 1, "name": "x"}"#;
         assert!(

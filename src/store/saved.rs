@@ -14,12 +14,14 @@ use crate::model::{DEFAULT_OPERATION, Draft, Environment, FormValue, OperationVa
 const OLD_WORKSPACE_OPERATION: &str = "createWorkspacePerson";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "SavedRecord")]
 pub struct SavedRequest {
     pub environment: Environment,
     /// The base URL, for the custom environment.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub base_url: String,
-    /// The operationId. Files from before the whole API have none: they are create person.
+    /// The operationId. Always there once read: files from before the whole API, which have
+    /// none, read as the create-person operation they were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Path values by parameter name.
@@ -28,15 +30,59 @@ pub struct SavedRequest {
     /// Query values by parameter name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
-    /// Read from files before the whole API: `WorkspaceScoped` meant the workspace-scoped create.
-    #[serde(default, skip_serializing)]
-    path_style: Option<String>,
-    /// Read from files before the whole API: the workspace of the workspace-scoped create.
-    #[serde(default, skip_serializing)]
-    workspace_id: String,
     /// The body as sent; absent for an operation without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+}
+
+/// A saved request as any version wrote it: today's fields and those of the files from before
+/// the whole API. Read into today's form at once, so whatever writes a request again (a rename,
+/// an export, the history's compaction) writes what it means, never a half-old file.
+#[derive(Deserialize)]
+struct SavedRecord {
+    environment: Environment,
+    #[serde(default)]
+    base_url: String,
+    #[serde(default)]
+    operation: Option<String>,
+    #[serde(default)]
+    path: BTreeMap<String, String>,
+    #[serde(default)]
+    query: BTreeMap<String, String>,
+    /// Before the whole API: `WorkspaceScoped` meant the workspace-scoped create.
+    #[serde(default)]
+    path_style: Option<String>,
+    /// Before the whole API: the workspace of the workspace-scoped create.
+    #[serde(default)]
+    workspace_id: String,
+    #[serde(default)]
+    body: Option<Value>,
+}
+
+impl From<SavedRecord> for SavedRequest {
+    fn from(record: SavedRecord) -> Self {
+        let mut path = record.path;
+        // An old key-scoped file may still hold a workspace typed before its path style was
+        // switched back: it is dropped, as only the workspace-scoped create has a use for it.
+        let operation = match (record.operation, record.path_style.as_deref()) {
+            (Some(operation), _) => operation,
+            (None, Some("WorkspaceScoped")) => {
+                if !record.workspace_id.is_empty() {
+                    path.insert("workspaceId".to_owned(), record.workspace_id);
+                }
+                OLD_WORKSPACE_OPERATION.to_owned()
+            }
+            (None, _) => DEFAULT_OPERATION.to_owned(),
+        };
+        Self {
+            environment: record.environment,
+            base_url: record.base_url,
+            operation: Some(operation),
+            path,
+            query: record.query,
+            body: record.body,
+        }
+    }
 }
 
 impl SavedRequest {
@@ -47,34 +93,23 @@ impl SavedRequest {
             operation: Some(draft.operation.clone()),
             path: non_empty(&draft.values.path),
             query: non_empty(&draft.values.query),
-            path_style: None,
-            workspace_id: String::new(),
             body: draft.body_json(),
         }
     }
 
-    /// The operation this request calls, reading files from before the whole API as the
-    /// create-person operation they were.
+    /// The operation this request calls.
     pub fn operation_id(&self) -> &str {
-        match (&self.operation, self.path_style.as_deref()) {
-            (Some(operation), _) => operation,
-            (None, Some("WorkspaceScoped")) => OLD_WORKSPACE_OPERATION,
-            (None, _) => DEFAULT_OPERATION,
-        }
+        self.operation.as_deref().unwrap_or(DEFAULT_OPERATION)
     }
 
     /// The draft that sends this request again.
     pub fn to_draft(&self) -> Draft {
-        let mut path = self.path.clone();
-        if self.operation.is_none() && !self.workspace_id.is_empty() {
-            path.insert("workspaceId".to_owned(), self.workspace_id.clone());
-        }
         let mut draft = Draft {
             environment: self.environment,
             custom_base_url: self.base_url.clone(),
             operation: self.operation_id().to_owned(),
             values: OperationValues {
-                path,
+                path: self.path.clone(),
                 query: self.query.clone(),
                 body: FormValue::default(),
             },
@@ -110,6 +145,13 @@ mod tests {
             "workspace_id": "ws_1", "body": {"userId": "u", "phone": "+1"}
         }))
         .unwrap();
+        assert_eq!(
+            serde_json::to_value(&old).unwrap(),
+            json!({"environment": "Custom", "base_url": "http://h",
+                   "operation": "createWorkspacePerson", "path": {"workspaceId": "ws_1"},
+                   "body": {"userId": "u", "phone": "+1"}}),
+            "written again, it says what it meant"
+        );
         let draft = old.to_draft();
         assert_eq!(draft.operation, "createWorkspacePerson");
         assert_eq!(draft.values.path["workspaceId"], "ws_1");
@@ -121,6 +163,14 @@ mod tests {
             serde_json::from_value(json!({"environment": "Sandbox", "body": {"userId": "u"}}))
                 .unwrap();
         assert_eq!(key_scoped.to_draft().operation, "createPerson");
+        let switched_back: SavedRequest = serde_json::from_value(json!({
+            "environment": "Sandbox", "path_style": "KeyScoped", "workspace_id": "ws_old",
+            "body": {"userId": "u"}
+        }))
+        .unwrap();
+        let draft = switched_back.to_draft();
+        assert_eq!(draft.operation, "createPerson");
+        assert!(draft.values.path.is_empty(), "{:?}", draft.values.path);
     }
 
     #[test]
