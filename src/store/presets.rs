@@ -476,7 +476,7 @@ fn slug(name: &str) -> String {
 }
 
 /// The presets shipped with the app, written to the presets folder on first launch.
-const EXAMPLES: [(&str, &str); 4] = [
+const EXAMPLES: [(&str, &str); 5] = [
     (
         "docs-example.json",
         include_str!("../../assets/presets/docs-example.json"),
@@ -492,6 +492,10 @@ const EXAMPLES: [(&str, &str); 4] = [
     (
         "typed-traits.json",
         include_str!("../../assets/presets/typed-traits.json"),
+    ),
+    (
+        "list-people.json",
+        include_str!("../../assets/presets/list-people.json"),
     ),
 ];
 
