@@ -96,16 +96,16 @@ impl RequestBody {
     }
 
     fn compiled(&self) -> Result<&BodyCheck, &str> {
-        self.compiled
+        let compiled: &Result<BodyCheck, String> = self
+            .compiled
             .0
-            .get_or_init(|| Arc::new(BodyCheck::compile(&self.schema)))
-            .as_ref()
-            .as_ref()
-            .map_err(String::as_str)
+            .get_or_init(|| Arc::new(BodyCheck::compile(&self.schema)));
+        compiled.as_ref().map_err(String::as_str)
     }
 }
 
-/// A body schema compiled once, on first use; a clone of the operation shares it.
+/// A body schema compiled once, on first use; a clone of the operation made after that shares
+/// it (a clone made before compiles its own).
 #[derive(Clone, Default)]
 pub(super) struct CompiledBody(OnceLock<Arc<Result<BodyCheck, String>>>);
 
