@@ -42,6 +42,7 @@ fn prepare(body: Vec<u8>) -> HttpResponse {
         elapsed: Duration::from_millis(1),
         view,
         problem,
+        pending: false,
     }
 }
 
@@ -69,6 +70,10 @@ fn prepare_answer(c: &mut Criterion) {
     for (name, bytes) in SIZES {
         let body = body_of_size(bytes);
         group.bench_function(name, |b| b.iter(|| prepare(body.clone())));
+        // What a body over PREPARE_LATER waits for before its first screen: its raw lines.
+        group.bench_function(format!("{name}_first_screen_lines"), |b| {
+            b.iter(|| BodyView::raw_only(&body))
+        });
     }
     group.finish();
 }

@@ -259,3 +259,32 @@ fn the_client_hangs_up_at_the_deadline_when_the_server_never_answers() {
         .recv_timeout(Duration::from_secs(60))
         .expect("the client's thread should close the connection at the deadline");
 }
+
+#[test]
+fn a_large_answer_is_handed_over_with_its_lines_and_laid_out_after() {
+    use flameup_explorer::model::response::{PREPARE_LATER, Prepared};
+    let small = r#"{"id":"p1","email":"ada@example.com"}"#;
+    let large = format!(
+        "[{}]",
+        vec![small; PREPARE_LATER / small.len() + 1].join(",")
+    );
+    for (body, pending) in [(small.to_owned(), false), (large, true)] {
+        let server = LoopbackServer::start(Reply::json(200, &body));
+        let mut response = send(&server.base_url(), DEFAULT_MAX_RESPONSE_SIZE).unwrap();
+        assert_eq!(response.pending, pending, "{} bytes", body.len());
+        assert_eq!(
+            response.view.raw.text(),
+            body,
+            "the lines are there at once"
+        );
+        assert_eq!(
+            response.view.pretty.is_some(),
+            !pending,
+            "laid out on the request's thread only when small"
+        );
+        let prepared = Prepared::of(response.status, &response.headers, &response.body);
+        response.complete(prepared);
+        assert!(!response.pending);
+        assert!(response.view.pretty.is_some());
+    }
+}

@@ -477,12 +477,18 @@ fn a_422_on_traits_locale_marks_the_locale_row() {
     );
 }
 
+/// Done, and a large answer laid out too.
+fn is_laid_out(app: &App) -> bool {
+    matches!(&app.exchange, Exchange::Done(outcome)
+        if outcome.as_ref().as_ref().is_ok_and(|response| !response.pending))
+}
+
 fn answered(reply: Reply) -> (LoopbackServer, Harness<'static, App>) {
     let server = LoopbackServer::start(reply);
     let mut harness = harness(app_for(&server.base_url()));
     harness.run();
     harness.get_by_label("Send").click();
-    step_until(&mut harness, "the answer", is_done);
+    step_until(&mut harness, "the answer, laid out", is_laid_out);
     harness.run();
     (server, harness)
 }
@@ -711,4 +717,26 @@ fn a_redirect_is_shown_with_its_location_and_not_followed() {
     harness.get_by_label("302 Found");
     harness.get_by_label("Redirects to http://127.0.0.1:9/elsewhere — not followed.");
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_large_answer_shows_its_lines_at_once_and_its_layout_when_ready() {
+    // Over PREPARE_LATER: laid out off the UI thread after the first screen.
+    let people: Vec<String> = (0..40_000)
+        .map(|index| format!(r#"{{"id":"p{index}","external_id":"user-{index}"}}"#))
+        .collect();
+    let body = format!("[{}]", people.join(","));
+    assert!(body.len() > flameup_explorer::model::response::PREPARE_LATER);
+    let server = LoopbackServer::start(Reply::json(200, &body));
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.run();
+    harness.get_by_label("Send").click();
+    // That it arrives with its raw lines only is tests/transport.rs's to prove (here the
+    // layout may already be done by the time a frame looks).
+    step_until(&mut harness, "the layout", is_laid_out);
+    harness.run();
+    assert!(
+        shows_line(&harness, "    \"external_id\": \"user-0\""),
+        "the pretty view, once laid out"
+    );
 }

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use super::{App, Keyring, ResponseView, TokenInput, TokenOrigin, background};
+use crate::model::HttpResponse;
 use crate::model::field_notes::FormNotes;
+use crate::model::response::Prepared;
 use crate::model::{Credential, Draft, HttpRequest};
 use crate::store::history::HistoryEntry;
 use crate::transport::{InFlight, Outcome};
@@ -38,11 +40,32 @@ impl App {
             Some(outcome) => {
                 let elapsed = in_flight.elapsed();
                 self.record_history(&outcome, elapsed);
+                self.preparing = match &outcome {
+                    Ok(response) if response.pending => Some(prepare_later(response, ctx)),
+                    _ => None,
+                };
                 self.exchange = Exchange::Done(Box::new(outcome));
                 self.response_view = ResponseView::new();
             }
             // Wake up at the deadline even if the server never answers.
             None => ctx.request_repaint_after(in_flight.remaining()),
+        }
+    }
+
+    /// Puts in the parts of a large answer prepared after its first screen, once they are ready.
+    pub(super) fn poll_preparing(&mut self) {
+        let Some(promise) = self.preparing.take() else {
+            return;
+        };
+        match promise.try_take() {
+            Ok(prepared) => {
+                if let Exchange::Done(outcome) = &mut self.exchange
+                    && let Ok(response) = outcome.as_mut()
+                {
+                    response.complete(prepared);
+                }
+            }
+            Err(promise) => self.preparing = Some(promise),
         }
     }
 
@@ -62,6 +85,8 @@ impl App {
             repaint.request_repaint();
         });
         self.exchange = Exchange::Running(Box::new(in_flight));
+        // The layout of an earlier large answer is no longer wanted.
+        self.preparing = None;
         self.sent = Some(Sent {
             draft: self.state.draft.clone(),
             request: Some(recorded),
@@ -132,4 +157,17 @@ impl App {
         };
         FormNotes::new(&self.state.draft, self.derived.lint.clone(), answered)
     }
+}
+
+/// Lays out a large answer's body on a background thread, from a copy of it, while the window
+/// shows its raw lines.
+fn prepare_later(response: &HttpResponse, ctx: &egui::Context) -> poll_promise::Promise<Prepared> {
+    let (status, headers, body) = (
+        response.status,
+        response.headers.clone(),
+        response.body.clone(),
+    );
+    background::spawn("prepare-answer", ctx, move || {
+        Prepared::of(status, &headers, &body)
+    })
 }

@@ -125,6 +125,8 @@ pub struct App {
     actions: Vec<Action>,
     /// The draft "Reset to example" replaced, for undo.
     undo_reset: Option<Draft>,
+    /// The layout of a large answer, made after its first screen (see `PREPARE_LATER`).
+    preparing: Option<poll_promise::Promise<crate::model::response::Prepared>>,
     /// The "go to operation" palette, while it is open (Ctrl+P).
     palette: Option<navigator_ui::Palette>,
     /// The last copy to the clipboard, confirmed for a moment.
@@ -202,6 +204,7 @@ impl App {
             copied: None,
             undo_reset: None,
             palette: None,
+            preparing: None,
         }
     }
 
@@ -245,6 +248,7 @@ impl App {
         self.ensure_sandbox();
         self.poll_background();
         self.poll_exchange(ctx);
+        self.poll_preparing();
         self.token.follow_environment(
             self.state.draft.environment,
             self.sandbox_base_url().is_some(),

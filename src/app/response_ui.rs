@@ -208,6 +208,16 @@ fn answer_ui(
         _ if response.body.is_empty() => {
             ui.label(RichText::new("The body is empty.").weak());
         }
+        (BodyTab::Pretty | BodyTab::Tree, _, _) if response.pending => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!(
+                    "Laying out {}; here it is as it came meanwhile.",
+                    human_size(response.body.len())
+                ));
+            });
+            lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark));
+        }
         (BodyTab::Pretty, Some(pretty), _) => {
             lines_ui(ui, "pretty_body", pretty, |line| highlight_json(line, dark))
         }

@@ -19,6 +19,30 @@ pub struct HttpResponse {
     pub view: BodyView,
     /// What went wrong, for a non-2xx answer.
     pub problem: Option<Problem>,
+    /// Only the raw lines are ready: the body was too large to lay out before showing it, and
+    /// the rest (see [`Prepared`]) is being made off the UI thread.
+    pub pending: bool,
+}
+
+/// Bodies larger than this reach the window with their raw lines only; the pretty view and the
+/// problem follow from a background thread, so the first screen shows at once.
+pub const PREPARE_LATER: usize = 1024 * 1024;
+
+/// The slow parts of an answer: made on the request's thread for a small body, on a background
+/// thread after the first screen for a large one.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub view: BodyView,
+    pub problem: Option<Problem>,
+}
+
+impl Prepared {
+    pub fn of(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
+        Self {
+            view: BodyView::from_bytes(body),
+            problem: Problem::from_answer(status, headers, body),
+        }
+    }
 }
 
 /// Text split into lines once, so a view can draw only the lines on screen.
@@ -81,6 +105,15 @@ pub struct BodyView {
 pub const KEEP_PARSED: usize = 8 * 1024 * 1024;
 
 impl BodyView {
+    /// The body as text lines only: what a large answer shows first.
+    pub fn raw_only(bytes: &[u8]) -> Self {
+        Self {
+            pretty: None,
+            raw: Lines::new(String::from_utf8_lossy(bytes).into_owned()),
+            json: None,
+        }
+    }
+
     pub fn from_bytes(bytes: &[u8]) -> Self {
         let raw = Lines::new(String::from_utf8_lossy(bytes).into_owned());
         if bytes.len() > KEEP_PARSED {
@@ -136,8 +169,7 @@ impl HttpResponse {
         body: Vec<u8>,
         elapsed: Duration,
     ) -> Self {
-        let view = BodyView::from_bytes(&body);
-        let problem = Problem::from_answer(status, &headers, &body);
+        let Prepared { view, problem } = Prepared::of(status, &headers, &body);
         Self {
             status,
             reason,
@@ -146,7 +178,15 @@ impl HttpResponse {
             elapsed,
             view,
             problem,
+            pending: false,
         }
+    }
+
+    /// Puts in the parts prepared after the first screen.
+    pub fn complete(&mut self, prepared: Prepared) {
+        self.view = prepared.view;
+        self.problem = prepared.problem;
+        self.pending = false;
     }
 
     pub fn status_class(&self) -> StatusClass {
@@ -351,6 +391,7 @@ mod tests {
             elapsed: Duration::ZERO,
             view: BodyView::from_bytes(body.as_bytes()),
             problem: None,
+            pending: false,
         }
     }
 

@@ -9,7 +9,7 @@ use ureq::http;
 
 use super::{FailureKind, Outcome, SendOptions, TransportError};
 use crate::model::problem::Problem;
-use crate::model::response::{BodyView, HttpResponse, human_size};
+use crate::model::response::{BodyView, HttpResponse, PREPARE_LATER, Prepared, human_size};
 use crate::model::{Credential, HttpRequest};
 
 /// Sends `request` and reads its answer, blocking; `started` is when the caller started it.
@@ -157,12 +157,21 @@ fn response(
         .collect();
     // Sorted by name (a stable sort keeps repeated headers in their order): it reads nicer.
     headers.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let view = if prepare_view {
-        BodyView::from_bytes(&body)
+    // A large body is shown first as its lines, and laid out after (see `PREPARE_LATER`).
+    let pending = prepare_view && body.len() > PREPARE_LATER;
+    let Prepared { view, problem } = if pending {
+        Prepared {
+            view: BodyView::raw_only(&body),
+            problem: None,
+        }
+    } else if prepare_view {
+        Prepared::of(status, &headers, &body)
     } else {
-        BodyView::default()
+        Prepared {
+            view: BodyView::default(),
+            problem: Problem::from_answer(status, &headers, &body),
+        }
     };
-    let problem = Problem::from_answer(status, &headers, &body);
     HttpResponse {
         status,
         reason: parts
@@ -175,5 +184,6 @@ fn response(
         elapsed,
         view,
         problem,
+        pending,
     }
 }

@@ -128,6 +128,7 @@ mod tests {
             elapsed: Duration::ZERO,
             view: BodyView::default(),
             problem: None,
+            pending: false,
         }
     }
 
