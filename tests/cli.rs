@@ -1061,3 +1061,482 @@ fn the_standalone_sandbox_answers_get_and_list_sent_by_operation() {
     assert!(interrupted.success());
     assert_eq!(sandbox.wait().unwrap().code(), Some(0));
 }
+
+// The contract check and the diff of answers.
+
+const PERSON_UUID: &str = "123e4567-e89b-12d3-a456-426614174000";
+
+/// A Person as the reference pages answer it: every documented field.
+fn documented_person() -> Value {
+    json!({
+        "id": PERSON_UUID, "workspace_id": "ws_sandbox", "external_id": "user_1",
+        "email": "ada@example.com", "phone": null, "first_name": "Ada", "last_name": null,
+        "avatar_url": null, "timezone": null, "locale": null, "status": "active",
+        "attributes": {"plan": "pro"}, "created_at": "2024-05-01T09:30:00Z",
+        "updated_at": "2024-05-01T09:30:00Z", "first_seen_at": null, "last_seen_at": null
+    })
+}
+
+fn person_with(field: &str, value: Value) -> Value {
+    let mut person = documented_person();
+    person[field] = value;
+    person
+}
+
+/// `send` of `words` with the JSON output, whatever its exit code: the code and the output.
+fn send_json(server: &LoopbackServer, words: &[&str]) -> (Option<i32>, Value) {
+    let output = explorer()
+        .args(["send", "--output", "json", "--base-url", &server.base_url()])
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), stdout_json(&output))
+}
+
+/// The contract findings of a `--output json` result as (path, kind).
+fn contract_findings(printed: &Value) -> Vec<(String, String)> {
+    printed["contract"]["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no contract findings in {printed}"))
+        .iter()
+        .map(|finding| {
+            (
+                finding["path"].as_str().unwrap().to_owned(),
+                finding["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// An answer drifted from the docs by hand, the command that gets it, and the one finding
+/// (path, kind) it must give.
+struct Drift<'a> {
+    status: u16,
+    body: Value,
+    words: &'a [&'a str],
+    found: (&'a str, &'a str),
+}
+
+#[test]
+fn send_output_json_checks_the_answer_against_the_contract() {
+    let server = LoopbackServer::start(Reply::json(200, &documented_person().to_string()));
+    let get = ["getPerson", "--path", "id=user_1"];
+    let (code, printed) = send_json(&server, &get);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        printed["contract"],
+        json!({"ok": true, "documented_as": "Person", "findings": []})
+    );
+
+    let dir = tempdir::Dir::new("drifts");
+    let event = body_file(&dir, r#"{"external_id": "user_1", "event": "signed_up"}"#);
+    let track = ["trackEvent", "--body", event.to_str().unwrap()];
+    let drifts = [
+        Drift {
+            status: 200,
+            body: person_with("nickname", json!("Countess")),
+            words: &get,
+            found: ("/nickname", "undocumented_field"),
+        },
+        Drift {
+            status: 200,
+            body: json!({"success": true}),
+            words: &track,
+            found: ("/event_id", "missing_field"),
+        },
+        Drift {
+            status: 200,
+            body: person_with("external_id", json!(42)),
+            words: &get,
+            found: ("/external_id", "wrong_type"),
+        },
+        Drift {
+            status: 200,
+            body: person_with("status", json!("deleted")),
+            words: &get,
+            found: ("/status", "not_in_enum"),
+        },
+        Drift {
+            status: 299,
+            body: documented_person(),
+            words: &get,
+            found: ("", "undocumented_status"),
+        },
+    ];
+    for drift in drifts {
+        let (path, kind) = drift.found;
+        server.set_reply(Reply::json(drift.status, &drift.body.to_string()));
+        let (code, printed) = send_json(&server, drift.words);
+        assert_eq!(code, Some(0), "a 2xx answer still exits 0 without --strict");
+        assert_eq!(printed["contract"]["ok"], false, "{kind}");
+        assert_eq!(
+            contract_findings(&printed),
+            [(path.to_owned(), kind.to_owned())],
+            "{kind}"
+        );
+    }
+    // What the docs say and what came back, short.
+    server.set_reply(Reply::json(
+        200,
+        &person_with("status", json!("deleted")).to_string(),
+    ));
+    let (_, printed) = send_json(&server, &get);
+    let finding = &printed["contract"]["findings"][0];
+    assert_eq!(finding["expected"], "one of active, unsubscribed, bounced");
+    assert_eq!(finding["actual"], "\"deleted\"");
+}
+
+#[test]
+fn an_error_answer_in_a_documented_shape_says_which() {
+    let server = LoopbackServer::start(Reply::json(
+        404,
+        r#"{"error": {"code": "not_found", "message": "No such person"}}"#,
+    ));
+    let (code, printed) = send_json(&server, &["getPerson", "--path", "id=nobody", "--strict"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "an error status, documented: exit 1 even with --strict"
+    );
+    assert_eq!(
+        printed["contract"],
+        json!({"ok": true, "documented_as": "ErrorCoded", "findings": []})
+    );
+}
+
+#[test]
+fn strict_exits_3_when_the_answer_differs_from_the_docs() {
+    let server = LoopbackServer::start(Reply::json(200, &documented_person().to_string()));
+    let strict = ["getPerson", "--path", "id=user_1", "--strict"];
+    assert_eq!(send_json(&server, &strict).0, Some(0));
+    server.set_reply(Reply::json(
+        200,
+        &person_with("extra", json!(1)).to_string(),
+    ));
+    let (code, printed) = send_json(&server, &strict);
+    assert_eq!(code, Some(3));
+    assert_eq!(
+        contract_findings(&printed),
+        [("/extra".to_owned(), "undocumented_field".to_owned())]
+    );
+    // Without --strict, the same answer exits as its status says.
+    assert_eq!(
+        send_json(&server, &["getPerson", "--path", "id=user_1"]).0,
+        Some(0)
+    );
+    // An error status in no documented shape: 3 wins over 1.
+    server.set_reply(Reply::json(500, r#"{"oops": true}"#));
+    assert_eq!(send_json(&server, &strict).0, Some(3));
+}
+
+#[test]
+fn pretty_output_prints_the_verdict_and_each_finding_on_its_own_line() {
+    let mut person = person_with("status", json!("deleted"));
+    person["nickname"] = json!("Countess");
+    let server = LoopbackServer::start(Reply::json(200, &person.to_string()));
+    let output = explorer()
+        .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
+        .arg(server.base_url())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let after_body: Vec<&str> = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("Contract: "))
+        .collect();
+    assert_eq!(
+        after_body[..3],
+        [
+            "Contract: 2 differences from the docs (documented as Person)",
+            "  not_in_enum at /status: docs say one of active, unsubscribed, bounced; got \"deleted\"",
+            "  undocumented_field at /nickname: docs say not documented; got \"Countess\"",
+        ]
+    );
+    assert!(after_body[3].starts_with("  Docs note: Every reference page answers"));
+
+    server.set_reply(Reply::json(200, &documented_person().to_string()));
+    let output = explorer()
+        .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
+        .arg(server.base_url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.ends_with("}\n\nContract: matches the docs (documented as Person)\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_servers_field_names_do_not_reach_the_terminal_raw() {
+    let server = LoopbackServer::start(Reply::json(
+        200,
+        &person_with("\u{1b}]0;OWNED\u{7}", json!(1)).to_string(),
+    ));
+    let output = explorer()
+        .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
+        .arg(server.base_url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    assert!(
+        stdout.contains("  undocumented_field at /\\x1b]0;OWNED\\x07: "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn baseline_from_a_previous_json_result_diffs_status_headers_and_body() {
+    let headers = |remaining: &str, extra: &[(&str, &str)]| {
+        let mut headers = pairs(&[
+            ("Content-Type", "application/json"),
+            ("X-RateLimit-Remaining", remaining),
+        ]);
+        headers.extend(pairs(extra));
+        headers
+    };
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 200,
+        headers: headers("119", &[]),
+        body: documented_person().to_string().into_bytes(),
+    });
+    let get = ["getPerson", "--path", "id=user_1"];
+    let output = explorer()
+        .args(["send", "--output", "json", "--base-url", &server.base_url()])
+        .args(get)
+        .output()
+        .unwrap();
+    let dir = tempdir::Dir::new("baseline");
+    let baseline = dir.path().join("first.json");
+    std::fs::write(&baseline, &output.stdout).unwrap();
+    let baseline = baseline.to_str().unwrap();
+
+    // Another person's id and stamps, a changed email, a new header, one request fewer left.
+    let mut second = documented_person();
+    second["id"] = json!("9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f");
+    second["updated_at"] = json!("2024-05-02T10:00:00Z");
+    second["email"] = json!("grace@example.com");
+    server.set_reply(Reply::Respond {
+        status: 200,
+        headers: headers("118", &[("X-Plan", "pro")]),
+        body: second.to_string().into_bytes(),
+    });
+    let (_, printed) = send_json(&server, &[&get[..], &["--baseline", baseline]].concat());
+    assert_eq!(
+        printed["diff"],
+        json!([
+            {"path": "headers/x-plan", "op": "added", "before": null, "after": "pro"},
+            {"path": "/email", "op": "changed", "before": "ada@example.com",
+             "after": "grace@example.com"},
+        ])
+    );
+    let (_, printed) = send_json(
+        &server,
+        &[&get[..], &["--baseline", baseline, "--include-volatile"]].concat(),
+    );
+    let paths: Vec<&str> = printed["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "headers/content-length",
+            "headers/x-ratelimit-remaining",
+            "headers/x-plan",
+            "/id",
+            "/email",
+            "/updated_at"
+        ]
+    );
+
+    // A different status is a difference too.
+    server.set_reply(Reply::json(
+        404,
+        r#"{"error": "Not Found", "message": "No"}"#,
+    ));
+    let (code, printed) = send_json(&server, &[&get[..], &["--baseline", baseline]].concat());
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        printed["diff"][0],
+        json!({"path": "status", "op": "changed", "before": 200, "after": 404})
+    );
+}
+
+#[test]
+fn baseline_as_a_plain_json_body_diffs_the_body_only() {
+    let server = LoopbackServer::start(Reply::json(200, &documented_person().to_string()));
+    let dir = tempdir::Dir::new("plain-baseline");
+    let mut earlier = documented_person();
+    earlier["attributes"] = json!({"plan": "free", "seats": 2});
+    let baseline = body_file(&dir, &earlier.to_string());
+    let output = explorer()
+        .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
+        .arg(server.base_url())
+        .arg("--baseline")
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let diff: Vec<&str> = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("Diff: "))
+        .collect();
+    assert_eq!(
+        diff,
+        [
+            "Diff: 2 differences from the baseline (ids, stamps, rate-limit and date headers left out: --include-volatile lists them)",
+            "  changed /attributes/plan: \"free\" → \"pro\"",
+            "  removed /attributes/seats: 2",
+        ]
+    );
+}
+
+#[test]
+fn a_baseline_that_cannot_be_read_is_a_usage_error_and_nothing_is_sent() {
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let dir = tempdir::Dir::new("bad-baseline");
+    let broken = body_file(&dir, "{not json");
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "getPerson", "--path", "id=u", "--base-url"])
+            .arg(server.base_url())
+            .arg("--baseline")
+            .arg(&broken),
+    );
+    assert!(line.contains("is not a JSON baseline"), "{line}");
+    let missing = dir.path().join("missing.json");
+    let line = fails_with_2(
+        explorer()
+            .args(["send", "getPerson", "--path", "id=u", "--base-url"])
+            .arg(server.base_url())
+            .arg("--baseline")
+            .arg(&missing),
+    );
+    assert!(line.contains("does not exist"), "{line}");
+    let line = fails_with_2(explorer().args([
+        "send",
+        "getPerson",
+        "--path",
+        "id=u",
+        "--include-volatile",
+    ]));
+    assert!(line.contains("--baseline"), "{line}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// `check` of a saved answer: its exit code and standard output.
+fn check_offline(args: &[&str], body: &str) -> (Option<i32>, String) {
+    let dir = tempdir::Dir::new("check");
+    let path = dir.path().join("answer.txt");
+    std::fs::write(&path, body).unwrap();
+    let output = explorer()
+        .arg("check")
+        .args(args)
+        .arg("--body")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.stderr.is_empty(), "{output:?}");
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn check_a_saved_answer_offline() {
+    let person = ["--operation", "getPerson", "--status", "200"];
+    let (code, stdout) = check_offline(&person, &documented_person().to_string());
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        stdout,
+        "Contract: matches the docs (documented as Person)\n"
+    );
+
+    let drifted = person_with("locale", json!(7)).to_string();
+    let (code, stdout) = check_offline(&[&person[..], &["--output", "json"]].concat(), &drifted);
+    assert_eq!(code, Some(3));
+    let printed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed["operation"], "getPerson");
+    assert_eq!(printed["status"], 200);
+    assert_eq!(
+        contract_findings(&printed),
+        [("/locale".to_owned(), "wrong_type".to_owned())]
+    );
+    assert_eq!(
+        printed["contract"]["findings"][0]["expected"],
+        "text or null"
+    );
+
+    let (code, stdout) = check_offline(
+        &[
+            "--operation",
+            "getPerson",
+            "--status",
+            "502",
+            "--output",
+            "json",
+        ],
+        "{}",
+    );
+    assert_eq!(code, Some(3));
+    let printed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        contract_findings(&printed),
+        [(String::new(), "undocumented_status".to_owned())]
+    );
+
+    let (code, stdout) = check_offline(
+        &[&person[..], &["--content-type", "text/html"]].concat(),
+        "<html>Bad gateway</html>",
+    );
+    assert_eq!(code, Some(3));
+    assert_eq!(
+        stdout,
+        "Contract: 1 difference from the docs\n  wrong_type at the body: docs say JSON; got text/html: <html>Bad gateway</html>\n"
+    );
+}
+
+#[test]
+fn check_refuses_what_it_cannot_check_with_one_line() {
+    let dir = tempdir::Dir::new("check-usage");
+    let body = body_file(&dir, "{}");
+    let check = |args: &[&str]| {
+        let mut command = explorer();
+        command.arg("check").args(args).arg("--body").arg(&body);
+        fails_with_2(&mut command)
+    };
+    let line = check(&["--operation", "getPersn", "--status", "200"]);
+    assert!(line.contains("did you mean getPerson?"), "{line}");
+    for status in ["2000", "99", "ok"] {
+        let line = check(&["--operation", "getPerson", "--status", status]);
+        assert!(line.contains("from 100 to 599"), "{line}");
+    }
+    let line = fails_with_2(explorer().args([
+        "check",
+        "--operation",
+        "getPerson",
+        "--status",
+        "200",
+        "--body",
+        dir.path().join("missing.json").to_str().unwrap(),
+    ]));
+    assert!(line.contains("does not exist"), "{line}");
+}

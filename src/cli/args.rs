@@ -37,6 +37,26 @@ pub enum Command {
         /// Without it, a redirect is printed with its Location and exits 1.
         #[arg(long)]
         follow: bool,
+        #[command(flatten)]
+        answer: AnswerArgs,
+    },
+    /// Check a saved answer against the operation's documented answers, offline: its status and
+    /// its body's fields. Exits 0 when it matches the docs, 3 when it differs, 2 on a usage error.
+    Check {
+        /// The operation that answered, by its operationId (see `flameup-explorer operations`).
+        #[arg(long, value_name = "OPERATION_ID")]
+        operation: String,
+        /// The answer's HTTP status.
+        #[arg(long, value_name = "N", value_parser = parse_status)]
+        status: u16,
+        /// The answer's body, byte for byte, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        body: PathBuf,
+        /// The answer's Content-Type, to check it says JSON where JSON is documented.
+        #[arg(long, value_name = "TYPE")]
+        content_type: Option<String>,
+        #[arg(long, value_enum, default_value_t = Output::Pretty)]
+        output: Output,
     },
     /// Print the request as a snippet; the token appears as a reference to FLAMEUP_API_TOKEN.
     Preview {
@@ -174,6 +194,31 @@ fn parse_fail_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// What `send` says about the answer besides printing it: the contract check is always made;
+/// these compare with an earlier answer and make a difference from the docs fail the command.
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// Compare the answer with an earlier one: a previous `--output json` result (its status,
+    /// headers and body) or a plain JSON body. Ids, `*_at` stamps, `request_id`, rate-limit and
+    /// date headers are left out unless --include-volatile.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline, also list the values that differ on every call (ids, stamps, dates).
+    #[arg(long, requires = "baseline")]
+    pub include_volatile: bool,
+    /// Exit 3 when the answer differs from the operation's documented answers.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// An HTTP status: a whole number from 100 to 599.
+fn parse_status(text: &str) -> Result<u16, String> {
+    match text.parse::<u16>() {
+        Ok(status) if (100..=599).contains(&status) => Ok(status),
+        _ => Err("expected an HTTP status, a whole number from 100 to 599 (e.g. 200)".to_owned()),
+    }
+}
+
 /// Which operation to call, with its values, and where it goes.
 #[derive(Debug, Args)]
 pub struct RequestArgs {
@@ -238,8 +283,9 @@ pub enum TokenStyle {
 pub enum Output {
     /// Status line, headers and the body, pretty-printed when it is JSON.
     Pretty,
-    /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem"}; for a failure with no
-    /// answer, {"error": {"kind", "message", "detail"}}.
+    /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem", "contract"}, and
+    /// "diff" with --baseline; for a failure with no answer, {"error": {"kind", "message",
+    /// "detail"}}.
     Json,
 }
 
@@ -267,6 +313,16 @@ mod tests {
             "99999999999999999999GB",
         ] {
             assert!(parse_size(wrong).is_err(), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn statuses_are_http_statuses() {
+        assert_eq!(parse_status("200"), Ok(200));
+        assert_eq!(parse_status("100"), Ok(100));
+        assert_eq!(parse_status("599"), Ok(599));
+        for wrong in ["", "99", "600", "2OO", "-200", "200.0", "65536"] {
+            assert!(parse_status(wrong).is_err(), "{wrong:?}");
         }
     }
 

@@ -110,7 +110,10 @@ fn choose_operation<'c>(
 
 /// The operation called `id` (exactly: scripts type them), or why there is none, with the
 /// closest operationIds or, when none is close, all of them.
-fn find_operation<'c>(contract: &'c Contract, id: &str) -> Result<&'c Operation, String> {
+pub(super) fn find_operation<'c>(
+    contract: &'c Contract,
+    id: &str,
+) -> Result<&'c Operation, String> {
     if let Some(operation) = contract.operation(id) {
         return Ok(operation);
     }

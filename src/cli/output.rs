@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
+use super::answer::Verdicts;
+use super::args::Output;
+use crate::contract::AnswerCheck;
 use crate::model::HttpResponse;
 use crate::model::json_text::{self, Layout};
 
@@ -106,8 +109,9 @@ pub fn print_snippet(text: &str, byte_for_byte: bool) -> Result<(), String> {
 }
 
 /// Status line, headers, a blank line and the body (pretty-printed when it is JSON), written from
-/// the body's bytes: no second copy of a big body.
-pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
+/// the body's bytes: no second copy of a big body; then, after a blank line, what is said about
+/// it (the contract check, the diff).
+pub(super) fn print_pretty(response: &HttpResponse, verdicts: &Verdicts) -> Result<(), String> {
     to_stdout(|out| {
         writeln!(
             out,
@@ -122,13 +126,53 @@ pub fn print_pretty(response: &HttpResponse) -> Result<(), String> {
         }
         writeln!(out)?;
         write_body(&response.body, Layout::Pretty, out)?;
-        writeln!(out)
+        writeln!(out)?;
+        writeln!(out)?;
+        write_lines(&verdicts.lines(), out)
+    })
+}
+
+/// Lines built from a server's words (field names, values): written as [`write_printable`]
+/// writes a body, so no escape sequence reaches the terminal.
+fn write_lines(lines: &[String], out: &mut dyn Write) -> io::Result<()> {
+    for line in lines {
+        write_printable(line, out)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The contract check of a saved answer (`check`): as lines, or as one JSON object
+/// `{"operation", "status", "contract"}`.
+pub(super) fn print_check(
+    operation: &str,
+    status: u16,
+    check: &AnswerCheck,
+    format: Output,
+) -> Result<(), String> {
+    let verdicts = Verdicts {
+        contract: check.clone(),
+        diff: None,
+        include_volatile: false,
+    };
+    to_stdout(|out| match format {
+        Output::Pretty => write_lines(&verdicts.lines(), out),
+        Output::Json => {
+            let mut object = Map::new();
+            object.insert("operation".to_owned(), Value::from(operation));
+            object.insert("status".to_owned(), Value::from(status));
+            for (key, value) in verdicts.json_fields() {
+                object.insert(key.to_owned(), value);
+            }
+            serde_json::to_writer(&mut *out, &object)?;
+            writeln!(out)
+        }
     })
 }
 
 /// Prints the `--output json` object of an answer, written piece by piece so a big body is not
-/// parsed into a value and printed again.
-pub fn print_json(response: &HttpResponse) -> Result<(), String> {
+/// parsed into a value and printed again, with what is said about it (`contract`, `diff`).
+pub(super) fn print_json(response: &HttpResponse, verdicts: &Verdicts) -> Result<(), String> {
     to_stdout(|out| {
         write!(
             out,
@@ -141,6 +185,10 @@ pub fn print_json(response: &HttpResponse) -> Result<(), String> {
         write_body(&response.body, Layout::Compact, out)?;
         out.write_all(b",\"problem\":")?;
         serde_json::to_writer(&mut *out, &problem_json(response))?;
+        for (key, value) in verdicts.json_fields() {
+            write!(out, ",\"{key}\":")?;
+            serde_json::to_writer(&mut *out, &value)?;
+        }
         writeln!(out, "}}")
     })
 }

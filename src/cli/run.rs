@@ -6,8 +6,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::args::{Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle};
+use super::answer::{self, Baseline, Verdicts};
+use super::args::{
+    AnswerArgs, Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle,
+};
 use super::{inputs, output};
+use crate::model::diff::DiffOptions;
 use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
@@ -25,8 +29,12 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// The exit code of an answer that differs from the docs, with `send --strict` and `check`.
+const DIFFERS_FROM_THE_DOCS: u8 = 3;
+
 /// Runs a command and returns the process exit code: 0 for a 2xx answer, 1 for any other HTTP
-/// status, 2 for a usage, file or transport error.
+/// status, 2 for a usage, file or transport error, 3 for an answer that differs from the docs
+/// (`send --strict`, `check`).
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Send {
@@ -35,15 +43,24 @@ pub fn run(command: Command) -> ExitCode {
             output: format,
             max_response_size,
             follow,
+            answer,
         } => {
             let how = HowToSend {
                 timeout,
                 format,
                 max_response_size,
                 follow,
+                answer,
             };
             send(&request, &how)
         }
+        Command::Check {
+            operation,
+            status,
+            body,
+            content_type,
+            output,
+        } => check_saved(&operation, status, &body, content_type.as_deref(), output),
         Command::Preview {
             request,
             target,
@@ -252,11 +269,25 @@ struct HowToSend {
     format: Output,
     max_response_size: usize,
     follow: bool,
+    answer: AnswerArgs,
 }
 
 fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
     let deadline = deadline(how.timeout)?;
     let draft = args.draft()?;
+    let operation = draft.operation().ok_or_else(|| {
+        Failure(format!(
+            "there is no operation \"{}\" (see `flameup-explorer operations`)",
+            presets::printable(&draft.operation)
+        ))
+    })?;
+    // Read before sending: a wrong file is a usage error, not a request sent for nothing.
+    let baseline = how
+        .answer
+        .baseline
+        .as_deref()
+        .map(Baseline::read)
+        .transpose()?;
     let token = token_from_env().map_err(|why| {
         Failure(format!(
             "{TOKEN_ENV_VAR} {why}: export it with your API key first"
@@ -279,14 +310,50 @@ fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
             return Err(Failure(error.to_string()));
         }
     };
+    let options = DiffOptions {
+        include_volatile: how.answer.include_volatile,
+    };
+    let verdicts = Verdicts {
+        contract: operation.check_answer(
+            response.status,
+            response.header("content-type"),
+            &response.body,
+        ),
+        diff: baseline.map(|baseline| baseline.diff(&response, &options)),
+        include_volatile: how.answer.include_volatile,
+    };
     match how.format {
-        Output::Pretty => output::print_pretty(&response)?,
-        Output::Json => output::print_json(&response)?,
+        Output::Pretty => output::print_pretty(&response, &verdicts)?,
+        Output::Json => output::print_json(&response, &verdicts)?,
     }
-    Ok(if response.is_success() {
+    Ok(if how.answer.strict && !verdicts.contract.is_ok() {
+        ExitCode::from(DIFFERS_FROM_THE_DOCS)
+    } else if response.is_success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// `check`: a saved answer against the operation's documented answers, offline. Exits 0 when it
+/// matches, 3 when it differs.
+fn check_saved(
+    operation_id: &str,
+    status: u16,
+    body: &Path,
+    content_type: Option<&str>,
+    format: Output,
+) -> Result<ExitCode, Failure> {
+    let contract = crate::contract::embedded()
+        .map_err(|err| Failure(format!("the built-in contract cannot be read: {err}")))?;
+    let operation = inputs::find_operation(contract, operation_id)?;
+    let (_, bytes) = answer::read_saved(body)?;
+    let check = operation.check_answer(status, content_type, &bytes);
+    output::print_check(&operation.id, status, &check, format)?;
+    Ok(if check.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(DIFFERS_FROM_THE_DOCS)
     })
 }
 

@@ -5,9 +5,11 @@
 //! the docs' contradictions) is data in the document; nothing here is written per operation.
 //! `$ref`s are resolved while parsing, so the schemas handed out are self-contained JSON values.
 
+mod check;
 mod parse;
 mod validate;
 
+pub use check::{AnswerCheck, AnswerFinding, AnswerFindingKind};
 pub use validate::{FindingKind, SchemaFinding};
 
 use std::collections::BTreeMap;
@@ -85,6 +87,8 @@ pub struct Operation {
     pub notes: Vec<DocsNote>,
     /// No page shows this operation as such: the contract infers it (`x-flameup-inferred`).
     pub inferred: bool,
+    /// The answers' schemas compiled for checking answers, built on the first check and kept.
+    answer_checks: check::CompiledAnswers,
 }
 
 /// An HTTP method the contract uses.

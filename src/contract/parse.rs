@@ -13,13 +13,19 @@ use super::{
 };
 
 /// The docs note extension: what each page says, and which the contract follows.
-const NOTE: &str = "x-flameup-docs";
+pub(super) const NOTE: &str = "x-flameup-docs";
 /// Marks a part no page shows.
 const INFERRED: &str = "x-flameup-inferred";
 /// Which identifier a value takes: a path parameter, or a body property (see validate.rs).
 pub(super) const IDENTIFIER: &str = "x-flameup-identifier";
+/// Where a schema resolved from `#/components/schemas/NAME` keeps NAME, since resolving `$ref`s
+/// in place would otherwise lose it: the check of an answer says which of the documented error
+/// shapes it matched by this name (see check.rs).
+pub(super) const SCHEMA_NAME: &str = "x-flameup-schema";
+/// The prefix of a `$ref` to a named schema.
+const SCHEMAS_PREFIX: &str = "#/components/schemas/";
 /// The only media type the API speaks.
-const JSON_MEDIA: &str = "application/json";
+pub(super) const JSON_MEDIA: &str = "application/json";
 /// `$ref`s followed within `$ref`s before giving up: far more than the document needs, and the
 /// end of a cycle.
 const MAX_REF_DEPTH: usize = 32;
@@ -167,6 +173,7 @@ impl Reader<'_> {
             responses,
             notes,
             inferred: is_inferred(&raw),
+            answer_checks: Default::default(),
         })
     }
 
@@ -243,7 +250,12 @@ impl Reader<'_> {
         let mut resolved = match map.get("$ref") {
             None => Map::new(),
             Some(reference) => match self.follow(reference, at, depth)? {
-                Value::Object(target) => target,
+                Value::Object(mut target) => {
+                    if let Some(name) = reference.as_str().and_then(schema_name) {
+                        target.insert(SCHEMA_NAME.to_owned(), Value::String(name.to_owned()));
+                    }
+                    target
+                }
                 other if map.len() == 1 => return Ok(other),
                 _ => return Err(error(at, "a $ref with siblings must point to an object")),
             },
@@ -272,6 +284,13 @@ impl Reader<'_> {
             .and_then(|pointer| self.document.pointer(pointer))
             .ok_or_else(|| error(at, format!("{reference} points nowhere in this document")))
     }
+}
+
+/// The component name a `$ref` to `#/components/schemas/NAME` names.
+fn schema_name(reference: &str) -> Option<&str> {
+    reference
+        .strip_prefix(SCHEMAS_PREFIX)
+        .filter(|name| !name.is_empty() && !name.contains('/'))
 }
 
 /// The path item's parameters with the operation's own on top (same name and place: the
@@ -600,6 +619,27 @@ mod tests {
             operation.path_params[0].identifier,
             IdentifierKind::PersonUuid
         );
+    }
+
+    #[test]
+    fn a_schema_ref_keeps_its_component_name() {
+        let mut document = minimal(serde_json::json!({
+            "operationId": "getThing", "summary": "Get", "tags": ["Things"],
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"type": "null"}]}
+            }}}}
+        }));
+        document["components"]["schemas"] =
+            serde_json::json!({"Thing": {"type": "object", "title": "A thing"}});
+        let contract = parse(document).unwrap();
+        let answer = &contract.operation("getThing").unwrap().responses["200"];
+        let choices = answer
+            .pointer("/content/application~1json/schema/anyOf")
+            .unwrap();
+        assert_eq!(choices[0][SCHEMA_NAME], "Thing");
+        assert_eq!(choices[0]["title"], "A thing");
+        assert_eq!(choices[1].get(SCHEMA_NAME), None);
     }
 
     #[test]

@@ -258,7 +258,7 @@ fn visit(value: &Value, steps: &[Step], pointer: &mut String, found: &mut dyn Fn
 }
 
 /// Appends a key as one JSON Pointer segment.
-fn push_escaped(pointer: &mut String, key: &str) {
+pub(super) fn push_escaped(pointer: &mut String, key: &str) {
     for character in key.chars() {
         match character {
             '~' => pointer.push_str("~0"),
@@ -356,7 +356,7 @@ fn one_of(options: impl Iterator<Item = impl Display>) -> String {
 }
 
 /// A value as a user would type it: a string without its quotes, anything else as JSON.
-fn shown(value: &Value) -> String {
+pub(super) fn shown(value: &Value) -> String {
     value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_owned)
@@ -389,7 +389,7 @@ fn type_message(kind: &TypeKind) -> String {
     format!("Must be {}", phrases.join(" or "))
 }
 
-fn type_phrase(kind: JsonType) -> &'static str {
+pub(super) fn type_phrase(kind: JsonType) -> &'static str {
     match kind {
         JsonType::String => "text",
         JsonType::Integer => "a whole number",

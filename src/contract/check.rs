@@ -1,0 +1,800 @@
+//! The check of an answer against the contract: is its status documented for the operation, and
+//! does its body have the documented shape? Each difference is one [`AnswerFinding`] with a JSON
+//! Pointer into the body, what the docs say, what came back, and the docs' note on that part.
+//!
+//! Pure: no I/O, no egui; the window calls it on the request's thread and the command line after
+//! a send. The schemas are walked by this module rather than handed to the JSON Schema validator,
+//! because the question differs: a validator accepts any property a schema does not forbid, and
+//! the integrator wants to know which fields the docs never mention. The rules:
+//!
+//! - **Undocumented field**: a property of an object whose schema lists its properties (and does
+//!   not say `additionalProperties: true`), or whose schema says `additionalProperties: false`.
+//!   An object that lists none, or allows any (traits, `attributes`, an event's `properties`,
+//!   the upsert's `{}`), is free-form: anything goes in it. `additionalProperties` given as a
+//!   schema checks the extra values against it.
+//! - **Missing field**: a `required` property that is absent.
+//! - **Wrong type**: a value of a JSON type the schema's `type` does not list (an integer is a
+//!   number without a fractional part, as in JSON Schema). A value of the wrong type is not
+//!   looked into further.
+//! - **Not in enum**: a value outside the schema's `enum` (or other than its `const`).
+//! - **Undocumented status**: a status the operation documents neither exactly, nor as a range
+//!   (`4XX`), nor as `default`. The body is then not checked: there is nothing to check it with.
+//!
+//! Where the docs contradict themselves and the contract lists the shapes (`anyOf`/`oneOf`, as
+//! for the six error bodies), an answer in any of them matches; the shape it matched, or else
+//! the closest (fewest differences, then fewest documented fields left out), is the one its
+//! findings are measured against, and [`AnswerCheck::documented_as`] names it. Formats, lengths
+//! and bounds are not checked here: they are rules for requests, and an answer outside them is
+//! still of the documented shape.
+//!
+//! An answer documented without a body (`204`) or with a body that is not JSON is not looked
+//! into. Where JSON is documented, a body that is not JSON is one finding at `""`.
+//!
+//! Cost: each operation's answer schemas are compiled once, on the first check, into a tree with
+//! hashed property lookups; a check is then one walk of the body.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::JsonType;
+use serde_json::{Map, Value};
+
+use super::Operation;
+use super::parse::{JSON_MEDIA, NOTE, SCHEMA_NAME};
+use super::validate::{push_escaped, shown, type_phrase};
+
+/// The longest `actual` a finding shows, in characters, before it is cut with "…".
+const SHOWN_CHARACTERS: usize = 60;
+
+/// What checking one answer found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerCheck {
+    /// Every difference from the docs, in the order the body lists its fields (for an object:
+    /// its fields, then the required ones it lacks). Empty when the answer matches the docs.
+    pub findings: Vec<AnswerFinding>,
+    /// The documented shape the body was checked against, by its component name (`Person`,
+    /// `ErrorStandard`) or else its `title`: where the docs list several shapes, the one it
+    /// matched, or the closest one. `None` for an unnamed schema, or when no body was checked.
+    pub documented_as: Option<String>,
+}
+
+impl AnswerCheck {
+    /// The answer is what the docs promise.
+    pub fn is_ok(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The one-line verdict: "matches the docs", "1 difference from the docs", "3 differences
+    /// from the docs".
+    pub fn verdict(&self) -> String {
+        match self.findings.len() {
+            0 => "matches the docs".to_owned(),
+            1 => "1 difference from the docs".to_owned(),
+            count => format!("{count} differences from the docs"),
+        }
+    }
+}
+
+/// One way an answer differs from its operation's documented answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerFinding {
+    /// Where, as a JSON Pointer into the body (`/people/3/status`); `""` is the whole body, and
+    /// the place of an undocumented status. A missing field points at itself (`/event_id`).
+    pub path: String,
+    pub kind: AnswerFindingKind,
+    /// What the docs say there, short: "text", "one of ios, android, web", "a documented
+    /// status: 200, 400".
+    pub expected: String,
+    /// What came back, short: the value as JSON, cut at 60 characters; "absent"; a status.
+    pub actual: String,
+    /// The docs' note (`x-flameup-docs`) on the schema that decides the finding, or else on the
+    /// nearest schema around it, or on the documented answer itself.
+    pub note: Option<String>,
+}
+
+/// Which way an answer differs from the docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnswerFindingKind {
+    UndocumentedStatus,
+    UndocumentedField,
+    MissingField,
+    WrongType,
+    NotInEnum,
+}
+
+impl AnswerFindingKind {
+    /// The kind as scripts read it in `--output json`: `undocumented_status`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UndocumentedStatus => "undocumented_status",
+            Self::UndocumentedField => "undocumented_field",
+            Self::MissingField => "missing_field",
+            Self::WrongType => "wrong_type",
+            Self::NotInEnum => "not_in_enum",
+        }
+    }
+}
+
+impl Operation {
+    /// Checks an answer, as it arrived, against this operation's documented answers: its
+    /// status, its media type when `content_type` is given (JSON where JSON is documented), and
+    /// its body's shape. See the module's documentation for the rules.
+    pub fn check_answer(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> AnswerCheck {
+        let answers = self.compiled_answers();
+        let answer = match documented(answers, status) {
+            Ok(answer) => answer,
+            Err(finding) => return single(finding),
+        };
+        let Some(schema) = &answer.json else {
+            return AnswerCheck::default();
+        };
+        let value = match serde_json::from_slice::<Value>(body) {
+            Ok(value) => value,
+            Err(error) => return single(not_json(content_type, body, &error)),
+        };
+        let mut check = answer.check(schema, &value);
+        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
+            check
+                .findings
+                .insert(0, wrong_media(media, answer.note.as_deref()));
+        }
+        check
+    }
+
+    /// Checks an answer whose body is already parsed JSON: [`Operation::check_answer`] without
+    /// the media type and parsing. A `null` body is the JSON value `null`.
+    pub fn check_json_answer(&self, status: u16, body: &Value) -> AnswerCheck {
+        match documented(self.compiled_answers(), status) {
+            Err(finding) => single(finding),
+            Ok(answer) => match &answer.json {
+                Some(schema) => answer.check(schema, body),
+                None => AnswerCheck::default(),
+            },
+        }
+    }
+
+    /// Compiles the answer schemas now instead of at the first check (off the UI thread, or to
+    /// measure it). Compiling cannot fail: a keyword the check does not know is not checked.
+    pub fn prepare_answer_check(&self) {
+        self.compiled_answers();
+    }
+
+    /// The key of the documented answer that covers `status`: the status itself (`"404"`), its
+    /// range (`"4XX"`), or `"default"`; `None` when the status is undocumented.
+    pub fn documented_status(&self, status: u16) -> Option<&str> {
+        documented_key(&self.responses, status)
+    }
+
+    fn compiled_answers(&self) -> &BTreeMap<String, CompiledAnswer> {
+        self.answer_checks.0.get_or_init(|| {
+            Arc::new(
+                self.responses
+                    .iter()
+                    .map(|(status, response)| (status.clone(), CompiledAnswer::compile(response)))
+                    .collect(),
+            )
+        })
+    }
+}
+
+/// An operation's answers compiled for checking, once, on first use; a clone of the operation
+/// made after that shares them.
+#[derive(Clone, Default)]
+pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, CompiledAnswer>>>);
+
+impl std::fmt::Debug for CompiledAnswers {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The compiled trees say nothing the responses beside them do not.
+        formatter
+            .debug_struct("CompiledAnswers")
+            .field("compiled", &self.0.get().is_some())
+            .finish()
+    }
+}
+
+/// One documented answer, compiled.
+struct CompiledAnswer {
+    /// The body's schema when the answer is documented as JSON (a schema-less JSON answer
+    /// accepts any JSON); `None` when no JSON body is documented, so there is nothing to check.
+    json: Option<Node>,
+    /// The answer's own note, for findings no schema note is nearer to.
+    note: Option<String>,
+}
+
+impl CompiledAnswer {
+    fn compile(response: &Value) -> Self {
+        let media = response
+            .get("content")
+            .and_then(|content| content.get(JSON_MEDIA));
+        Self {
+            json: media.map(|media| {
+                media
+                    .get("schema")
+                    .map_or_else(Node::default, Node::compile)
+            }),
+            note: note_of(response),
+        }
+    }
+
+    fn check(&self, schema: &Node, body: &Value) -> AnswerCheck {
+        let mut walk = Walk::default();
+        let chosen = walk.check(schema, body, self.note.as_deref());
+        let documented_as = chosen
+            .and_then(|index| schema.choices.get(index))
+            .and_then(|choice| choice.name.clone())
+            .or_else(|| schema.name.clone());
+        AnswerCheck {
+            findings: walk.findings,
+            documented_as,
+        }
+    }
+}
+
+/// The documented answer covering `status`, or the finding that none does.
+fn documented(
+    answers: &BTreeMap<String, CompiledAnswer>,
+    status: u16,
+) -> Result<&CompiledAnswer, AnswerFinding> {
+    documented_key(answers, status)
+        .and_then(|key| answers.get(key))
+        .ok_or_else(|| {
+            let keys: Vec<&str> = answers.keys().map(String::as_str).collect();
+            AnswerFinding {
+                path: String::new(),
+                kind: AnswerFindingKind::UndocumentedStatus,
+                expected: format!("a documented status: {}", keys.join(", ")),
+                actual: status.to_string(),
+                note: None,
+            }
+        })
+}
+
+/// The key in `answers` that covers `status`: exact, then its range (`4XX`, any case), then
+/// `default`, as OpenAPI orders them.
+fn documented_key<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<&str> {
+    let exact = status.to_string();
+    let range = format!("{}XX", status / 100);
+    answers
+        .get_key_value(&exact)
+        .or_else(|| {
+            answers
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(&range))
+        })
+        .or_else(|| answers.get_key_value("default"))
+        .map(|(key, _)| key.as_str())
+}
+
+fn single(finding: AnswerFinding) -> AnswerCheck {
+    AnswerCheck {
+        findings: vec![finding],
+        documented_as: None,
+    }
+}
+
+/// The finding for a body that is not JSON where JSON is documented: what it was sent as, and
+/// how it starts.
+fn not_json(content_type: Option<&str>, body: &[u8], error: &serde_json::Error) -> AnswerFinding {
+    let actual = if body.iter().all(u8::is_ascii_whitespace) {
+        "an empty body".to_owned()
+    } else if error.is_syntax() || error.is_eof() {
+        let start = String::from_utf8_lossy(&body[..body.len().min(SHOWN_CHARACTERS * 4)]);
+        format!(
+            "{}: {}",
+            content_type.unwrap_or("a body"),
+            cut(start.trim())
+        )
+    } else {
+        // Valid JSON the parser still refused, such as nesting deeper than it follows.
+        cut(&error.to_string())
+    };
+    AnswerFinding {
+        path: String::new(),
+        kind: AnswerFindingKind::WrongType,
+        expected: "JSON".to_owned(),
+        actual,
+        note: None,
+    }
+}
+
+/// The finding for a JSON body sent under another media type.
+fn wrong_media(media: &str, note: Option<&str>) -> AnswerFinding {
+    AnswerFinding {
+        path: String::new(),
+        kind: AnswerFindingKind::WrongType,
+        expected: format!("Content-Type {JSON_MEDIA}"),
+        actual: format!("Content-Type {}", cut(media)),
+        note: note.map(str::to_owned),
+    }
+}
+
+/// `application/json`, or a `+json` type, with any parameters.
+fn is_json_media(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == JSON_MEDIA || essence.ends_with("+json")
+}
+
+/// A schema compiled for checking answers: only what the check uses.
+#[derive(Default)]
+struct Node {
+    /// The component name (`x-flameup-schema`, kept by the parser) or else the `title`.
+    name: Option<String>,
+    note: Option<String>,
+    /// The JSON types allowed; `None` allows any.
+    types: Option<Types>,
+    /// The values allowed (`enum`, or `const` as a one-value list); `None` allows any.
+    allowed: Option<Vec<Value>>,
+    properties: HashMap<String, Node>,
+    required: Vec<String>,
+    extra: Extra,
+    items: Option<Box<Node>>,
+    /// The shapes of an `anyOf` or `oneOf`, any of which matches.
+    choices: Vec<Node>,
+}
+
+/// What an object's properties that the schema does not list are.
+#[derive(Default)]
+enum Extra {
+    /// Free-form: anything goes.
+    #[default]
+    Free,
+    /// Each one is an undocumented field.
+    Undocumented,
+    /// Each one is checked against this schema.
+    Checked(Box<Node>),
+}
+
+impl Node {
+    fn compile(schema: &Value) -> Self {
+        let Some(map) = schema.as_object() else {
+            return Self::default();
+        };
+        let properties: HashMap<String, Node> = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|properties| {
+                properties
+                    .iter()
+                    .map(|(name, property)| (name.clone(), Self::compile(property)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let extra = match map.get("additionalProperties") {
+            Some(Value::Bool(false)) => Extra::Undocumented,
+            Some(Value::Bool(true)) => Extra::Free,
+            Some(extra @ Value::Object(_)) => Extra::Checked(Box::new(Self::compile(extra))),
+            _ if properties.is_empty() => Extra::Free,
+            _ => Extra::Undocumented,
+        };
+        let choices = ["anyOf", "oneOf"]
+            .iter()
+            .filter_map(|keyword| map.get(*keyword).and_then(Value::as_array))
+            .flatten()
+            .map(Self::compile)
+            .collect();
+        Self {
+            name: text(map, SCHEMA_NAME).or_else(|| text(map, "title")),
+            note: note_of(schema),
+            types: map.get("type").map(Types::of),
+            allowed: map
+                .get("enum")
+                .and_then(Value::as_array)
+                .cloned()
+                .or_else(|| map.get("const").map(|value| vec![value.clone()])),
+            required: map
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            properties,
+            extra,
+            items: map
+                .get("items")
+                .filter(|items| items.is_object())
+                .map(|items| Box::new(Self::compile(items))),
+            choices,
+        }
+    }
+
+    /// What the docs say a value here is, for a missing field: "required: text or null".
+    fn required_phrase(&self) -> String {
+        match &self.types {
+            Some(types) => format!("required: {}", types.phrase()),
+            None => "required".to_owned(),
+        }
+    }
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn note_of(value: &Value) -> Option<String> {
+    value.get(NOTE).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A set of JSON types, as bits.
+#[derive(Clone, Copy)]
+struct Types(u8);
+
+impl Types {
+    /// In the order their words are listed; null last, as "text or null" reads best.
+    const ALL: [JsonType; 7] = [
+        JsonType::String,
+        JsonType::Integer,
+        JsonType::Number,
+        JsonType::Boolean,
+        JsonType::Object,
+        JsonType::Array,
+        JsonType::Null,
+    ];
+
+    /// The types a `type` keyword names (a name or a list of names); unknown names are left out.
+    fn of(keyword: &Value) -> Self {
+        let names: Vec<&str> = match keyword {
+            Value::String(name) => vec![name.as_str()],
+            Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let bits = names
+            .iter()
+            .filter_map(|name| name.parse::<JsonType>().ok())
+            .fold(0, |bits, kind| bits | Self::bit(kind));
+        Self(bits)
+    }
+
+    fn bit(kind: JsonType) -> u8 {
+        let index = Self::ALL
+            .iter()
+            .position(|known| *known == kind)
+            .unwrap_or(0);
+        1 << index
+    }
+
+    fn has(self, kind: JsonType) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    fn admits(self, value: &Value) -> bool {
+        match value {
+            Value::Null => self.has(JsonType::Null),
+            Value::Bool(_) => self.has(JsonType::Boolean),
+            Value::String(_) => self.has(JsonType::String),
+            Value::Array(_) => self.has(JsonType::Array),
+            Value::Object(_) => self.has(JsonType::Object),
+            Value::Number(number) => {
+                self.has(JsonType::Number) || (self.has(JsonType::Integer) && is_integer(number))
+            }
+        }
+    }
+
+    /// "text", "text or null", "a whole number": the words the lint uses for the same types. A
+    /// number already covers whole numbers.
+    fn phrase(self) -> String {
+        let words: Vec<&str> = Self::ALL
+            .into_iter()
+            .filter(|kind| self.has(*kind))
+            .filter(|kind| !(*kind == JsonType::Integer && self.has(JsonType::Number)))
+            .map(type_phrase)
+            .collect();
+        if words.is_empty() {
+            return "nothing".to_owned();
+        }
+        words.join(" or ")
+    }
+}
+
+/// A number without a fractional part, however it is written (`3`, `3.0`, `3e2`, or too big for
+/// any integer type), as JSON Schema counts integers.
+fn is_integer(number: &serde_json::Number) -> bool {
+    if number.is_i64() || number.is_u64() {
+        return true;
+    }
+    let text = number.to_string();
+    if !text.contains(['.', 'e', 'E']) {
+        return true;
+    }
+    number
+        .as_f64()
+        .is_some_and(|float| float.is_finite() && float.fract() == 0.0)
+}
+
+/// One walk of a body through a schema: the findings so far, where it is, and how many
+/// documented optional fields were absent (to tell the closest of several shapes).
+#[derive(Default)]
+struct Walk {
+    findings: Vec<AnswerFinding>,
+    absent: usize,
+    path: String,
+}
+
+impl Walk {
+    /// Checks `value` against `node`; `inherited` is the nearest note around it. Returns the
+    /// index of the shape chosen when `node` lists several.
+    fn check(&mut self, node: &Node, value: &Value, inherited: Option<&str>) -> Option<usize> {
+        let note = node.note.as_deref().or(inherited);
+        let chosen = (!node.choices.is_empty()).then(|| self.choose(&node.choices, value, note));
+        if let Some(types) = node.types
+            && !types.admits(value)
+        {
+            self.push(
+                AnswerFindingKind::WrongType,
+                types.phrase(),
+                shown_json(value),
+                note,
+            );
+            return chosen;
+        }
+        if let Some(allowed) = &node.allowed
+            && !allowed.contains(value)
+        {
+            let options: Vec<String> = allowed.iter().map(shown).collect();
+            let expected = match options.as_slice() {
+                [only] => only.clone(),
+                _ => format!("one of {}", options.join(", ")),
+            };
+            self.push(
+                AnswerFindingKind::NotInEnum,
+                expected,
+                shown_json(value),
+                note,
+            );
+            return chosen;
+        }
+        match value {
+            Value::Object(map) => self.object(node, map, note),
+            Value::Array(items) => {
+                if let Some(item) = &node.items {
+                    let at = self.path.len();
+                    for (index, value) in items.iter().enumerate() {
+                        self.path.push('/');
+                        self.path.push_str(&index.to_string());
+                        self.check(item, value, note);
+                        self.path.truncate(at);
+                    }
+                }
+            }
+            _ => {}
+        }
+        chosen
+    }
+
+    fn object(&mut self, node: &Node, map: &Map<String, Value>, note: Option<&str>) {
+        let at = self.path.len();
+        let mut listed_present = 0;
+        for (key, value) in map {
+            self.path.push('/');
+            push_escaped(&mut self.path, key);
+            match node.properties.get(key) {
+                Some(property) => {
+                    listed_present += 1;
+                    self.check(property, value, note);
+                }
+                None => match &node.extra {
+                    Extra::Free => {}
+                    Extra::Undocumented => self.push(
+                        AnswerFindingKind::UndocumentedField,
+                        "not documented".to_owned(),
+                        shown_json(value),
+                        note,
+                    ),
+                    Extra::Checked(extra) => {
+                        self.check(extra, value, note);
+                    }
+                },
+            }
+            self.path.truncate(at);
+        }
+        let mut listed_missing = 0;
+        for name in node.required.iter().filter(|name| !map.contains_key(*name)) {
+            self.path.push('/');
+            push_escaped(&mut self.path, name);
+            let property = node.properties.get(name);
+            listed_missing += usize::from(property.is_some());
+            let expected = property.map_or_else(|| "required".to_owned(), Node::required_phrase);
+            let note = property
+                .and_then(|property| property.note.as_deref())
+                .or(note);
+            self.push(
+                AnswerFindingKind::MissingField,
+                expected,
+                "absent".to_owned(),
+                note,
+            );
+            self.path.truncate(at);
+        }
+        self.absent += node
+            .properties
+            .len()
+            .saturating_sub(listed_present + listed_missing);
+    }
+
+    /// Checks `value` against each shape and keeps the findings of the best: one it matches,
+    /// else the one with the fewest differences; among equals, the one that leaves out the
+    /// fewest documented fields, then the first listed.
+    fn choose(&mut self, choices: &[Node], value: &Value, note: Option<&str>) -> usize {
+        let mut best: Option<(usize, Walk)> = None;
+        for (index, choice) in choices.iter().enumerate() {
+            let mut trial = Walk {
+                path: self.path.clone(),
+                ..Walk::default()
+            };
+            trial.check(choice, value, note);
+            let score = (trial.findings.len(), trial.absent);
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, kept)| score < (kept.findings.len(), kept.absent));
+            if better {
+                best = Some((index, trial));
+            }
+        }
+        match best {
+            Some((index, kept)) => {
+                self.findings.extend(kept.findings);
+                self.absent += kept.absent;
+                index
+            }
+            None => 0,
+        }
+    }
+
+    fn push(
+        &mut self,
+        kind: AnswerFindingKind,
+        expected: String,
+        actual: String,
+        note: Option<&str>,
+    ) {
+        self.findings.push(AnswerFinding {
+            path: self.path.clone(),
+            kind,
+            expected,
+            actual,
+            note: note.map(str::to_owned),
+        });
+    }
+}
+
+/// A value as compact JSON, cut at [`SHOWN_CHARACTERS`]: a huge value is not written out whole
+/// only to be cut.
+fn shown_json(value: &Value) -> String {
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit: SHOWN_CHARACTERS * 4 + 4,
+    };
+    // Stopping early is the point: the error only says the bound was reached.
+    let _ = serde_json::to_writer(&mut out, value);
+    cut(&String::from_utf8_lossy(&out.bytes))
+}
+
+/// A writer that keeps the first `limit` bytes and then refuses more.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buffer: &[u8]) -> io::Result<usize> {
+        let room = self.limit.saturating_sub(self.bytes.len());
+        if room == 0 {
+            return Err(io::Error::other("long enough"));
+        }
+        let taken = buffer.len().min(room);
+        self.bytes.extend_from_slice(&buffer[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `text` cut at [`SHOWN_CHARACTERS`] characters, with "…" where it was cut.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARACTERS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn integers_are_numbers_without_a_fraction_however_written() {
+        let number = |text: &str| serde_json::from_str::<serde_json::Number>(text).unwrap();
+        for whole in ["3", "-3", "3.0", "3e2", "123456789012345678901234567890"] {
+            assert!(is_integer(&number(whole)), "{whole}");
+        }
+        for fraction in ["3.5", "1e-3", "-0.25"] {
+            assert!(!is_integer(&number(fraction)), "{fraction}");
+        }
+    }
+
+    #[test]
+    fn type_phrases_read_as_the_lint_reads_them() {
+        assert_eq!(Types::of(&json!("string")).phrase(), "text");
+        assert_eq!(
+            Types::of(&json!(["null", "string"])).phrase(),
+            "text or null"
+        );
+        assert_eq!(
+            Types::of(&json!(["integer", "number"])).phrase(),
+            "a number"
+        );
+        assert_eq!(Types::of(&json!("integer")).phrase(), "a whole number");
+    }
+
+    #[test]
+    fn long_values_are_cut_without_being_written_whole() {
+        let long = json!({ "text": "x".repeat(1_000_000) });
+        let shown = shown_json(&long);
+        assert_eq!(shown.chars().count(), SHOWN_CHARACTERS + 1);
+        assert!(shown.starts_with("{\"text\":\"xxx"), "{shown}");
+        assert!(shown.ends_with('…'), "{shown}");
+        assert_eq!(shown_json(&json!("é")), "\"é\"");
+    }
+
+    #[test]
+    fn json_media_types() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/problem+json",
+        ] {
+            assert!(is_json_media(json), "{json}");
+        }
+        for other in [
+            "text/plain",
+            "text/html; charset=utf-8",
+            "",
+            "application/jsonx",
+        ] {
+            assert!(!is_json_media(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_status_is_documented_exactly_then_by_range_then_by_default() {
+        let answers: BTreeMap<String, ()> = ["200", "4XX", "default"]
+            .into_iter()
+            .map(|key| (key.to_owned(), ()))
+            .collect();
+        assert_eq!(documented_key(&answers, 200), Some("200"));
+        assert_eq!(documented_key(&answers, 404), Some("4XX"));
+        assert_eq!(documented_key(&answers, 503), Some("default"));
+        let exact: BTreeMap<String, ()> = [("200".to_owned(), ())].into();
+        assert_eq!(documented_key(&exact, 201), None);
+    }
+
+    #[test]
+    fn an_undocumented_key_is_escaped_in_its_pointer() {
+        let node = Node::compile(&json!({"type": "object", "properties": {"a": {}}}));
+        let mut walk = Walk::default();
+        walk.check(&node, &json!({"a": 1, "b/c~d": 2}), None);
+        assert_eq!(walk.findings.len(), 1);
+        assert_eq!(walk.findings[0].path, "/b~1c~0d");
+    }
+}
