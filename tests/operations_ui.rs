@@ -244,3 +244,70 @@ fn in_the_sandbox_a_workspace_operation_starts_on_the_sandboxs_workspace() {
         flameup_explorer::sandbox::DEFAULT_WORKSPACE
     );
 }
+
+/// The docs' example person, as the Person schema documents it.
+fn documented_person(plan: &str) -> String {
+    json!({
+        "id": "123e4567-e89b-12d3-a456-426614174000", "workspace_id": "ws_sandbox",
+        "external_id": "ada", "email": "ada@example.com", "phone": null,
+        "first_name": "Ada", "last_name": null, "avatar_url": null, "timezone": null,
+        "locale": null, "status": "active", "attributes": {"plan": plan},
+        "created_at": "2024-12-25T10:00:00Z", "updated_at": "2024-12-25T10:00:00Z",
+        "first_seen_at": null, "last_seen_at": null
+    })
+    .to_string()
+}
+
+#[test]
+fn a_drifted_answer_says_how_it_differs_from_the_docs() {
+    let mut drifted: Value = serde_json::from_str(&documented_person("pro")).unwrap();
+    drifted["nickname"] = json!("Countess");
+    drifted["status"] = json!("sleeping");
+    let server = LoopbackServer::start(Reply::json(200, &drifted.to_string()));
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.get_by_label("Get person").click();
+    harness.run();
+    send_and_wait(&mut harness);
+    harness
+        .get_by_label("2 differences from the docs (as Person)")
+        .click();
+    harness.run();
+    harness.get_by_label("undocumented_field");
+    harness.get_by_label("/nickname");
+    harness.get_by_label("not_in_enum");
+    harness.get_by_label("/status");
+
+    server.set_reply(Reply::json(200, &documented_person("pro")));
+    send_and_wait(&mut harness);
+    harness.get_by_label("Matches the docs (as Person)");
+}
+
+#[test]
+fn pin_then_a_second_send_shows_only_what_changed() {
+    let server = LoopbackServer::start(Reply::json(200, &documented_person("free")));
+    let mut harness = harness(app_for(&server.base_url()));
+    harness.get_by_label("Get person").click();
+    harness.run();
+    send_and_wait(&mut harness);
+    harness.get_by_label("Diff").click();
+    harness.run();
+    harness.get_by_label_contains("The first answer of this operation");
+    harness.get_by_label("Pin this answer").click();
+    harness.run();
+
+    // A later answer with another plan and fresh stamps: only the plan is a change.
+    let mut later: Value = serde_json::from_str(&documented_person("pro")).unwrap();
+    later["updated_at"] = json!("2026-11-28T10:00:00Z");
+    server.set_reply(Reply::json(200, &later.to_string()));
+    send_and_wait(&mut harness);
+    harness.get_by_label("1 change since the pinned answer.");
+    harness.get_by_label("/attributes/plan");
+    assert!(
+        harness.query_by_label("/updated_at").is_none(),
+        "a stamp is volatile"
+    );
+    harness.get_by_label("Include volatile values").click();
+    harness.run();
+    harness.get_by_label("/updated_at");
+    harness.get_by_label("Unpin");
+}

@@ -30,6 +30,9 @@ pub enum Action {
     SelectOperation(String),
     /// Open the "go to operation" palette.
     GoToOperation,
+    /// Compare later answers of the answer's operation with this one, not with the previous.
+    PinAnswer,
+    UnpinAnswer,
     /// Hand the edited sandbox settings to the running sandbox.
     ApplySandboxSettings,
     SavePreset,
@@ -81,6 +84,12 @@ impl App {
             Action::LoadExample => self.load_example(),
             Action::SelectOperation(id) => self.select_operation(&id),
             Action::GoToOperation => self.palette = Some(Default::default()),
+            Action::PinAnswer => self.pin_answer(),
+            Action::UnpinAnswer => {
+                if let Some(review) = &self.review {
+                    self.reviews.unpin(&review.operation);
+                }
+            }
             Action::ApplySandboxSettings => {
                 if let Some(Ok(sandbox)) = &self.sandbox {
                     sandbox.set_settings(self.state.sandbox.clone());
@@ -199,6 +208,21 @@ impl App {
         self.undo_reset = None;
     }
 
+    /// Keeps the answer on screen as the one later answers of its operation are compared with.
+    fn pin_answer(&mut self) {
+        let (Some(review), super::Exchange::Done(outcome)) = (&self.review, &self.exchange) else {
+            return;
+        };
+        let Ok(response) = outcome.as_ref() else {
+            return;
+        };
+        if !self.reviews.pin(&review.operation, response) {
+            self.library.report(Err(
+                "This answer is too large to pin (over 1 MB).".to_owned()
+            ));
+        }
+    }
+
     /// A value typed for the path parameter `name` in the operation shown, else in any other.
     fn shared_path_value(&self, name: &str) -> Option<&String> {
         std::iter::once(&self.state.draft.values)
@@ -276,8 +300,13 @@ impl App {
         let draft = entry.request.to_draft();
         self.open_draft(draft.clone());
         self.response_view = super::ResponseView::new();
+        self.preparing = None;
+        self.review = None;
         let message = match entry.answer() {
             Some(answer) => {
+                self.review = draft
+                    .operation()
+                    .map(|operation| super::review::Reviews::review_restored(operation, &answer));
                 self.exchange = super::Exchange::Done(Box::new(Ok(answer)));
                 let cut = if entry.response_truncated {
                     " (its body as far as the history keeps it)"

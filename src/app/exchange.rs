@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::{App, Keyring, ResponseView, TokenInput, TokenOrigin, background};
+use crate::contract::{AnswerCheck, Operation};
 use crate::model::HttpResponse;
 use crate::model::field_notes::FormNotes;
 use crate::model::response::Prepared;
@@ -40,10 +41,18 @@ impl App {
             Some(outcome) => {
                 let elapsed = in_flight.elapsed();
                 self.record_history(&outcome, elapsed);
-                self.preparing = match &outcome {
-                    Ok(response) if response.pending => Some(prepare_later(response, ctx)),
-                    _ => None,
-                };
+                let operation = self.sent_operation();
+                self.preparing = None;
+                self.review = None;
+                match (&outcome, operation) {
+                    (Ok(response), Some(operation)) if response.pending => {
+                        self.preparing = Some(prepare_later(response, operation, ctx));
+                    }
+                    (Ok(response), Some(operation)) => {
+                        self.review = Some(self.reviews.review(operation, response, None));
+                    }
+                    _ => {}
+                }
                 self.exchange = Exchange::Done(Box::new(outcome));
                 self.response_view = ResponseView::new();
             }
@@ -58,15 +67,23 @@ impl App {
             return;
         };
         match promise.try_take() {
-            Ok(prepared) => {
+            Ok((prepared, check)) => {
+                let operation = self.sent_operation();
                 if let Exchange::Done(outcome) = &mut self.exchange
                     && let Ok(response) = outcome.as_mut()
                 {
                     response.complete(prepared);
+                    self.review = operation
+                        .map(|operation| self.reviews.review(operation, response, Some(check)));
                 }
             }
             Err(promise) => self.preparing = Some(promise),
         }
+    }
+
+    /// The operation of the request whose answer is on screen.
+    fn sent_operation(&self) -> Option<&'static Operation> {
+        self.sent.as_ref()?.draft.operation()
     }
 
     /// Starts a send of exactly the derived request, replacing any that is running: only the
@@ -85,8 +102,9 @@ impl App {
             repaint.request_repaint();
         });
         self.exchange = Exchange::Running(Box::new(in_flight));
-        // The layout of an earlier large answer is no longer wanted.
+        // The layout and review of an earlier answer are no longer wanted.
         self.preparing = None;
+        self.review = None;
         self.sent = Some(Sent {
             draft: self.state.draft.clone(),
             request: Some(recorded),
@@ -159,15 +177,28 @@ impl App {
     }
 }
 
-/// Lays out a large answer's body on a background thread, from a copy of it, while the window
-/// shows its raw lines.
-fn prepare_later(response: &HttpResponse, ctx: &egui::Context) -> poll_promise::Promise<Prepared> {
+/// A large answer laid out, and checked against the docs, off the UI thread.
+pub(super) type PreparedLater = poll_promise::Promise<(Prepared, AnswerCheck)>;
+
+/// Lays out and checks a large answer's body on a background thread, from a copy of it, while
+/// the window shows its raw lines.
+fn prepare_later(
+    response: &HttpResponse,
+    operation: &'static Operation,
+    ctx: &egui::Context,
+) -> PreparedLater {
     let (status, headers, body) = (
         response.status,
         response.headers.clone(),
         response.body.clone(),
     );
     background::spawn("prepare-answer", ctx, move || {
-        Prepared::of(status, &headers, &body)
+        let prepared = Prepared::of(status, &headers, &body);
+        let content_type = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .map(|(_, value)| value.as_str());
+        let check = operation.check_answer(status, content_type, &body);
+        (prepared, check)
     })
 }

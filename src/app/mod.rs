@@ -16,6 +16,8 @@ mod navigator_ui;
 mod panels;
 mod preview_ui;
 mod response_ui;
+mod review;
+mod review_ui;
 mod sandbox_ui;
 mod shortcuts;
 mod state;
@@ -126,7 +128,10 @@ pub struct App {
     /// The draft "Reset to example" replaced, for undo.
     undo_reset: Option<Draft>,
     /// The layout of a large answer, made after its first screen (see `PREPARE_LATER`).
-    preparing: Option<poll_promise::Promise<crate::model::response::Prepared>>,
+    preparing: Option<exchange::PreparedLater>,
+    /// The answers kept to compare new ones with, and the review of the answer on screen.
+    reviews: review::Reviews,
+    review: Option<review::Review>,
     /// The "go to operation" palette, while it is open (Ctrl+P).
     palette: Option<navigator_ui::Palette>,
     /// The last copy to the clipboard, confirmed for a moment.
@@ -205,6 +210,8 @@ impl App {
             undo_reset: None,
             palette: None,
             preparing: None,
+            reviews: review::Reviews::default(),
+            review: None,
         }
     }
 

@@ -2,8 +2,8 @@
 //! applied at the end of the frame.
 
 use super::{
-    Action, App, Copied, form_ui, library_ui, navigator_ui, preview_ui, response_ui, sandbox_ui,
-    shortcuts,
+    Action, App, Copied, form_ui, library_ui, navigator_ui, preview_ui, response_ui, review_ui,
+    sandbox_ui, shortcuts,
 };
 
 impl eframe::App for App {
@@ -135,11 +135,21 @@ impl App {
                 );
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            let pinned = self
+                .review
+                .as_ref()
+                .is_some_and(|review| self.reviews.is_pinned(&review.operation));
+            let mut review = review_ui::ReviewState {
+                review: self.review.as_ref(),
+                pinned,
+                include_volatile: &mut self.state.diff_include_volatile,
+            };
             response_ui::response_ui(
                 ui,
                 &self.exchange,
                 &mut self.state.body_tab,
                 &mut self.response_view,
+                &mut review,
                 &mut self.actions,
             );
         });

@@ -16,6 +16,8 @@ use super::action::Action;
 use super::background;
 use super::highlight::{highlight_json, plain};
 use super::json_tree::{JsonTree, json_tree_ui};
+use super::review::Review;
+use super::review_ui::{self, ReviewState};
 use crate::clock::unix_now;
 use crate::model::RateLimit;
 use crate::model::problem::Problem;
@@ -32,6 +34,10 @@ const MAX_HIGHLIGHT_CHARS: usize = 500;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyTab {
     Tree,
+    /// The answer against the docs.
+    Contract,
+    /// The answer against the previous (or pinned) one.
+    Diff,
     Raw,
     Headers,
     /// Also what an unknown saved name reads as.
@@ -85,6 +91,7 @@ pub fn response_ui(
     exchange: &Exchange,
     tab: &mut BodyTab,
     view: &mut ResponseView,
+    review: &mut ReviewState<'_>,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
@@ -115,7 +122,7 @@ pub fn response_ui(
             ui.label("Request cancelled. Any answer that still arrives is ignored.");
         }
         Exchange::Done(outcome) => match outcome.as_ref() {
-            Ok(response) => answer_ui(ui, response, tab, view, actions),
+            Ok(response) => answer_ui(ui, response, tab, view, review, actions),
             Err(error) => failure_ui(ui, error),
         },
     }
@@ -144,6 +151,7 @@ fn answer_ui(
     response: &HttpResponse,
     tab: &mut BodyTab,
     view: &mut ResponseView,
+    review: &mut ReviewState<'_>,
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal(|ui| {
@@ -168,6 +176,7 @@ fn answer_ui(
             }
         });
     });
+    review_ui::verdict_ui(ui, review, tab, response.pending);
     rate_limit_ui(ui, response);
     if let Some(location) = response.redirect_location() {
         ui.label(
@@ -197,6 +206,8 @@ fn answer_ui(
                 BodyTab::Headers,
                 format!("Headers ({})", response.headers.len()),
             ),
+            (BodyTab::Contract, contract_tab_label(review.review)),
+            (BodyTab::Diff, diff_tab_label(review)),
         ] {
             ui.selectable_value(tab, candidate, label);
         }
@@ -205,6 +216,8 @@ fn answer_ui(
     let dark = ui.visuals().dark_mode;
     match (*tab, &response.view.pretty, response.view.json.as_deref()) {
         (BodyTab::Headers, _, _) => headers_ui(ui, &response.headers),
+        (BodyTab::Contract, _, _) => review_ui::contract_view_ui(ui, review.review),
+        (BodyTab::Diff, _, _) => review_ui::diff_view_ui(ui, review, actions),
         _ if response.body.is_empty() => {
             ui.label(RichText::new("The body is empty.").weak());
         }
@@ -241,6 +254,29 @@ fn answer_ui(
         (BodyTab::Raw, _, _) => {
             lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark))
         }
+    }
+}
+
+/// "Contract", with how many differences there are when there are some.
+fn contract_tab_label(review: Option<&Review>) -> String {
+    match review.map(|review| review.check.findings.len()) {
+        Some(count) if count > 0 => format!("Contract ({count})"),
+        _ => "Contract".to_owned(),
+    }
+}
+
+/// "Diff", with how many changes there are when there are some.
+fn diff_tab_label(state: &ReviewState<'_>) -> String {
+    let count = state
+        .review
+        .and_then(|review| review.diff.as_ref().ok())
+        .map_or(0, |compared| {
+            compared.entries(*state.include_volatile).len()
+        });
+    if count > 0 {
+        format!("Diff ({count})")
+    } else {
+        "Diff".to_owned()
     }
 }
 

@@ -30,6 +30,8 @@ pub struct AppState {
     pub sandbox: SandboxSettings,
     /// The view of the answer's body.
     pub body_tab: BodyTab,
+    /// The Diff view also lists volatile values (ids, `*_at` stamps, rate-limit headers).
+    pub diff_include_volatile: bool,
     pub theme: Theme,
 }
 
@@ -42,6 +44,7 @@ impl Default for AppState {
             deadline_secs: DEFAULT_DEADLINE.as_secs_f64(),
             sandbox: SandboxSettings::default(),
             body_tab: BodyTab::default(),
+            diff_include_volatile: false,
             theme: Theme::default(),
         }
     }
