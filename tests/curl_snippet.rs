@@ -1,6 +1,6 @@
-//! The cURL preview is correct shell: run by bash (and dash) against a loopback server, it sends the
-//! same method and request target, every header but the transport-level ones, and a JSON-equal
-//! body (or none) as the app, for every request shape with every hostile text.
+//! The cURL preview is correct shell: run by bash (and dash) against a loopback server, it sends
+//! the same method and request target, every header but the transport-level ones, and a
+//! JSON-equal body (or none) as the app, for every request shape with every hostile text.
 
 // Test code throughout, helpers and `mod support` included: a panic is the failure message.
 // clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
@@ -156,7 +156,8 @@ proptest! {
     fn any_text_survives_bash(text in "\\PC{0,40}|[\\x01-\\x7f]{0,40}") {
         let server = LoopbackServer::start(Reply::json(201, "{}"));
         for draft in [draft_for(&server, &text), search_for(&server, &text)] {
-            let snippet = render(Target::Curl, &build_request(&draft, None, &Credential::EnvVar).unwrap());
+            let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+            let snippet = render(Target::Curl, &request);
             let arrived = run_snippet("bash", &snippet, &server);
             assert_same_request(&draft, &arrived);
         }

@@ -158,10 +158,10 @@ pub fn hostile_texts() -> Vec<String> {
     texts
 }
 
-/// Every distinct request shape, once per hostile text ([`hostile_texts`]): the string at `index` fills the first
-/// place of each shape, the next ones the second, third and fourth places, so over all texts
-/// every text reaches every place (each path parameter, each query parameter, body values and
-/// keys). Named `"<shape>, hostile string <index>"`.
+/// Every distinct request shape, once per hostile text ([`hostile_texts`]): the text at `index`
+/// fills the first place of each shape, the next ones the second, third and fourth places, so
+/// over all texts every text reaches every place (each path parameter, each query parameter, body
+/// values and keys). Named `"<shape>, hostile string <index>"`.
 pub fn hostile_shapes(base_url: &str) -> Vec<(String, Draft)> {
     let strings = hostile_texts();
     (0..strings.len())
@@ -180,7 +180,7 @@ fn shapes(base_url: &str, index: usize, texts: [&str; 4]) -> Vec<(&'static str, 
     let draft = |id: &str, path: &[(&str, &str)], query: &[(&str, &str)]| {
         operation_draft(base_url, id, path, query)
     };
-    let create = if index % 2 == 0 {
+    let create = if index.is_multiple_of(2) {
         ("POST, object body", create_person(base_url, first, None))
     } else {
         (
