@@ -1,7 +1,7 @@
 //! Operation drafts for the tests that run requests: every distinct request shape (each method,
-//! path values, query values, no body, an object body, an array body) filled with the hostile
-//! strings, and every operation of the contract with its examples. The snippet, cURL and wire
-//! tests all send these, so they prove the same shapes.
+//! path values, query values, no body, an object body, an array body) filled with hostile texts,
+//! and every operation of the contract with its examples. The snippet, cURL and wire tests all
+//! send these, so they prove the same shapes.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
