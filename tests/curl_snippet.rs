@@ -1,20 +1,20 @@
-//! The cURL preview is correct shell: run by bash (and dash) against a loopback server, it sends the
-//! same method, path, every header but the transport-level ones, and a JSON-equal body as the app.
+//! The cURL preview is correct shell: run by bash (and dash) against a loopback server, it sends
+//! the same method and request target, every header but the transport-level ones, and a
+//! JSON-equal body (or none) as the app, for every request shape with every hostile text.
 
 // Test code throughout, helpers and `mod support` included: a panic is the failure message.
 // clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod drafts;
 mod support;
 
 use std::process::Command;
 
-use flameup_explorer::model::{
-    Credential, Draft, Environment, FieldRow, HttpRequest, PathStyle, ValueKind, build_request,
-};
+use flameup_explorer::model::{Credential, Draft, HttpRequest, build_request};
 use flameup_explorer::snippet::{Target, is_transport_header, render};
 use proptest::prelude::*;
-use support::{LoopbackServer, Reply, hostile_strings};
+use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_abc_123.0123456789abcdef";
 
@@ -48,9 +48,16 @@ fn assert_same_request(draft: &Draft, arrived: &support::Recorded) {
         format!("{} {} HTTP/1.1", request.method, request.target())
     );
     assert_eq!(snippet_headers_of(arrived), request_headers_of(&request));
-    let sent: serde_json::Value = serde_json::from_slice(arrived.body()).expect("the body is JSON");
-    let expected: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-    assert_eq!(sent, expected);
+    if request.body.is_empty() {
+        assert!(
+            arrived.body().is_empty(),
+            "no body when the request has none"
+        );
+    } else {
+        let sent: serde_json::Value =
+            serde_json::from_slice(arrived.body()).expect("the body is JSON");
+        assert_eq!(sent, draft.body_json().unwrap());
+    }
 }
 
 /// The headers that arrived, but the transport-level ones: lower-case names, sorted by name.
@@ -84,37 +91,33 @@ fn sorted_by_name(mut headers: Vec<(String, String)>) -> Vec<(String, String)> {
     headers
 }
 
+/// A workspace-scoped create-person draft with `text` in its path value and throughout its body.
 fn draft_for(server: &LoopbackServer, text: &str) -> Draft {
-    Draft {
-        environment: Environment::Custom,
-        custom_base_url: server.base_url(),
-        path_style: PathStyle::WorkspaceScoped,
-        workspace_id: format!("ws_{}", text.chars().take(40).collect::<String>()),
-        user_id: text.to_owned(),
-        email: text.to_owned(),
-        traits: std::array::from_fn(|_| text.to_owned()),
-        custom_traits: vec![
-            FieldRow::new(text, ValueKind::String, text),
-            FieldRow::new(
-                "deep",
-                ValueKind::Json,
-                r#"[{"a": {"b": [1.5, true, null, "'$`"]}}]"#,
-            ),
-        ],
-        ..Draft::default()
-    }
+    let workspace = format!("ws_{}", text.chars().take(40).collect::<String>());
+    drafts::create_person(&server.base_url(), text, Some(&workspace))
+}
+
+/// A search with `text` in its path value and in every query value, and no body.
+fn search_for(server: &LoopbackServer, text: &str) -> Draft {
+    let workspace = format!("ws_{text}");
+    drafts::operation_draft(
+        &server.base_url(),
+        "searchWorkspacePeople",
+        &[("workspaceId", &workspace)],
+        &[("q", text), ("email", text), ("external_id", text)],
+    )
 }
 
 #[test]
 fn hostile_drafts_survive_bash_and_dash() {
     let server = LoopbackServer::start(Reply::json(201, "{}"));
-    for text in hostile_strings() {
-        let draft = draft_for(&server, &text);
+    let base_url = server.base_url();
+    for (name, draft) in drafts::hostile_shapes(&base_url) {
         let snippet = render(
             Target::Curl,
             &build_request(&draft, None, &Credential::EnvVar).unwrap(),
         );
-        assert!(!snippet.contains(TOKEN));
+        assert!(!snippet.contains(TOKEN), "{name}");
         for shell in ["bash", "dash"] {
             let arrived = run_snippet(shell, &snippet, &server);
             assert_same_request(&draft, &arrived);
@@ -152,9 +155,11 @@ proptest! {
     #[test]
     fn any_text_survives_bash(text in "\\PC{0,40}|[\\x01-\\x7f]{0,40}") {
         let server = LoopbackServer::start(Reply::json(201, "{}"));
-        let draft = draft_for(&server, &text);
-        let snippet = render(Target::Curl, &build_request(&draft, None, &Credential::EnvVar).unwrap());
-        let arrived = run_snippet("bash", &snippet, &server);
-        assert_same_request(&draft, &arrived);
+        for draft in [draft_for(&server, &text), search_for(&server, &text)] {
+            let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+            let snippet = render(Target::Curl, &request);
+            let arrived = run_snippet("bash", &snippet, &server);
+            assert_same_request(&draft, &arrived);
+        }
     }
 }

@@ -1,34 +1,46 @@
 //! Every preview target, run with its real interpreter or compiler against a loopback server,
-//! sends what the request says: the same method and path, every header but the transport-level
-//! ones ([`TRANSPORT_HEADERS`]) with the same values, and a JSON-equal body, or no body and no
-//! `Content-Type` when the request has none. For drafts, what the app's own transport delivers is
-//! the reference (and equals the request's header list); requests with other methods and extra
-//! headers are built by hand, since the app only sends the create-person POST.
+//! sends what the request says: the same method and request target byte for byte, every header
+//! but the transport-level ones ([`TRANSPORT_HEADERS`]) with the same values, and a JSON-equal
+//! body, or no body and no `Content-Type` when the request has none. What the app's own transport
+//! delivers is the reference (and equals the request's header list).
+//!
+//! The cases are every distinct request shape (each method; path values in every position; query
+//! values; no body; an object body; an array body) with each hostile text, every operation of
+//! the contract with its examples, numbers beyond 64 bits and headers beyond the usual ones.
 //!
 //! A missing interpreter skips its target with a message, except under `CI=true`, where it fails:
-//! `.ci/run` installs them all. Go and Rust compile every case of a run into one program (one
-//! build each, cases picked by an argument); the Rust project is kept under cargo's target
-//! directory, so its dependencies compile once.
+//! `.ci/run` installs them all. Each target runs all its cases in one go, in order: Go and Rust
+//! compile every case into one program (one build each, cases picked by arguments; the Rust
+//! project is kept under cargo's target directory, so its dependencies compile once); Python,
+//! Node, Ruby and PHP run each snippet file unchanged from a small driver in one process; bash
+//! runs one script of all the cURL snippets; and bash parses one script of all the HTTPie
+//! snippets into command lines that HTTPie's own `main` then sends, in one Python. A snippet
+//! alone through the real executables is proven by `an_inlined_token_runs_too`.
 
 // Test code throughout, helpers and `mod support` included: a panic is the failure message.
 // clippy.toml allows that in `#[test]` functions only, which leaves out the helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod drafts;
 mod support;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use flameup_explorer::model::{
-    Credential, Draft, Environment, FieldRow, HttpRequest, PathStyle, ValueKind, build_request,
+    Credential, Draft, Environment, FieldRow, HttpRequest, build_request,
 };
-use flameup_explorer::snippet::{TRANSPORT_HEADERS, Target, is_transport_header, render};
+use flameup_explorer::snippet::{
+    TRANSPORT_HEADERS, Target, is_transport_header, render, shell_quote,
+};
 use flameup_explorer::transport::InFlight;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use support::{LoopbackServer, Recorded, Reply, hostile_strings};
+use support::{LoopbackServer, Recorded, Reply};
 
 const TOKEN: &str = "ws_test_snip_7f3a.0123456789abcdef";
 
@@ -302,11 +314,13 @@ fn fresh_dir(dir: &Path) -> PathBuf {
 }
 
 /// A cargo project kept between runs, for the Rust snippets: its `src` holds one module per
-/// snippet and a `main.rs` that runs the one named by its argument.
+/// snippet and a `main.rs` that runs the ones named by its arguments. It builds without debug
+/// info, which no test reads and which doubled the build (linking ureq's and rustls' debug info).
 fn rust_project() -> PathBuf {
     let dir = scratch_dir("snippet-rust");
     let manifest = "[package]\nname = \"snippet\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
-                    [dependencies]\nureq = \"3\"\nserde_json = \"1\"\n\n[workspace]\n";
+                    [dependencies]\nureq = \"3\"\nserde_json = \"1\"\n\n\
+                    [profile.dev]\ndebug = false\n\n[workspace]\n";
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     let lock = dir.join("Cargo.lock");
     if !lock.exists() {
@@ -338,7 +352,8 @@ fn run_build(mut command: Command, what: &str) {
 }
 
 /// Compiles every Go snippet into one program: each `func main` becomes `snippetN`, in a file of
-/// its own (Go imports are per file), and a dispatcher calls the one named by the argument.
+/// its own (Go imports are per file), and a dispatcher calls the ones named by the arguments, in
+/// order.
 fn build_go(snippets: &[String], dir: &Path) -> PathBuf {
     let dir = fresh_dir(&dir.join("go"));
     let mut files = Vec::new();
@@ -352,11 +367,13 @@ fn build_go(snippets: &[String], dir: &Path) -> PathBuf {
         let file = dir.join(format!("snippet{index}.go"));
         std::fs::write(&file, source).unwrap();
         files.push(file);
-        cases.push_str(&format!("\tcase \"{index}\":\n\t\tsnippet{index}()\n"));
+        cases.push_str(&format!("\t\tcase \"{index}\":\n\t\t\tsnippet{index}()\n"));
     }
     let dispatcher = format!(
-        "package main\n\nimport \"os\"\n\nfunc main() {{\n\tswitch os.Args[1] {{\n{cases}\t\
-         default:\n\t\tpanic(\"no such snippet\")\n\t}}\n}}\n"
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {{\n\t\
+         for _, index := range os.Args[1:] {{\n\t\t\
+         fmt.Fprintln(os.Stderr, \"{RUNNING}\"+index)\n\t\t\
+         switch index {{\n{cases}\t\tdefault:\n\t\t\tpanic(\"no such snippet\")\n\t\t}}\n\t}}\n}}\n"
     );
     let main = dir.join("main.go");
     std::fs::write(&main, dispatcher).unwrap();
@@ -373,7 +390,7 @@ fn build_go(snippets: &[String], dir: &Path) -> PathBuf {
 }
 
 /// Compiles every Rust snippet into one program: each becomes a module whose `main` is public,
-/// and `main.rs` runs the one named by the argument.
+/// and `main.rs` runs the ones named by the arguments, in order.
 fn build_rust(snippets: &[String]) -> PathBuf {
     let project = rust_project();
     let src = fresh_dir(&project.join("src"));
@@ -384,13 +401,15 @@ fn build_rust(snippets: &[String]) -> PathBuf {
         std::fs::write(src.join(format!("snippet{index}.rs")), source).unwrap();
         modules.push_str(&format!("mod snippet{index};\n"));
         arms.push_str(&format!(
-            "        Some(\"{index}\") => snippet{index}::main(),\n"
+            "            \"{index}\" => snippet{index}::main()?,\n"
         ));
     }
     let dispatcher = format!(
         "{modules}\nfn main() -> Result<(), Box<dyn std::error::Error>> {{\n    \
-         match std::env::args().nth(1).as_deref() {{\n{arms}        \
-         _ => Err(\"no such snippet\".into()),\n    }}\n}}\n"
+         for index in std::env::args().skip(1) {{\n        \
+         eprintln!(\"{RUNNING}{{index}}\");\n        \
+         match index.as_str() {{\n{arms}            \
+         _ => return Err(\"no such snippet\".into()),\n        }}\n    }}\n    Ok(())\n}}\n"
     );
     std::fs::write(src.join("main.rs"), dispatcher).unwrap();
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -402,102 +421,285 @@ fn build_rust(snippets: &[String]) -> PathBuf {
     project.join("target").join("debug").join("snippet")
 }
 
-/// Writes an interpreted snippet where its tool expects it and returns the command that runs it.
-fn command_for(target: Target, snippet: &str, dir: &Path) -> Command {
-    let file = dir.join(target.file_name());
-    std::fs::write(&file, snippet).unwrap();
-    let mut command = match target {
-        Target::Curl => {
-            let mut command = Command::new("bash");
-            // Quiet, but still failing loudly: the snippet's own flags are kept.
-            command.arg("-c").arg(format!(
-                "{snippet} --silent --show-error --output /dev/null"
-            ));
+/// What every runner prints to stderr before it starts a snippet, followed by its index, so a
+/// failure names the snippet that failed.
+const RUNNING: &str = "running snippet ";
+
+#[test]
+fn every_runner_announces_each_snippet_it_starts() {
+    let drivers = [
+        Target::Python,
+        Target::JavaScript,
+        Target::Ruby,
+        Target::Php,
+    ]
+    .map(|target| interpreter_driver(target).1);
+    for driver in drivers.into_iter().chain([HTTPIE_DRIVER]) {
+        assert!(driver.contains(RUNNING), "{driver}");
+    }
+    let two = ["echo 0".to_owned(), "echo 1".to_owned()];
+    for script in [curl_script(&two), httpie_script(&two)] {
+        assert!(script.contains(&format!("'{RUNNING}1'")), "{script}");
+    }
+    assert_eq!(
+        failed_snippet("running snippet 3\nrunning snippet 12\nboom"),
+        Some(12)
+    );
+}
+
+/// The file extension of a target's snippets.
+fn extension(target: Target) -> &'static str {
+    let name = target.file_name();
+    name.rsplit_once('.')
+        .map_or(name, |(_, extension)| extension)
+}
+
+/// A driver that runs the snippet files `snippet<index>.<ext>` named by its arguments, in order,
+/// each unchanged, in one interpreter: what keeps ninety cases from costing ninety start-ups.
+fn interpreter_driver(target: Target) -> (&'static str, &'static str) {
+    match target {
+        Target::Python => (
+            "python3",
+            r#"import runpy
+import sys
+
+for index in sys.argv[1:]:
+    print("running snippet " + index, file=sys.stderr, flush=True)
+    runpy.run_path(f"snippet{index}.py", run_name="__main__")
+"#,
+        ),
+        Target::JavaScript => (
+            "node",
+            r#"for (const index of process.argv.slice(2)) {
+  console.error("running snippet " + index);
+  await import(`./snippet${index}.mjs`);
+}
+"#,
+        ),
+        Target::Ruby => (
+            "ruby",
+            r#"ARGV.dup.each do |index|
+  warn "running snippet #{index}"
+  load File.join(__dir__, "snippet#{index}.rb")
+end
+"#,
+        ),
+        Target::Php => (
+            "php",
+            r#"<?php
+
+foreach (array_slice($argv, 1) as $snippet_index) {
+    fwrite(STDERR, "running snippet $snippet_index\n");
+    include __DIR__ . "/snippet$snippet_index.php";
+}
+"#,
+        ),
+        _ => unreachable!("{target:?} is not run by an interpreter"),
+    }
+}
+
+/// A cURL script of every snippet in order, stopping at the first that fails. Each is told to
+/// keep quiet but still fail loudly; the snippet's own options are kept.
+fn curl_script(snippets: &[String]) -> String {
+    let mut script = "set -e\n".to_owned();
+    for (index, snippet) in snippets.iter().enumerate() {
+        script.push_str(&format!(
+            "echo '{RUNNING}{index}' >&2\n{snippet} --silent --show-error --output /dev/null\n"
+        ));
+    }
+    script
+}
+
+/// Runs HTTPie's own `main` (what the `http` executable calls) once per recorded command line,
+/// in one Python: HTTPie takes a third of a second to start, ninety times over otherwise.
+const HTTPIE_DRIVER: &str = r#"import sys
+
+from httpie.context import Environment
+from httpie.core import main
+from httpie.status import ExitStatus
+
+for index in sys.argv[1:]:
+    print("running snippet " + index, file=sys.stderr, flush=True)
+    with open(f"http-args-{index}", "rb") as file:
+        args = file.read().split(b"\0")[:-1]
+    status = main(["http", *args], env=Environment())
+    if status != ExitStatus.SUCCESS:
+        sys.exit(f"http ended with {status}")
+"#;
+
+/// A script that runs every HTTPie snippet through bash, as is. When `http` is a Python script,
+/// `http` is a shell function in it that records the command line bash hands it (NUL-separated,
+/// byte for byte), and HTTPie's Python then sends each recorded command line through
+/// [`HTTPIE_DRIVER`]; otherwise (a standalone `http` binary) each snippet runs `http` itself.
+fn httpie_script(snippets: &[String]) -> String {
+    let python = httpie_python();
+    let mut script = "set -e\n".to_owned();
+    if python.is_some() {
+        script.push_str(
+            "calls=0\n\
+             http() { printf '%s\\0' \"$@\" > \"http-args-$calls\"; calls=$((calls + 1)); }\n",
+        );
+    }
+    for (index, snippet) in snippets.iter().enumerate() {
+        script.push_str(&format!("echo '{RUNNING}{index}' >&2\n{snippet}\n"));
+    }
+    if let Some(python) = python {
+        let indexes: Vec<String> = (0..snippets.len()).map(|index| index.to_string()).collect();
+        let python: Vec<String> = python.iter().map(|word| shell_quote(word)).collect();
+        script.push_str(&format!(
+            "test \"$calls\" = {count} || \
+             {{ echo \"$calls calls of http for {count} snippets\" >&2; exit 1; }}\n\
+             exec {python} run_all.py {indexes}\n",
+            count = snippets.len(),
+            python = python.join(" "),
+            indexes = indexes.join(" "),
+        ));
+    }
+    script
+}
+
+/// Points HTTPie at a configuration of its own that turns off its update check: otherwise each
+/// run starts a daemon that asks the internet for a newer release, and holds the run's output
+/// open (seconds per run) until it gives up. The file is written once per run of the suite, as
+/// tests run HTTPie at the same time.
+fn without_update_check(command: &mut Command) -> &mut Command {
+    static CONFIG_DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = CONFIG_DIR.get_or_init(|| {
+        let dir = fresh_dir(&scratch_dir("httpie-config"));
+        let config = r#"{"disable_update_warnings": true}"#;
+        std::fs::write(dir.join("config.json"), config).unwrap();
+        dir
+    });
+    command.env("HTTPIE_CONFIG_DIR", dir)
+}
+
+/// The command that runs HTTPie's Python, from the `#!` line of the `http` executable, if `http`
+/// is a Python script.
+fn httpie_python() -> Option<Vec<String>> {
+    let output = Command::new("sh")
+        .args(["-c", "command -v http"])
+        .output()
+        .ok()?;
+    let executable = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let text = std::fs::read(&executable).ok()?;
+    let first_line = text.split(|byte| *byte == b'\n').next()?;
+    let shebang = std::str::from_utf8(first_line.strip_prefix(b"#!")?).ok()?;
+    let words: Vec<String> = shebang.split_whitespace().map(str::to_owned).collect();
+    words
+        .iter()
+        .any(|word| word.contains("python"))
+        .then_some(words)
+}
+
+/// The one command that runs every snippet of `target` in order (`None` for raw HTTP, which
+/// goes to the socket). Writes what it needs into `dir`.
+fn batch_command(target: Target, snippets: &[String], dir: &Path) -> Option<Command> {
+    let indexes = (0..snippets.len()).map(|index| index.to_string());
+    let command = match target {
+        Target::Http => return None,
+        Target::Go | Target::Rust => {
+            let program = if target == Target::Go {
+                build_go(snippets, dir)
+            } else {
+                build_rust(snippets)
+            };
+            let mut command = Command::new(program);
+            command.args(indexes);
             command
         }
-        Target::Httpie => {
+        Target::Curl | Target::Httpie => {
+            let script = dir.join(target.file_name());
+            let text = if target == Target::Curl {
+                curl_script(snippets)
+            } else {
+                std::fs::write(dir.join("run_all.py"), HTTPIE_DRIVER).unwrap();
+                httpie_script(snippets)
+            };
+            std::fs::write(&script, text).unwrap();
             let mut command = Command::new("bash");
-            command.arg(&file);
+            command.arg(script);
+            if target == Target::Httpie {
+                without_update_check(&mut command);
+            }
             command
         }
-        Target::Python => Command::new("python3"),
-        Target::JavaScript => Command::new("node"),
-        Target::Ruby => Command::new("ruby"),
-        Target::Php => Command::new("php"),
-        Target::Go | Target::Rust | Target::Http => {
-            unreachable!("compiled snippets run from one program; raw HTTP goes to a socket")
+        Target::Python | Target::JavaScript | Target::Ruby | Target::Php => {
+            for (index, snippet) in snippets.iter().enumerate() {
+                let file = dir.join(format!("snippet{index}.{}", extension(target)));
+                std::fs::write(file, snippet).unwrap();
+            }
+            let (interpreter, driver) = interpreter_driver(target);
+            let driver_file = dir.join(format!("run_all.{}", extension(target)));
+            std::fs::write(&driver_file, driver).unwrap();
+            let mut command = Command::new(interpreter);
+            command.arg(driver_file).args(indexes);
+            command
         }
     };
-    if matches!(
-        target,
-        Target::Python | Target::JavaScript | Target::Ruby | Target::Php
-    ) {
-        command.arg(&file);
-    }
-    command.env("FLAMEUP_API_TOKEN", TOKEN).current_dir(dir);
-    command
+    Some(command)
 }
 
-/// How the snippets of one target run: one by one through their interpreter, from one program
-/// built for all of them, or as raw text written to the server's socket.
-enum Runner {
-    Interpreted,
-    Program(PathBuf),
-    Socket,
-}
-
-impl Runner {
-    fn prepare(target: Target, snippets: &[String], dir: &Path) -> Self {
-        match target {
-            Target::Go => Self::Program(build_go(snippets, dir)),
-            Target::Rust => Self::Program(build_rust(snippets)),
-            Target::Http => Self::Socket,
-            _ => Self::Interpreted,
-        }
-    }
-
-    /// Runs snippet `index` and returns what reached `server`.
-    fn run(
-        &self,
-        target: Target,
-        index: usize,
-        snippet: &str,
-        server: &LoopbackServer,
-        dir: &Path,
-    ) -> Arrival {
-        let before = server.requests().len();
-        let mut command = match self {
-            Self::Socket => {
+/// Runs the snippets of `cases` (`snippets[i]` renders `cases[i]`) for `target`, in order, and
+/// returns what reached `server` for each. The token is in the environment when `token_in_env`.
+fn run_snippets(
+    target: Target,
+    cases: &[Case],
+    snippets: &[String],
+    server: &LoopbackServer,
+    token_in_env: bool,
+) -> Vec<Arrival> {
+    let dir = run_dir(target);
+    let before = server.requests().len();
+    match batch_command(target, snippets, &dir) {
+        None => {
+            for snippet in snippets {
                 send_raw(server, &snippet.replace("$FLAMEUP_API_TOKEN", TOKEN));
-                None
             }
-            Self::Program(program) => {
-                let mut command = Command::new(program);
-                command
-                    .arg(index.to_string())
-                    .env("FLAMEUP_API_TOKEN", TOKEN)
-                    .current_dir(dir);
-                Some(command)
-            }
-            Self::Interpreted => Some(command_for(target, snippet, dir)),
-        };
-        if let Some(command) = command.as_mut() {
-            let output = command.output().expect("the tool runs");
-            assert!(
-                output.status.success(),
-                "{target:?} failed: {}\n{}\n--- snippet ---\n{snippet}",
-                String::from_utf8_lossy(&output.stderr),
-                String::from_utf8_lossy(&output.stdout)
-            );
         }
-        let requests = server.requests();
-        assert_eq!(
-            requests.len(),
-            before + 1,
-            "{target:?} sent exactly one request"
-        );
-        Arrival::of(&requests[before])
+        Some(mut command) => {
+            if token_in_env {
+                command.env("FLAMEUP_API_TOKEN", TOKEN);
+            } else {
+                command.env_remove("FLAMEUP_API_TOKEN");
+            }
+            let output = command.current_dir(&dir).output().expect("the tool runs");
+            if !output.status.success() {
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let failed = failed_snippet(&stderr);
+                panic!(
+                    "{target:?} failed at {}: {stderr}\n{}\n--- snippet ---\n{}",
+                    failed.map_or("?", |index| cases[index].name.as_str()),
+                    String::from_utf8_lossy(&output.stdout),
+                    failed.map_or("?", |index| snippets[index].as_str()),
+                );
+            }
+        }
     }
+    let requests = server.requests();
+    assert_eq!(
+        requests.len() - before,
+        snippets.len(),
+        "{target:?} sent exactly one request per snippet"
+    );
+    requests[before..].iter().map(Arrival::of).collect()
+}
+
+/// An empty directory of its own for one run of `target`'s snippets: tests run at the same time,
+/// and several of them run the same targets.
+fn run_dir(target: Target) -> PathBuf {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let name = format!("snippet-{target:?}").to_lowercase();
+    fresh_dir(&scratch_dir(&name).join(format!("run{run}")))
+}
+
+/// The index of the snippet a runner was running when it stopped, from its stderr.
+fn failed_snippet(stderr: &str) -> Option<usize> {
+    stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix(RUNNING))
+        .next_back()
+        .and_then(|index| index.trim().parse().ok())
 }
 
 fn send_raw(server: &LoopbackServer, text: &str) {
@@ -536,127 +738,72 @@ fn draft_case(name: String, draft: &Draft, server: &LoopbackServer) -> Case {
     }
 }
 
-/// Requests the app does not build yet, made by hand from the create-person request: other
-/// methods, no body, and headers beyond the usual ones.
-fn hand_built_cases(server: &LoopbackServer) -> Vec<Case> {
-    let mut draft = Draft::docs_example();
-    draft.environment = Environment::Custom;
-    draft.custom_base_url = server.base_url();
-    let create = build_request(&draft, None, &Credential::EnvVar).unwrap();
-    let person_url = url::Url::parse(&format!(
-        "{}/people/person_1?fields=email",
-        server.base_url()
-    ))
+/// A create-person draft whose body holds numbers a 64-bit float or integer cannot: infinity
+/// is not JSON, and rounding a huge integer changes it.
+fn beyond_64_bits_draft(server: &LoopbackServer) -> Draft {
+    let body: Value = serde_json::from_str(
+        r#"{"userId": "u", "far": 1e400, "tiny": -1e-400, "huge": 12345678901234567890123,
+            "traits": {"also_far": -1e400}}"#,
+    )
     .unwrap();
-    let without_body = |method: &'static str| HttpRequest {
-        method,
-        url: person_url.clone(),
-        headers: create
-            .headers
-            .iter()
-            .filter(|(name, _)| name != "content-type")
-            .cloned()
-            .collect(),
-        body: Vec::new(),
-        ..create.clone()
-    };
-    let update = HttpRequest {
-        method: "PUT",
-        url: person_url.clone(),
-        body: br#"{"email": "new@example.com", "traits": {"plan": "pro", "seats": 3}}"#.to_vec(),
-        ..create.clone()
-    };
-    let mut traced = create.clone();
-    traced
+    drafts::with_body(
+        drafts::operation_draft(&server.base_url(), "createPerson", &[], &[]),
+        &body,
+    )
+}
+
+/// A request with headers no draft has yet (quotes, `$`, backslashes, backquotes, `#{}`, `%s` in
+/// their values), made by hand from the create-person request.
+fn extra_headers_case(server: &LoopbackServer) -> Case {
+    let draft = drafts::create_person(&server.base_url(), "traced", None);
+    let mut request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+    request
         .headers
         .push(("x-flameup-trace".into(), r#"a'b"c$d"#.into()));
-    traced.headers.push((
+    request.headers.push((
         "x-flameup-note".into(),
         r"back\slash `tick` #{ruby} %s".into(),
     ));
-    // Numbers a 64-bit float or integer cannot hold: infinity is not JSON, and rounding a huge
-    // integer changes it.
-    let beyond_64_bits = HttpRequest {
-        body: br#"{"userId": "u", "far": 1e400, "tiny": -1e-400, "huge": 12345678901234567890123}"#
-            .to_vec(),
-        ..create.clone()
-    };
-    [
-        ("POST with numbers beyond 64 bits", beyond_64_bits),
-        ("GET without a body", without_body("GET")),
-        ("DELETE without a body", without_body("DELETE")),
-        ("PUT with a body", update),
-        ("POST with extra headers", traced),
-    ]
-    .into_iter()
-    .map(|(name, request)| Case {
-        name: name.to_owned(),
+    Case {
+        name: "POST with extra headers".to_owned(),
         expected: Arrival::expected_for(&request),
         request,
-    })
-    .collect()
+    }
 }
 
-/// Drafts with every kind of hostile text and every JSON type, for every target.
-fn hostile_drafts(server: &LoopbackServer) -> Vec<Draft> {
-    let typed = vec![
-        FieldRow::new("count", ValueKind::Number, "-42"),
-        FieldRow::new("ratio", ValueKind::Number, "1.5e-7"),
-        FieldRow::new("huge", ValueKind::Number, "18446744073709551615"),
-        FieldRow::new("big_negative", ValueKind::Number, "-9007199254740993"),
-        FieldRow::new("on", ValueKind::Boolean, "true"),
-        FieldRow::new("gone", ValueKind::Null, ""),
-        FieldRow::new(
-            "nested",
-            ValueKind::Json,
-            r#"{"list": [1, "two", null, {"deep": [true, false, "'\"`$x"]}], "empty": {}, "none": []}"#,
-        ),
-        FieldRow::new("__proto__", ValueKind::Json, r#"{"polluted": true}"#),
-    ];
-    hostile_strings()
+/// Every case of the suite, pointed at `server`: each request shape with each hostile string,
+/// the docs example, every operation, numbers beyond 64 bits, extra headers.
+fn suite_cases(server: &LoopbackServer) -> Vec<Case> {
+    let base_url = server.base_url();
+    let mut example = Draft::docs_example();
+    example.environment = Environment::Custom;
+    example.custom_base_url = base_url.clone();
+    let drafts = drafts::hostile_shapes(&base_url)
         .into_iter()
-        .enumerate()
-        .map(|(index, text)| {
-            let mut custom = typed.clone();
-            custom.push(FieldRow::new(text.clone(), ValueKind::String, text.clone()));
-            Draft {
-                environment: Environment::Custom,
-                custom_base_url: server.base_url(),
-                path_style: if index % 2 == 0 {
-                    PathStyle::KeyScoped
-                } else {
-                    PathStyle::WorkspaceScoped
-                },
-                workspace_id: format!("ws_{}", text.chars().take(30).collect::<String>()),
-                user_id: text.clone(),
-                email: text.clone(),
-                phone: text.clone(),
-                traits: std::array::from_fn(|_| text.clone()),
-                custom_traits: custom,
-                other_fields: vec![FieldRow::new("anonymousId", ValueKind::String, text)],
-            }
-        })
-        .collect()
+        .chain([("docs example".to_owned(), example)])
+        .chain(
+            drafts::every_operation(&base_url)
+                .into_iter()
+                .map(|(id, draft)| (format!("operation {id}"), draft)),
+        )
+        .chain([(
+            "POST with numbers beyond 64 bits".to_owned(),
+            beyond_64_bits_draft(server),
+        )]);
+    let mut cases: Vec<Case> = drafts
+        .map(|(name, draft)| draft_case(name, &draft, server))
+        .collect();
+    cases.push(extra_headers_case(server));
+    cases
 }
 
-/// Every case, for one target: the hostile drafts, the docs example, the hand-built requests.
+/// Every case, for one target: each snippet runs as rendered and sends what its request says.
 fn every_case_arrives_intact(target: Target) {
     if !can_run(target) {
         return;
     }
     let server = LoopbackServer::start(Reply::json(201, "{}"));
-    let dir = scratch_dir(&format!("snippet-{target:?}").to_lowercase());
-    let mut example = Draft::docs_example();
-    example.environment = Environment::Custom;
-    example.custom_base_url = server.base_url();
-    let mut cases: Vec<Case> = hostile_drafts(&server)
-        .iter()
-        .enumerate()
-        .map(|(index, draft)| draft_case(format!("hostile draft {index}"), draft, &server))
-        .collect();
-    cases.push(draft_case("docs example".into(), &example, &server));
-    cases.extend(hand_built_cases(&server));
-
+    let cases = suite_cases(&server);
     let snippets: Vec<String> = cases
         .iter()
         .map(|case| render(target, &case.request))
@@ -668,12 +815,58 @@ fn every_case_arrives_intact(target: Target) {
             case.name
         );
     }
-    let runner = Runner::prepare(target, &snippets, &dir);
-    for (index, (case, snippet)) in cases.iter().zip(&snippets).enumerate() {
-        let arrived = runner
-            .run(target, index, snippet, &server, &dir)
-            .without_tool_headers(&case.expected);
+    let arrivals = run_snippets(target, &cases, &snippets, &server, true);
+    for (case, arrived) in cases.iter().zip(arrivals) {
+        let arrived = arrived.without_tool_headers(&case.expected);
         assert_eq!(arrived, case.expected, "{target:?}: {}", case.name);
+    }
+}
+
+/// The suite holds each method (GET and DELETE without a body, POST and PUT with one), a batch of
+/// several people, a query of four values, every operation, and every shape for each hostile text.
+#[test]
+fn the_suite_covers_every_method_shape_and_operation() {
+    let server = LoopbackServer::start(Reply::json(201, "{}"));
+    let cases = suite_cases(&server);
+    let methods: BTreeSet<(&str, bool)> = cases
+        .iter()
+        .map(|case| (case.request.method, !case.request.body.is_empty()))
+        .collect();
+    assert_eq!(
+        methods,
+        BTreeSet::from([
+            ("DELETE", false),
+            ("GET", false),
+            ("POST", true),
+            ("PUT", true)
+        ])
+    );
+    let bodies: Vec<Value> = cases
+        .iter()
+        .filter_map(|case| serde_json::from_slice(&case.request.body).ok())
+        .collect();
+    assert!(bodies.iter().any(|body| {
+        body["people"]
+            .as_array()
+            .is_some_and(|people| people.len() > 2)
+    }));
+    assert!(cases.iter().any(|case| {
+        case.request
+            .url
+            .query()
+            .is_some_and(|query| query.matches('&').count() >= 3)
+    }));
+    for operation in flameup_explorer::contract::embedded().unwrap().operations() {
+        let name = format!("operation {}", operation.id);
+        assert!(cases.iter().any(|case| case.name == name), "{name}");
+    }
+    for index in 0..drafts::hostile_texts().len() {
+        let suffix = format!("hostile string {index}");
+        let shapes = cases
+            .iter()
+            .filter(|case| case.name.ends_with(&suffix))
+            .count();
+        assert_eq!(shapes, 10, "{suffix}");
     }
 }
 
@@ -747,20 +940,50 @@ fn every_target_can_show_the_docs_placeholder_or_the_real_token() {
     }
 }
 
+/// The command that runs one snippet exactly as a user would: its file through its tool, or,
+/// for cURL and HTTPie, its text through bash.
+fn command_as_is(target: Target, snippet: &str, dir: &Path) -> Command {
+    let file = dir.join(target.file_name());
+    std::fs::write(&file, snippet).unwrap();
+    let tool = match target {
+        Target::Curl | Target::Httpie => "bash",
+        Target::Python => "python3",
+        Target::JavaScript => "node",
+        Target::Ruby => "ruby",
+        Target::Php => "php",
+        Target::Go | Target::Rust | Target::Http => {
+            unreachable!("{target:?} snippets are compiled or written to a socket")
+        }
+    };
+    let mut command = Command::new(tool);
+    command.arg(file).current_dir(dir);
+    if target == Target::Httpie {
+        without_update_check(&mut command);
+    }
+    command
+}
+
+/// Also proves that the shells' and interpreters' own executables (the `http` program included)
+/// run a snippet alone as the batched runs do.
 #[test]
 fn an_inlined_token_runs_too() {
     let server = LoopbackServer::start(Reply::json(201, "{}"));
-    let dir = scratch_dir("snippet-inline");
     let mut draft = Draft::docs_example();
     draft.environment = Environment::Custom;
     draft.custom_base_url = server.base_url();
+    let case = draft_case("inlined token".into(), &draft, &server);
     let request = build_request(&draft, None, &Credential::Token(TOKEN.into())).unwrap();
-    for target in [Target::Curl, Target::Python, Target::JavaScript] {
+    for target in [
+        Target::Curl,
+        Target::Httpie,
+        Target::Python,
+        Target::JavaScript,
+    ] {
         if !can_run(target) {
             continue;
         }
         let snippet = render(target, &request);
-        let output = command_for(target, &snippet, &dir)
+        let output = command_as_is(target, &snippet, &run_dir(target))
             .env_remove("FLAMEUP_API_TOKEN")
             .output()
             .unwrap();
@@ -769,15 +992,10 @@ fn an_inlined_token_runs_too() {
             "{target:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let arrival = Arrival::of(&server.requests().pop().unwrap());
-        let authorizations: Vec<_> = arrival
-            .headers
-            .iter()
-            .filter(|(name, _)| name == "authorization")
-            .collect();
+        let arrived = Arrival::of(&server.requests().pop().unwrap());
         assert_eq!(
-            authorizations,
-            [&("authorization".to_owned(), format!("Bearer {TOKEN}"))],
+            arrived.without_tool_headers(&case.expected),
+            case.expected,
             "{target:?}"
         );
     }
@@ -790,6 +1008,13 @@ fn arb_text() -> impl Strategy<Value = String> {
         "[\\x00-\\x1f]{1,4}",
         "[\u{5d0}-\u{5ea}\u{1f525}\u{1f469}\u{200d}\u{1f4bb}]{0,6}",
     ]
+}
+
+/// Text a path value can be: not empty, and not `.` or `..`, which are refused.
+fn arb_path_text() -> impl Strategy<Value = String> {
+    arb_text().prop_filter("a path value is one segment", |text| {
+        !matches!(text.as_str(), "" | "." | "..")
+    })
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -809,37 +1034,64 @@ fn arb_json() -> impl Strategy<Value = Value> {
     })
 }
 
-fn arb_draft() -> impl Strategy<Value = (String, String, String, [String; 2], Vec<(String, Value)>)>
-{
+/// The parts of a random draft: which shape, texts for its values, and custom traits.
+type DraftParts = (usize, [String; 4], [String; 2], Vec<(String, Value)>);
+
+fn arb_draft() -> impl Strategy<Value = DraftParts> {
     (
-        arb_text(),
-        arb_text(),
-        arb_text(),
-        [arb_text(), arb_text()],
+        0..4usize,
+        [arb_text(), arb_text(), arb_text(), arb_text()],
+        [arb_path_text(), arb_path_text()],
         prop::collection::vec((arb_text(), arb_json()), 0..4),
     )
 }
 
-fn random_draft(
-    server: &LoopbackServer,
-    parts: (String, String, String, [String; 2], Vec<(String, Value)>),
-) -> Draft {
-    let (user_id, email, phone, [first_name, locale], custom) = parts;
-    let mut traits: [String; 6] = Default::default();
-    traits[0] = first_name;
-    traits[5] = locale;
-    Draft {
-        environment: Environment::Custom,
-        custom_base_url: server.base_url(),
-        user_id,
-        email,
-        phone,
-        traits,
-        custom_traits: custom
-            .iter()
-            .map(|(key, value)| FieldRow::from_value(key, value))
-            .collect(),
-        ..Draft::default()
+/// A random draft of one of four shapes: a create-person body, two path values, four query
+/// values, or path values with a free-form body.
+fn random_draft(server: &LoopbackServer, parts: DraftParts) -> Draft {
+    let (shape, [user_id, email, phone, first_name], [workspace, id], custom) = parts;
+    let base_url = server.base_url();
+    let rows = custom
+        .iter()
+        .map(|(key, value)| FieldRow::from_value(key, value));
+    match shape {
+        0 => {
+            let body = json!({"userId": user_id, "email": email, "phone": phone,
+                "traits": {"first_name": first_name}});
+            let mut draft = drafts::with_body(
+                drafts::operation_draft(&base_url, "createPerson", &[], &[]),
+                &body,
+            );
+            drafts::rows_at(&mut draft, "/traits").extend(rows);
+            draft
+        }
+        1 => drafts::operation_draft(
+            &base_url,
+            "getWorkspacePerson",
+            &[("workspaceId", &workspace), ("personId", &id)],
+            &[],
+        ),
+        2 => drafts::operation_draft(
+            &base_url,
+            "listPeople",
+            &[],
+            &[
+                ("limit", &user_id),
+                ("offset", &email),
+                ("status", &phone),
+                ("search", &first_name),
+            ],
+        ),
+        _ => {
+            let mut draft = drafts::operation_draft(
+                &base_url,
+                "triggerWorkspaceCampaign",
+                &[("workspaceId", &workspace), ("campaignId", &id)],
+                &[],
+            );
+            drafts::rows_at(&mut draft, "").extend(rows);
+            draft
+        }
     }
 }
 
@@ -850,13 +1102,13 @@ proptest! {
     fn random_drafts_survive_curl_python_and_javascript(parts in arb_draft()) {
         let server = LoopbackServer::start(Reply::json(201, "{}"));
         let draft = random_draft(&server, parts);
-        let dir = scratch_dir("snippet-random");
         let case = draft_case("random draft".into(), &draft, &server);
         for target in [Target::Curl, Target::Python, Target::JavaScript] {
             if can_run(target) {
                 let snippet = render(target, &case.request);
-                let arrived = Runner::Interpreted
-                    .run(target, 0, &snippet, &server, &dir)
+                let cases = std::slice::from_ref(&case);
+                let arrived = run_snippets(target, cases, &[snippet], &server, true)
+                    .remove(0)
                     .without_tool_headers(&case.expected);
                 prop_assert_eq!(&arrived, &case.expected, "{:?}", target);
             }

@@ -371,14 +371,14 @@ impl HttpRequest {
     }
 
     /// Every header exactly as it goes on the wire, in order: the ones the HTTP client adds first
-    /// (`content-length`, `host`, in ureq's order), then the app's own.
+    /// (`content-length`, `host`, in ureq's order), then the app's own. A request without a body
+    /// (GET, DELETE) has no `content-length`: the transport sends it with none.
     pub fn wire_headers(&self) -> Vec<(String, String)> {
-        let derived = [
-            ("content-length".to_owned(), self.body.len().to_string()),
-            ("host".to_owned(), self.host_header()),
-        ];
-        derived
+        let length = (!self.body.is_empty())
+            .then(|| ("content-length".to_owned(), self.body.len().to_string()));
+        length
             .into_iter()
+            .chain([("host".to_owned(), self.host_header())])
             .chain(self.headers.iter().cloned())
             .collect()
     }
