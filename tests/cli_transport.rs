@@ -178,10 +178,17 @@ fn a_json_answer_is_printed_as_serde_json_would_in_both_outputs() {
 
     let pretty = send(&server.base_url(), &[]);
     let stdout = String::from_utf8(pretty.stdout).unwrap();
-    let printed_body = stdout.split_once("\n\n").unwrap().1;
-    assert_eq!(
-        printed_body,
-        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+    // Status and headers, a blank line, the body, a blank line, the contract check.
+    let (printed_body, verdict) = stdout
+        .split_once("\n\n")
+        .unwrap()
+        .1
+        .split_once("\n\nContract: ")
+        .unwrap();
+    assert_eq!(printed_body, serde_json::to_string_pretty(&value).unwrap());
+    assert!(
+        verdict.starts_with("4 differences from the docs"),
+        "{verdict}"
     );
 
     let json = send(&server.base_url(), &["--output", "json"]);
@@ -195,6 +202,13 @@ fn a_json_answer_is_printed_as_serde_json_would_in_both_outputs() {
     assert_eq!(answer["problem"], Value::Null);
     assert_eq!(
         answer.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["status", "elapsed_ms", "headers", "body", "problem"]
+        [
+            "status",
+            "elapsed_ms",
+            "headers",
+            "body",
+            "problem",
+            "contract"
+        ]
     );
 }

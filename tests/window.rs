@@ -160,16 +160,24 @@ fn clipboard_round_trip(display: &str) {
     }
     xclip.wait().unwrap();
     let xdotool = |args: &[&str]| {
-        let status = Command::new("xdotool")
+        let output = Command::new("xdotool")
             .args(args)
             .env("DISPLAY", display)
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success(), "xdotool {args:?}");
+        assert!(
+            output.status.success(),
+            "xdotool {args:?}: {}{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            window_tree(display)
+        );
     };
     xdotool(&[
         "search",
         "--sync",
+        // Named before it is mapped: focus it once it is shown.
+        "--onlyvisible",
         "--name",
         "^Flameup Explorer$",
         "windowfocus",
