@@ -7,6 +7,7 @@ pub mod field_notes;
 pub mod form;
 pub mod json_text;
 mod legacy;
+pub mod links;
 pub mod lint;
 pub mod problem;
 pub mod request;
