@@ -140,3 +140,43 @@ fn a_saved_state_that_cannot_be_read_is_kept_aside_and_said_once() {
             .is_none()
     );
 }
+
+#[test]
+fn register_a_device_from_a_created_person_fills_in_their_uuid() {
+    let scratch = Scratch::new("link-register-device");
+    let mut harness = fresh_app(&scratch);
+    harness.run();
+    harness.get_by_label("Send").click();
+    step_until_done(&mut harness);
+    harness.run();
+    let Exchange::Done(outcome) = &harness.state().exchange else {
+        unreachable!()
+    };
+    let person = outcome
+        .as_ref()
+        .as_ref()
+        .unwrap()
+        .view
+        .json
+        .clone()
+        .unwrap();
+    let uuid = person["id"].as_str().unwrap().to_owned();
+
+    harness.get_by_label("Next: Register device").click();
+    harness.run();
+    let draft = &harness.state().state.draft;
+    assert_eq!(draft.operation, "registerDevice");
+    assert_eq!(
+        draft.values.path["person_id"], uuid,
+        "the UUID, for a devices path"
+    );
+    harness.get_by_label("From the answer of createPerson (/id)");
+    let preview = harness
+        .get_by_label("cURL preview")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        preview.contains(&format!("/people/{uuid}/devices")),
+        "{preview}"
+    );
+}

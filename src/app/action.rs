@@ -8,6 +8,8 @@ use super::App;
 use super::background::{self, Dialog};
 use super::library::LibraryTab;
 use crate::contract::IdentifierKind;
+use crate::model::field_notes::FieldRef;
+use crate::model::links::Slot;
 use crate::model::{Draft, Environment, OperationValues};
 use crate::store::{
     self,
@@ -30,6 +32,8 @@ pub enum Action {
     SelectOperation(String),
     /// Open the "go to operation" palette.
     GoToOperation,
+    /// Open the operation of the answer's link with that number, its identifiers filled in.
+    FollowLink(usize),
     /// Compare later answers of the answer's operation with this one, not with the previous.
     PinAnswer,
     UnpinAnswer,
@@ -85,6 +89,7 @@ impl App {
             Action::SelectOperation(id) => self.select_operation(&id),
             Action::GoToOperation => self.palette = Some(Default::default()),
             Action::PinAnswer => self.pin_answer(),
+            Action::FollowLink(index) => self.follow_link(index),
             Action::UnpinAnswer => {
                 if let Some(review) = &self.review {
                     self.reviews.unpin(&review.operation);
@@ -206,6 +211,43 @@ impl App {
         let previous_id = std::mem::replace(&mut self.state.draft.operation, id.to_owned());
         self.state.parked.insert(previous_id, previous);
         self.undo_reset = None;
+    }
+
+    /// Opens a link's operation with the answer's identifiers in its inputs, and remembers where
+    /// each came from, for the form to say.
+    fn follow_link(&mut self, index: usize) {
+        let Some(review) = &self.review else {
+            return;
+        };
+        let Some(link) = review.links.get(index).cloned() else {
+            return;
+        };
+        let source = review.operation.clone();
+        self.select_operation(&link.operation.id);
+        for fill in link.fills {
+            let field = match &fill.slot {
+                Slot::Path(name) => {
+                    self.state
+                        .draft
+                        .values
+                        .path
+                        .insert(name.clone(), fill.value.clone());
+                    FieldRef::Path(name.clone())
+                }
+                Slot::Body(pointer) => {
+                    if let Some(input) = self.state.draft.input_mut(pointer) {
+                        input.clone_from(&fill.value);
+                    }
+                    FieldRef::Body(pointer.clone())
+                }
+            };
+            self.origins.note(
+                &link.operation.id,
+                field,
+                &fill.value,
+                format!("From the answer of {source} ({})", fill.from),
+            );
+        }
     }
 
     /// Keeps the answer on screen as the one later answers of its operation are compared with.

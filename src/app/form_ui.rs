@@ -6,7 +6,7 @@ use super::action::Action;
 use super::navigator_ui::method_badge_ui;
 use super::shortcuts::{EDIT_BASE_URL, SEND, SHOW_SHORTCUTS};
 use super::token::{KeyringNote, TokenInput};
-use super::value_ui::{FormContext, LABEL_WIDTH, operation_form_ui, section_heading};
+use super::value_ui::{FormContext, LABEL_WIDTH, Origins, operation_form_ui, section_heading};
 use super::widgets::choice_ui;
 use super::{AppState, Theme};
 use crate::contract::{NoteAt, Operation};
@@ -163,7 +163,7 @@ pub fn form_ui(
     state: &mut AppState,
     token: &mut TokenInput,
     keyring: &KeyringNote,
-    notes: &FormNotes,
+    (notes, origins): (&FormNotes, &Origins),
     can_undo_reset: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -183,7 +183,11 @@ pub fn form_ui(
             return;
         };
         operation_header_ui(ui, operation, can_undo_reset, actions);
-        let context = FormContext { notes, operation };
+        let context = FormContext {
+            notes,
+            operation,
+            origins,
+        };
         operation_form_ui(ui, &context, &mut state.draft.values);
     });
 }

@@ -132,6 +132,8 @@ pub struct App {
     /// The answers kept to compare new ones with, and the review of the answer on screen.
     reviews: review::Reviews,
     review: Option<review::Review>,
+    /// Where values a link put into the form came from.
+    origins: value_ui::Origins,
     /// The "go to operation" palette, while it is open (Ctrl+P).
     palette: Option<navigator_ui::Palette>,
     /// The last copy to the clipboard, confirmed for a moment.
@@ -212,6 +214,7 @@ impl App {
             preparing: None,
             reviews: review::Reviews::default(),
             review: None,
+            origins: value_ui::Origins::default(),
         }
     }
 

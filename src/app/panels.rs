@@ -115,7 +115,7 @@ impl App {
                     &mut self.state,
                     &mut self.token,
                     &keyring_note,
-                    &notes,
+                    (&notes, &self.origins),
                     self.undo_reset.is_some(),
                     &mut self.actions,
                 );

@@ -197,6 +197,7 @@ fn answer_ui(
     } else if let Some(card) = response.person() {
         person_card_ui(ui, &card);
     }
+    review_ui::links_ui(ui, review, actions);
     ui.horizontal(|ui| {
         for (candidate, label) in [
             (BodyTab::Pretty, "Pretty".to_owned()),

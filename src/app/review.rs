@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::contract::{AnswerCheck, Operation};
 use crate::model::diff::{AnswerParts, DiffEntry, DiffOptions, diff_answers};
+use crate::model::links::{Link, identifiers_in, links};
 use crate::model::response::{HttpResponse, PREPARE_LATER};
 
 /// An answer as kept for comparing later ones with.
@@ -89,6 +90,8 @@ pub struct Review {
     pub operation: String,
     pub check: AnswerCheck,
     pub diff: Result<Compared, NoDiff>,
+    /// The operations that can take the answer's identifiers next.
+    pub links: Vec<Link>,
 }
 
 /// The answers kept to compare new ones with: the last one and the pinned one of each operation,
@@ -132,6 +135,7 @@ impl Reviews {
             operation: operation.id.clone(),
             check,
             diff,
+            links: next_operations(operation, response),
         }
     }
 
@@ -141,6 +145,7 @@ impl Reviews {
             operation: operation.id.clone(),
             check: check_answer(operation, response),
             diff: Err(NoDiff::Restored),
+            links: next_operations(operation, response),
         }
     }
 
@@ -178,6 +183,23 @@ fn compare(against: Baseline, before: &Snapshot, after: &Snapshot) -> Compared {
         stable: diff(false),
         all: diff(true),
     }
+}
+
+/// The operations the answer's identifiers lead to, by its documented schema; none for a large
+/// body (not parsed again here) or an answer without a documented JSON schema.
+fn next_operations(operation: &Operation, response: &HttpResponse) -> Vec<Link> {
+    let (Some(json), Ok(contract)) = (response.view.json.as_deref(), crate::contract::embedded())
+    else {
+        return Vec::new();
+    };
+    let Some(schema) = operation
+        .documented_status(response.status)
+        .and_then(|status| operation.responses.get(status))
+        .and_then(|answer| answer.pointer("/content/application~1json/schema"))
+    else {
+        return Vec::new();
+    };
+    links(contract, &operation.id, &identifiers_in(schema, json))
 }
 
 /// The answer checked against the operation's documented answers.

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::response_ui::BodyTab;
 use super::review::{Baseline, NoDiff, Review};
 use crate::model::diff::{DiffEntry, DiffOp};
+use crate::model::links::Slot;
 
 /// Green for "as documented".
 const MATCHES: Color32 = Color32::from_rgb(0x3c, 0xa0, 0x5a);
@@ -49,6 +50,43 @@ pub fn verdict_ui(ui: &mut Ui, state: &ReviewState<'_>, tab: &mut BodyTab, pendi
     if response.clicked() {
         *tab = BodyTab::Contract;
     }
+}
+
+/// The operations the answer's identifiers lead to, one button each.
+pub fn links_ui(ui: &mut Ui, state: &ReviewState<'_>, actions: &mut Vec<Action>) {
+    let Some(review) = state.review.filter(|review| !review.links.is_empty()) else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Next:").weak());
+        for (index, link) in review.links.iter().enumerate() {
+            let filled: Vec<String> = link
+                .fills
+                .iter()
+                .map(|fill| {
+                    let input = match &fill.slot {
+                        Slot::Path(name) => name.clone(),
+                        Slot::Body(pointer) => pointer.trim_start_matches('/').to_owned(),
+                    };
+                    format!("{input} = {} (the answer's {})", fill.value, fill.from)
+                })
+                .collect();
+            let button = ui
+                .small_button(&link.operation.summary)
+                .on_hover_text(format!(
+                    "{} {} — opens {} with\n{}",
+                    link.operation.method,
+                    link.operation.path,
+                    link.operation.id,
+                    filled.join("\n")
+                ));
+            // Named apart from the navigator's entry of the same operation.
+            let button = button.accessible_name(format!("Next: {}", link.operation.summary));
+            if button.clicked() {
+                actions.push(Action::FollowLink(index));
+            }
+        }
+    });
 }
 
 /// Each difference from the docs: where, what the docs say, what came back, and the docs' note.

@@ -14,10 +14,59 @@ use crate::model::{FieldRow, OperationValues, ValueKind};
 /// Width of the label column, so the inputs line up.
 pub const LABEL_WIDTH: f32 = 96.0;
 
-/// What every input needs besides its value: the messages under it and the docs' notes beside it.
+/// What every input needs besides its value: the messages under it, the docs' notes beside it,
+/// and where a value put in for the user came from.
 pub struct FormContext<'a> {
     pub notes: &'a FormNotes,
     pub operation: &'a Operation,
+    pub origins: &'a Origins,
+}
+
+/// Where values put into the form for the user came from (an answer's field, by a link), said
+/// under their input for as long as it holds that value.
+#[derive(Default)]
+pub struct Origins(Vec<Origin>);
+
+struct Origin {
+    operation: String,
+    field: FieldRef,
+    value: String,
+    note: String,
+}
+
+impl Origins {
+    pub fn note(&mut self, operation: &str, field: FieldRef, value: &str, note: String) {
+        self.0
+            .retain(|origin| origin.operation != operation || origin.field != field);
+        self.0.push(Origin {
+            operation: operation.to_owned(),
+            field,
+            value: value.to_owned(),
+            note,
+        });
+    }
+
+    fn for_field(&self, operation: &str, field: &FieldRef, current: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|origin| {
+                origin.operation == operation && origin.field == *field && origin.value == current
+            })
+            .map(|origin| origin.note.as_str())
+    }
+}
+
+/// "From the answer of createPerson (/id)" under an input that still holds that value.
+fn origin_ui(ui: &mut Ui, context: &FormContext<'_>, field: &FieldRef, current: &str) {
+    if let Some(note) = context
+        .origins
+        .for_field(&context.operation.id, field, current)
+    {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
+            ui.label(RichText::new(note).weak().small());
+        });
+    }
 }
 
 impl FormContext<'_> {
@@ -55,7 +104,9 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
                     .accessible_name(&param.name)
                 },
             );
-            notes_ui(ui, context.notes, &FieldRef::Path(param.name.clone()));
+            let field = FieldRef::Path(param.name.clone());
+            notes_ui(ui, context.notes, &field);
+            origin_ui(ui, context, &field, value);
         }
         ui.add_space(8.0);
     }
@@ -213,7 +264,9 @@ fn property_ui(
                 }
             })
         });
-        notes_ui(ui, context.notes, &FieldRef::Body(pointer.to_owned()));
+        let field = FieldRef::Body(pointer.to_owned());
+        notes_ui(ui, context.notes, &field);
+        origin_ui(ui, context, &field, value.text());
         return;
     }
     ui.add_space(4.0);

@@ -63,8 +63,7 @@ fn identifier_kind(schema: &Value) -> Option<IdentifierKind> {
 /// Whether a value of kind `value` can go where `wanted` is asked for.
 pub fn fits(wanted: IdentifierKind, value: IdentifierKind) -> bool {
     use IdentifierKind::{
-        CampaignId, ExternalId, ExternalIdOrEmail, ExternalIdOrPersonUuid, PersonUuid,
-        WorkspaceId,
+        CampaignId, ExternalId, ExternalIdOrEmail, ExternalIdOrPersonUuid, PersonUuid, WorkspaceId,
     };
     match wanted {
         PersonUuid => value == PersonUuid,
@@ -118,7 +117,10 @@ pub fn identifier_slots(operation: &Operation) -> Vec<(Slot, IdentifierKind)> {
                 // An id that names a new person (a create's userId) takes no existing one.
                 .filter(|(_, property)| property.get(DEFINES) != Some(&Value::Bool(true)))
                 .filter_map(|(name, property)| {
-                    Some((Slot::Body(pointer_child("", name)), identifier_kind(property)?))
+                    Some((
+                        Slot::Body(pointer_child("", name)),
+                        identifier_kind(property)?,
+                    ))
                 })
                 .collect(),
             _ => Vec::new(),
@@ -179,7 +181,10 @@ mod tests {
         });
         let found = identifiers_in(&person_answer_schema(contract), &answer);
         assert_eq!(
-            found.iter().map(|f| (f.kind, f.at.as_str())).collect::<Vec<_>>(),
+            found
+                .iter()
+                .map(|f| (f.kind, f.at.as_str()))
+                .collect::<Vec<_>>(),
             [
                 (IdentifierKind::PersonUuid, "/id"),
                 (IdentifierKind::ExternalId, "/external_id")
@@ -189,16 +194,32 @@ mod tests {
         let by_id = |id: &str| links.iter().find(|link| link.operation.id == id);
         let fill = |id: &str| by_id(id).unwrap().fills[0].clone();
         assert_eq!(fill("getPerson").slot, Slot::Path("id".into()));
-        assert_eq!(fill("getPerson").value, "ada", "key-scoped paths take your own id");
-        assert_eq!(fill("getWorkspacePerson").value, answer["id"], "workspace paths the UUID");
+        assert_eq!(
+            fill("getPerson").value,
+            "ada",
+            "key-scoped paths take your own id"
+        );
+        assert_eq!(
+            fill("getWorkspacePerson").value,
+            answer["id"],
+            "workspace paths the UUID"
+        );
         assert_eq!(fill("registerDevice").slot, Slot::Path("person_id".into()));
         assert_eq!(fill("sendPush").slot, Slot::Body("/person_id".into()));
         assert_eq!(fill("trackEvent").value, "ada");
         for id in ["updatePerson", "deletePerson", "sendWorkspaceTransactional"] {
             assert!(by_id(id).is_some(), "{id}");
         }
-        for id in ["createPerson", "listPeople", "batchPeople", "createWorkspacePerson"] {
-            assert!(by_id(id).is_none(), "{id} takes no identifier of an existing person");
+        for id in [
+            "createPerson",
+            "listPeople",
+            "batchPeople",
+            "createWorkspacePerson",
+        ] {
+            assert!(
+                by_id(id).is_none(),
+                "{id} takes no identifier of an existing person"
+            );
         }
     }
 }
