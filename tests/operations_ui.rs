@@ -245,6 +245,24 @@ fn in_the_sandbox_a_workspace_operation_starts_on_the_sandboxs_workspace() {
     );
 }
 
+/// A right click at `at`, as the mouse sends it.
+fn right_click(harness: &mut Harness<'_, App>, at: egui::Pos2) {
+    harness
+        .input_mut()
+        .events
+        .push(egui::Event::PointerMoved(at));
+    harness.run();
+    for pressed in [true, false] {
+        harness.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.run();
+    }
+}
+
 /// The docs' example person, as the Person schema documents it.
 fn documented_person(plan: &str) -> String {
     json!({
@@ -310,4 +328,38 @@ fn pin_then_a_second_send_shows_only_what_changed() {
     harness.run();
     harness.get_by_label("/updated_at");
     harness.get_by_label("Unpin");
+}
+
+#[test]
+fn a_value_of_the_tree_is_used_in_another_operation() {
+    let server = LoopbackServer::start(Reply::json(200, &documented_person("pro")));
+    // Tall enough for the tree's rows to be on screen, where a pointer can reach them.
+    let mut harness = harness_of(app_for(&server.base_url()), egui::vec2(1280.0, 1600.0));
+    harness.run();
+    harness.get_by_label("Get person").click();
+    harness.run();
+    send_and_wait(&mut harness);
+    harness.get_by_label("Tree").click();
+    harness.run();
+    let row = harness.get_by_label("external_id: \"ada\"").rect().center();
+    right_click(&mut harness, row);
+    harness.get_by_label("Use in…").click();
+    harness.run();
+    // The navigator lists the operation too: the menu's entry is the one drawn last, on top.
+    harness
+        .query_all_by_label("Track event")
+        .last()
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .query_all_by_label("external_id")
+        .last()
+        .unwrap()
+        .click();
+    harness.run();
+    let draft = &harness.state().state.draft;
+    assert_eq!(draft.operation, "trackEvent");
+    assert_eq!(draft.body_json().unwrap()["external_id"], "ada");
+    harness.get_by_label("From the answer of getPerson (/external_id)");
 }

@@ -34,6 +34,13 @@ pub enum Action {
     GoToOperation,
     /// Open the operation of the answer's link with that number, its identifiers filled in.
     FollowLink(usize),
+    /// Open an operation with a value of the answer (at a JSON Pointer) in one of its inputs.
+    UseValue {
+        operation: String,
+        slot: Slot,
+        value: String,
+        from: String,
+    },
     /// Compare later answers of the answer's operation with this one, not with the previous.
     PinAnswer,
     UnpinAnswer,
@@ -90,6 +97,12 @@ impl App {
             Action::GoToOperation => self.palette = Some(Default::default()),
             Action::PinAnswer => self.pin_answer(),
             Action::FollowLink(index) => self.follow_link(index),
+            Action::UseValue {
+                operation,
+                slot,
+                value,
+                from,
+            } => self.use_value(&operation, &slot, &value, &from),
             Action::UnpinAnswer => {
                 if let Some(review) = &self.review {
                     self.reviews.unpin(&review.operation);
@@ -225,29 +238,48 @@ impl App {
         let source = review.operation.clone();
         self.select_operation(&link.operation.id);
         for fill in link.fills {
-            let field = match &fill.slot {
-                Slot::Path(name) => {
-                    self.state
-                        .draft
-                        .values
-                        .path
-                        .insert(name.clone(), fill.value.clone());
-                    FieldRef::Path(name.clone())
-                }
-                Slot::Body(pointer) => {
-                    if let Some(input) = self.state.draft.input_mut(pointer) {
-                        input.clone_from(&fill.value);
-                    }
-                    FieldRef::Body(pointer.clone())
-                }
-            };
-            self.origins.note(
-                &link.operation.id,
-                field,
-                &fill.value,
-                format!("From the answer of {source} ({})", fill.from),
-            );
+            self.put_value(&fill.slot, &fill.value, &source, &fill.from);
         }
+    }
+
+    /// Opens `operation` with a value of the answer on screen (at `from`) in one input.
+    fn use_value(&mut self, operation: &str, slot: &Slot, value: &str, from: &str) {
+        let Some(source) = self.review.as_ref().map(|review| review.operation.clone()) else {
+            return;
+        };
+        self.select_operation(operation);
+        if self.state.draft.operation == operation {
+            self.put_value(slot, value, &source, from);
+        }
+    }
+
+    /// Puts `value` into an input of the operation shown, and notes that it came from the
+    /// answer of `source` at `from`.
+    fn put_value(&mut self, slot: &Slot, value: &str, source: &str, from: &str) {
+        let values = &mut self.state.draft.values;
+        let field = match slot {
+            Slot::Path(name) => {
+                values.path.insert(name.clone(), value.to_owned());
+                FieldRef::Path(name.clone())
+            }
+            Slot::Query(name) => {
+                values.query.insert(name.clone(), value.to_owned());
+                FieldRef::Query(name.clone())
+            }
+            Slot::Body(pointer) => {
+                if let Some(input) = self.state.draft.input_mut(pointer) {
+                    value.clone_into(input);
+                }
+                FieldRef::Body(pointer.clone())
+            }
+        };
+        let operation = self.state.draft.operation.clone();
+        self.origins.note(
+            &operation,
+            field,
+            value,
+            format!("From the answer of {source} ({from})"),
+        );
     }
 
     /// Keeps the answer on screen as the one later answers of its operation are compared with.

@@ -8,6 +8,8 @@ use egui::{RichText, Ui};
 use serde_json::Value;
 
 use super::Action;
+use super::navigator_ui;
+use crate::model::links::inputs_of;
 
 /// At most this many children of one node get rows; the rest are summarised in one row.
 const MAX_CHILDREN: usize = 5_000;
@@ -181,6 +183,42 @@ fn find(value: &Value, pointer: &str, needle: &str, found: &mut Vec<String>) {
     }
 }
 
+/// The value at `pointer` as an input would hold it, when it is one value (text, a number, a
+/// boolean) and not an object or a list.
+fn scalar_text(root: &Value, pointer: &str) -> Option<String> {
+    match root.pointer(pointer)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// Every operation, grouped like the docs, each with the inputs a value can go into.
+fn use_in_menu_ui(ui: &mut Ui, pointer: &str, value: &str, actions: &mut Vec<Action>) {
+    let Ok(contract) = crate::contract::embedded() else {
+        return;
+    };
+    for (group, operations) in navigator_ui::matching(contract, "") {
+        ui.label(RichText::new(group).weak());
+        for operation in operations {
+            ui.menu_button(&operation.summary, |ui| {
+                for slot in inputs_of(operation) {
+                    if ui.button(slot.label()).clicked() {
+                        actions.push(Action::UseValue {
+                            operation: operation.id.clone(),
+                            slot,
+                            value: value.to_owned(),
+                            from: pointer.to_owned(),
+                        });
+                        ui.close();
+                    }
+                }
+            });
+        }
+    }
+}
+
 /// The value at `pointer`, as pretty JSON (for "Copy value").
 fn value_text(root: &Value, pointer: &str) -> String {
     root.pointer(pointer)
@@ -260,6 +298,11 @@ pub fn json_tree_ui(ui: &mut Ui, tree: &mut JsonTree, root: &Value, actions: &mu
                         if ui.button("Copy path").clicked() {
                             actions.push(Action::Copy(row.pointer.clone()));
                             ui.close();
+                        }
+                        if let Some(value) = scalar_text(root, &row.pointer) {
+                            ui.menu_button("Use in…", |ui| {
+                                use_in_menu_ui(ui, &row.pointer, &value, actions);
+                            });
                         }
                     });
                 });

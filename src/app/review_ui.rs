@@ -9,7 +9,6 @@ use super::action::Action;
 use super::response_ui::BodyTab;
 use super::review::{Baseline, NoDiff, Review};
 use crate::model::diff::{DiffEntry, DiffOp};
-use crate::model::links::Slot;
 
 /// Green for "as documented".
 const MATCHES: Color32 = Color32::from_rgb(0x3c, 0xa0, 0x5a);
@@ -64,11 +63,12 @@ pub fn links_ui(ui: &mut Ui, state: &ReviewState<'_>, actions: &mut Vec<Action>)
                 .fills
                 .iter()
                 .map(|fill| {
-                    let input = match &fill.slot {
-                        Slot::Path(name) => name.clone(),
-                        Slot::Body(pointer) => pointer.trim_start_matches('/').to_owned(),
-                    };
-                    format!("{input} = {} (the answer's {})", fill.value, fill.from)
+                    format!(
+                        "{} = {} (the answer's {})",
+                        fill.slot.label(),
+                        fill.value,
+                        fill.from
+                    )
                 })
                 .collect();
             let button = ui

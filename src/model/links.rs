@@ -79,8 +79,56 @@ pub fn fits(wanted: IdentifierKind, value: IdentifierKind) -> bool {
 pub enum Slot {
     /// A path value, by the parameter's name.
     Path(String),
+    /// A query value, by the parameter's name.
+    Query(String),
     /// A body input, by its JSON Pointer.
     Body(String),
+}
+
+impl Slot {
+    /// As the form names the input: `personId`, `limit`, `traits.first_name`.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Path(name) | Self::Query(name) => name.clone(),
+            Self::Body(pointer) => super::form::pointer_steps(pointer)
+                .collect::<Vec<_>>()
+                .join("."),
+        }
+    }
+}
+
+/// Every input of `operation` a single value can go into: its path and query parameters, and
+/// its body's typed inputs outside lists (`userId`, `traits.first_name`), in form order.
+pub fn inputs_of(operation: &Operation) -> Vec<Slot> {
+    let mut slots: Vec<Slot> = operation
+        .path_params
+        .iter()
+        .map(|param| Slot::Path(param.name.clone()))
+        .chain(
+            operation
+                .query_params
+                .iter()
+                .map(|param| Slot::Query(param.name.clone())),
+        )
+        .collect();
+    if let Some(body) = &operation.body {
+        body_inputs(&body.schema, "", &mut slots);
+    }
+    slots
+}
+
+fn body_inputs(schema: &Value, pointer: &str, slots: &mut Vec<Slot>) {
+    match Shape::of(schema) {
+        Shape::Object { properties, .. } => {
+            for (name, property) in properties {
+                body_inputs(property, &pointer_child(pointer, name), slots);
+            }
+        }
+        shape if shape.is_input() && !pointer.is_empty() => {
+            slots.push(Slot::Body(pointer.to_owned()));
+        }
+        _ => {}
+    }
 }
 
 /// A value for one input of the next operation, and where it came from.
@@ -207,6 +255,22 @@ mod tests {
         assert_eq!(fill("registerDevice").slot, Slot::Path("person_id".into()));
         assert_eq!(fill("sendPush").slot, Slot::Body("/person_id".into()));
         assert_eq!(fill("trackEvent").value, "ada");
+        let device_inputs: Vec<String> = inputs_of(contract.operation("registerDevice").unwrap())
+            .iter()
+            .map(Slot::label)
+            .collect();
+        assert_eq!(
+            device_inputs,
+            [
+                "person_id",
+                "token",
+                "platform",
+                "device_name",
+                "device_model",
+                "os_version",
+                "app_version"
+            ]
+        );
         for id in ["updatePerson", "deletePerson", "sendWorkspaceTransactional"] {
             assert!(by_id(id).is_some(), "{id}");
         }
