@@ -126,36 +126,30 @@ impl Operation {
         content_type: Option<&str>,
         body: &[u8],
     ) -> AnswerCheck {
-        let answers = self.compiled_answers();
-        let answer = match documented(answers, status) {
+        let answer = match documented(self.compiled_answers(), status) {
             Ok(answer) => answer,
             Err(finding) => return single(finding),
         };
-        let Some(schema) = &answer.json else {
+        if answer.json.is_none() {
             return AnswerCheck::default();
-        };
-        let value = match serde_json::from_slice::<Value>(body) {
-            Ok(value) => value,
-            Err(error) => return single(not_json(content_type, body, &error)),
-        };
-        let mut check = answer.check(schema, &value);
-        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
-            check
-                .findings
-                .insert(0, wrong_media(media, answer.note.as_deref()));
         }
-        check
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value) => answer.check(content_type, &value),
+            Err(error) => single(not_json(content_type, body, &error)),
+        }
     }
 
-    /// Checks an answer whose body is already parsed JSON: [`Operation::check_answer`] without
-    /// the media type and parsing. A `null` body is the JSON value `null`.
-    pub fn check_json_answer(&self, status: u16, body: &Value) -> AnswerCheck {
+    /// [`Operation::check_answer`] for a body already parsed (the window parses it for its
+    /// view): the same check without parsing the bytes again.
+    pub fn check_json_answer(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &Value,
+    ) -> AnswerCheck {
         match documented(self.compiled_answers(), status) {
+            Ok(answer) => answer.check(content_type, body),
             Err(finding) => single(finding),
-            Ok(answer) => match &answer.json {
-                Some(schema) => answer.check(schema, body),
-                None => AnswerCheck::default(),
-            },
         }
     }
 
@@ -222,8 +216,16 @@ impl CompiledAnswer {
         }
     }
 
-    fn check(&self, schema: &Node, body: &Value) -> AnswerCheck {
+    /// Checks a JSON body (and its media type, when given) against this answer; nothing when
+    /// no JSON body is documented.
+    fn check(&self, content_type: Option<&str>, body: &Value) -> AnswerCheck {
+        let Some(schema) = &self.json else {
+            return AnswerCheck::default();
+        };
         let mut walk = Walk::default();
+        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
+            walk.findings.push(wrong_media(media, self.note.as_deref()));
+        }
         let chosen = walk.check(schema, body, self.note.as_deref());
         let documented_as = chosen
             .and_then(|index| schema.choices.get(index))
@@ -460,12 +462,9 @@ impl Types {
         Self(bits)
     }
 
+    /// The type's bit: the validator numbers its types by distinct bits already.
     fn bit(kind: JsonType) -> u8 {
-        let index = Self::ALL
-            .iter()
-            .position(|known| *known == kind)
-            .unwrap_or(0);
-        1 << index
+        kind as u8
     }
 
     fn has(self, kind: JsonType) -> bool {
@@ -519,16 +518,30 @@ fn is_integer(number: &serde_json::Number) -> bool {
 /// One walk of a body through a schema: the findings so far, where it is, and how many
 /// documented optional fields were absent (to tell the closest of several shapes).
 #[derive(Default)]
-struct Walk {
+struct Walk<'a> {
     findings: Vec<AnswerFinding>,
     absent: usize,
-    path: String,
+    /// The way down to the value being checked; written out as a JSON Pointer only for a
+    /// finding, so a clean body costs no path text.
+    steps: Vec<Step<'a>>,
 }
 
-impl Walk {
+/// One step down a body.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Walk<'a> {
     /// Checks `value` against `node`; `inherited` is the nearest note around it. Returns the
     /// index of the shape chosen when `node` lists several.
-    fn check(&mut self, node: &Node, value: &Value, inherited: Option<&str>) -> Option<usize> {
+    fn check(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        inherited: Option<&'a str>,
+    ) -> Option<usize> {
         let note = node.note.as_deref().or(inherited);
         let chosen = (!node.choices.is_empty()).then(|| self.choose(&node.choices, value, note));
         if let Some(types) = node.types
@@ -562,12 +575,10 @@ impl Walk {
             Value::Object(map) => self.object(node, map, note),
             Value::Array(items) => {
                 if let Some(item) = &node.items {
-                    let at = self.path.len();
                     for (index, value) in items.iter().enumerate() {
-                        self.path.push('/');
-                        self.path.push_str(&index.to_string());
+                        self.steps.push(Step::Index(index));
                         self.check(item, value, note);
-                        self.path.truncate(at);
+                        self.steps.pop();
                     }
                 }
             }
@@ -576,12 +587,10 @@ impl Walk {
         chosen
     }
 
-    fn object(&mut self, node: &Node, map: &Map<String, Value>, note: Option<&str>) {
-        let at = self.path.len();
+    fn object(&mut self, node: &'a Node, map: &'a Map<String, Value>, note: Option<&'a str>) {
         let mut listed_present = 0;
         for (key, value) in map {
-            self.path.push('/');
-            push_escaped(&mut self.path, key);
+            self.steps.push(Step::Key(key));
             match node.properties.get(key) {
                 Some(property) => {
                     listed_present += 1;
@@ -600,12 +609,11 @@ impl Walk {
                     }
                 },
             }
-            self.path.truncate(at);
+            self.steps.pop();
         }
         let mut listed_missing = 0;
         for name in node.required.iter().filter(|name| !map.contains_key(*name)) {
-            self.path.push('/');
-            push_escaped(&mut self.path, name);
+            self.steps.push(Step::Key(name));
             let property = node.properties.get(name);
             listed_missing += usize::from(property.is_some());
             let expected = property.map_or_else(|| "required".to_owned(), Node::required_phrase);
@@ -618,7 +626,7 @@ impl Walk {
                 "absent".to_owned(),
                 note,
             );
-            self.path.truncate(at);
+            self.steps.pop();
         }
         self.absent += node
             .properties
@@ -629,11 +637,11 @@ impl Walk {
     /// Checks `value` against each shape and keeps the findings of the best: one it matches,
     /// else the one with the fewest differences; among equals, the one that leaves out the
     /// fewest documented fields, then the first listed.
-    fn choose(&mut self, choices: &[Node], value: &Value, note: Option<&str>) -> usize {
-        let mut best: Option<(usize, Walk)> = None;
+    fn choose(&mut self, choices: &'a [Node], value: &'a Value, note: Option<&'a str>) -> usize {
+        let mut best: Option<(usize, Walk<'a>)> = None;
         for (index, choice) in choices.iter().enumerate() {
             let mut trial = Walk {
-                path: self.path.clone(),
+                steps: self.steps.clone(),
                 ..Walk::default()
             };
             trial.check(choice, value, note);
@@ -663,12 +671,25 @@ impl Walk {
         note: Option<&str>,
     ) {
         self.findings.push(AnswerFinding {
-            path: self.path.clone(),
+            path: self.pointer(),
             kind,
             expected,
             actual,
             note: note.map(str::to_owned),
         });
+    }
+
+    /// Where the walk is, as a JSON Pointer.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for step in &self.steps {
+            pointer.push('/');
+            match step {
+                Step::Key(key) => push_escaped(&mut pointer, key),
+                Step::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
     }
 }
 
@@ -791,10 +812,18 @@ mod tests {
 
     #[test]
     fn an_undocumented_key_is_escaped_in_its_pointer() {
-        let node = Node::compile(&json!({"type": "object", "properties": {"a": {}}}));
+        let node = Node::compile(&json!({"type": "object", "properties": {
+            "a": {},
+            "list": {"items": {"properties": {"c": {}}}}
+        }}));
+        let body = json!({"a": 1, "b/c~d": 2, "list": [{"c": 1}, {"d": 2}]});
         let mut walk = Walk::default();
-        walk.check(&node, &json!({"a": 1, "b/c~d": 2}), None);
-        assert_eq!(walk.findings.len(), 1);
-        assert_eq!(walk.findings[0].path, "/b~1c~0d");
+        walk.check(&node, &body, None);
+        let paths: Vec<&str> = walk
+            .findings
+            .iter()
+            .map(|finding| finding.path.as_str())
+            .collect();
+        assert_eq!(paths, ["/b~1c~0d", "/list/1/d"]);
     }
 }
