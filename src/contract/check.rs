@@ -30,8 +30,9 @@
 //! An answer documented without a body (`204`) or with a body that is not JSON is not looked
 //! into. Where JSON is documented, a body that is not JSON is one finding at `""`.
 //!
-//! Cost: each operation's answer schemas are compiled once, on the first check, into a tree with
-//! hashed property lookups; a check is then one walk of the body.
+//! Cost: an answer schema is compiled once per operation and status, on its first check, into a
+//! tree with hashed property lookups; a check is then one walk of the body, and
+//! [`Operation::check_json_answer`] spares a caller that has parsed the body a second parse.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -126,7 +127,7 @@ impl Operation {
         content_type: Option<&str>,
         body: &[u8],
     ) -> AnswerCheck {
-        let answer = match documented(self.compiled_answers(), status) {
+        let answer = match self.compiled_answer(status) {
             Ok(answer) => answer,
             Err(finding) => return single(finding),
         };
@@ -135,7 +136,7 @@ impl Operation {
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(value) => answer.check(content_type, &value),
-            Err(error) => single(not_json(content_type, body, &error)),
+            Err(_) => single(not_json(content_type, body)),
         }
     }
 
@@ -147,47 +148,84 @@ impl Operation {
         content_type: Option<&str>,
         body: &Value,
     ) -> AnswerCheck {
-        match documented(self.compiled_answers(), status) {
+        match self.compiled_answer(status) {
             Ok(answer) => answer.check(content_type, body),
             Err(finding) => single(finding),
         }
     }
 
-    /// Compiles the answer schemas now instead of at the first check (off the UI thread, or to
-    /// measure it). Compiling cannot fail: a keyword the check does not know is not checked.
+    /// Compiles every answer schema now instead of at the first check of each status (off the
+    /// UI thread, or to measure it). Compiling cannot fail: a keyword the check does not know is
+    /// not checked.
     pub fn prepare_answer_check(&self) {
-        self.compiled_answers();
+        for slot in self.answer_slots().values() {
+            slot.compiled();
+        }
     }
 
     /// The key of the documented answer that covers `status`: the status itself (`"404"`), its
     /// range (`"4XX"`), or `"default"`; `None` when the status is undocumented.
     pub fn documented_status(&self, status: u16) -> Option<&str> {
-        documented_key(&self.responses, status)
+        documented(&self.responses, status).map(|(key, _)| key.as_str())
     }
 
-    fn compiled_answers(&self) -> &BTreeMap<String, CompiledAnswer> {
+    /// The compiled answer documented for `status`, or the finding that none is.
+    fn compiled_answer(&self, status: u16) -> Result<&CompiledAnswer, AnswerFinding> {
+        let slots = self.answer_slots();
+        documented(slots, status)
+            .map(|(_, slot)| slot.compiled())
+            .ok_or_else(|| undocumented(slots, status))
+    }
+
+    fn answer_slots(&self) -> &BTreeMap<String, AnswerSlot> {
         self.answer_checks.0.get_or_init(|| {
             Arc::new(
                 self.responses
                     .iter()
-                    .map(|(status, response)| (status.clone(), CompiledAnswer::compile(response)))
+                    .map(|(key, response)| {
+                        let slot = AnswerSlot {
+                            response: Arc::clone(response),
+                            compiled: OnceLock::new(),
+                        };
+                        (key.clone(), slot)
+                    })
                     .collect(),
             )
         })
     }
 }
 
-/// An operation's answers compiled for checking, once, on first use; a clone of the operation
-/// made after that shares them.
+/// An operation's answers by status, each compiled for checking on its first check; a clone of
+/// the operation made after the first check shares them.
 #[derive(Clone, Default)]
-pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, CompiledAnswer>>>);
+pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, AnswerSlot>>>);
+
+/// One documented answer, and its compiled form once a check has needed it.
+struct AnswerSlot {
+    response: Arc<Value>,
+    compiled: OnceLock<CompiledAnswer>,
+}
+
+impl AnswerSlot {
+    fn compiled(&self) -> &CompiledAnswer {
+        self.compiled
+            .get_or_init(|| CompiledAnswer::compile(&self.response))
+    }
+}
 
 impl std::fmt::Debug for CompiledAnswers {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The compiled trees say nothing the responses beside them do not.
+        let compiled: Vec<&str> = self.0.get().map_or_else(Vec::new, |slots| {
+            slots
+                .iter()
+                .filter(|(_, slot)| slot.compiled.get().is_some())
+                .map(|(status, _)| status.as_str())
+                .collect()
+        });
         formatter
             .debug_struct("CompiledAnswers")
-            .field("compiled", &self.0.get().is_some())
+            .field("compiled", &compiled)
             .finish()
     }
 }
@@ -238,28 +276,21 @@ impl CompiledAnswer {
     }
 }
 
-/// The documented answer covering `status`, or the finding that none does.
-fn documented(
-    answers: &BTreeMap<String, CompiledAnswer>,
-    status: u16,
-) -> Result<&CompiledAnswer, AnswerFinding> {
-    documented_key(answers, status)
-        .and_then(|key| answers.get(key))
-        .ok_or_else(|| {
-            let keys: Vec<&str> = answers.keys().map(String::as_str).collect();
-            AnswerFinding {
-                path: String::new(),
-                kind: AnswerFindingKind::UndocumentedStatus,
-                expected: format!("a documented status: {}", keys.join(", ")),
-                actual: status.to_string(),
-                note: None,
-            }
-        })
+/// The finding for a status no documented answer covers, listing those that are.
+fn undocumented<T>(answers: &BTreeMap<String, T>, status: u16) -> AnswerFinding {
+    let keys: Vec<&str> = answers.keys().map(String::as_str).collect();
+    AnswerFinding {
+        path: String::new(),
+        kind: AnswerFindingKind::UndocumentedStatus,
+        expected: format!("a documented status: {}", keys.join(", ")),
+        actual: status.to_string(),
+        note: None,
+    }
 }
 
-/// The key in `answers` that covers `status`: exact, then its range (`4XX`, any case), then
+/// The entry of `answers` that covers `status`: exact, then its range (`4XX`, any case), then
 /// `default`, as OpenAPI orders them.
-fn documented_key<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<&str> {
+fn documented<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<(&String, &T)> {
     let exact = status.to_string();
     let range = format!("{}XX", status / 100);
     answers
@@ -270,7 +301,6 @@ fn documented_key<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<&str>
                 .find(|(key, _)| key.eq_ignore_ascii_case(&range))
         })
         .or_else(|| answers.get_key_value("default"))
-        .map(|(key, _)| key.as_str())
 }
 
 fn single(finding: AnswerFinding) -> AnswerCheck {
@@ -282,19 +312,16 @@ fn single(finding: AnswerFinding) -> AnswerCheck {
 
 /// The finding for a body that is not JSON where JSON is documented: what it was sent as, and
 /// how it starts.
-fn not_json(content_type: Option<&str>, body: &[u8], error: &serde_json::Error) -> AnswerFinding {
+fn not_json(content_type: Option<&str>, body: &[u8]) -> AnswerFinding {
     let actual = if body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".to_owned()
-    } else if error.is_syntax() || error.is_eof() {
+    } else {
         let start = String::from_utf8_lossy(&body[..body.len().min(SHOWN_CHARACTERS * 4)]);
         format!(
             "{}: {}",
             content_type.unwrap_or("a body"),
             cut(start.trim())
         )
-    } else {
-        // Valid JSON the parser still refused, such as nesting deeper than it follows.
-        cut(&error.to_string())
     };
     AnswerFinding {
         path: String::new(),
@@ -803,11 +830,44 @@ mod tests {
             .into_iter()
             .map(|key| (key.to_owned(), ()))
             .collect();
-        assert_eq!(documented_key(&answers, 200), Some("200"));
-        assert_eq!(documented_key(&answers, 404), Some("4XX"));
-        assert_eq!(documented_key(&answers, 503), Some("default"));
+        let key = |answers: &BTreeMap<String, ()>, status| {
+            documented(answers, status).map(|(key, _)| key.clone())
+        };
+        assert_eq!(key(&answers, 200).as_deref(), Some("200"));
+        assert_eq!(key(&answers, 404).as_deref(), Some("4XX"));
+        assert_eq!(key(&answers, 503).as_deref(), Some("default"));
         let exact: BTreeMap<String, ()> = [("200".to_owned(), ())].into();
-        assert_eq!(documented_key(&exact, 201), None);
+        assert_eq!(key(&exact, 201), None);
+    }
+
+    #[test]
+    fn each_status_is_compiled_on_its_first_check_and_kept() {
+        let contract = crate::contract::Contract::parse(crate::contract::DOCUMENT).unwrap();
+        let get = contract.operation("getPerson").unwrap();
+        let compiled = |status: &str| {
+            get.answer_checks
+                .0
+                .get()
+                .and_then(|slots| slots[status].compiled.get())
+        };
+        assert!(
+            get.answer_checks.0.get().is_none(),
+            "compiled before any check"
+        );
+        get.check_answer(200, None, b"{}");
+        let first: *const CompiledAnswer = compiled("200").expect("compiled by the check");
+        assert!(compiled("404").is_none(), "another status compiled too");
+        get.check_answer(200, None, b"{}");
+        assert!(
+            std::ptr::eq(first, compiled("200").unwrap()),
+            "compiled again"
+        );
+        get.prepare_answer_check();
+        assert!(compiled("404").is_some());
+        assert_eq!(
+            format!("{:?}", get.answer_checks),
+            "CompiledAnswers { compiled: [\"200\", \"400\", \"401\", \"403\", \"404\", \"429\", \"500\", \"503\"] }"
+        );
     }
 
     #[test]
