@@ -160,7 +160,9 @@ fn check_answers(criterion: &mut Criterion) {
     // The same answer already parsed, to tell the walk from the JSON parse.
     let parsed: Value = serde_json::from_slice(&answer).expect("the batch is JSON");
     criterion.bench_function("contract/check_json_answer/batch_100_people", |bench| {
-        bench.iter(|| black_box(batch.check_json_answer(200, black_box(&parsed))));
+        bench.iter(|| {
+            black_box(batch.check_json_answer(200, Some("application/json"), black_box(&parsed)))
+        });
     });
 }
 

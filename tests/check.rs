@@ -418,10 +418,16 @@ fn an_answer_documented_without_a_body_takes_any() {
 fn a_parsed_answer_is_checked_the_same() {
     let mut body = person();
     body["status"] = json!("gone");
-    assert_eq!(
-        operation("getPerson").check_json_answer(200, &body),
-        check("getPerson", 200, &body)
-    );
+    let bytes = body.to_string();
+    for media in [Some("application/json"), Some("text/plain"), None] {
+        for status in [200, 299] {
+            assert_eq!(
+                operation("getPerson").check_json_answer(status, media, &body),
+                operation("getPerson").check_answer(status, media, bytes.as_bytes()),
+                "{media:?} {status}"
+            );
+        }
+    }
 }
 
 #[test]

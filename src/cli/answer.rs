@@ -7,10 +7,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::contract::{AnswerCheck, AnswerFindingKind};
+use crate::contract::{AnswerCheck, AnswerFindingKind, Operation};
 use crate::model::HttpResponse;
 use crate::model::diff::{AnswerParts, DiffEntry, DiffOptions, diff_answers};
-use crate::model::json_text;
 
 /// The largest saved answer or baseline read: twice the largest answer `send` reads by default,
 /// room for one printed with indentation.
@@ -40,6 +39,33 @@ pub(super) struct Verdicts {
 }
 
 impl Verdicts {
+    /// What is said about `response`, an answer of `operation`: checked against the contract,
+    /// and compared with `baseline` when there is one. The body is parsed once for both.
+    pub fn of(
+        operation: &Operation,
+        response: &HttpResponse,
+        baseline: Option<&Baseline>,
+        include_volatile: bool,
+    ) -> Self {
+        let content_type = response.header("content-type");
+        let parsed = serde_json::from_slice::<Value>(&response.body).ok();
+        let contract = match &parsed {
+            Some(body) => operation.check_json_answer(response.status, content_type, body),
+            None => operation.check_answer(response.status, content_type, &response.body),
+        };
+        let diff = baseline.map(|baseline| {
+            let body = parsed.unwrap_or_else(|| {
+                Value::String(String::from_utf8_lossy(&response.body).into_owned())
+            });
+            baseline.diff(response, &body, &DiffOptions { include_volatile })
+        });
+        Self {
+            contract,
+            diff,
+            include_volatile,
+        }
+    }
+
     /// The lines people read after the answer: the contract check, then the diff.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = contract_lines(&self.contract);
@@ -99,10 +125,10 @@ impl Baseline {
         }
     }
 
-    /// How `response` differs from this baseline: the status and headers when the baseline has
-    /// them, and the body (JSON, or else its text as a string, as `--output json` writes it).
-    pub fn diff(&self, response: &HttpResponse, options: &DiffOptions) -> Vec<DiffEntry> {
-        let body = body_value(&response.body);
+    /// How `response`, whose body is `body` (its JSON, or else its text as a string, as
+    /// `--output json` writes it), differs from this baseline: the status and headers when the
+    /// baseline has them, and the body.
+    fn diff(&self, response: &HttpResponse, body: &Value, options: &DiffOptions) -> Vec<DiffEntry> {
         let before = AnswerParts {
             status: self.status,
             headers: self.headers.as_deref(),
@@ -111,7 +137,7 @@ impl Baseline {
         let after = AnswerParts {
             status: Some(response.status),
             headers: Some(&response.headers),
-            body: &body,
+            body,
         };
         diff_answers(&before, &after, options)
     }
@@ -132,16 +158,6 @@ fn headers_of(headers: &Map<String, Value>) -> Vec<(String, String)> {
             (name.clone(), value)
         })
         .collect()
-}
-
-/// A body as `--output json` shows it: its JSON, or else its text (invalid UTF-8 as U+FFFD).
-fn body_value(body: &[u8]) -> Value {
-    if json_text::is_json(body)
-        && let Ok(value) = serde_json::from_slice(body)
-    {
-        return value;
-    }
-    Value::String(String::from_utf8_lossy(body).into_owned())
 }
 
 /// The bytes of a saved answer in `path`, or standard input for `-`, at most
@@ -345,13 +361,6 @@ mod tests {
             assert_eq!(baseline.status, None);
             assert_eq!(baseline.headers, None);
         }
-    }
-
-    #[test]
-    fn a_body_that_is_not_json_compares_as_its_text() {
-        assert_eq!(body_value(b"{\"a\":1}"), json!({"a": 1}));
-        assert_eq!(body_value(b"<html>"), json!("<html>"));
-        assert_eq!(body_value(b"\xff"), json!("\u{fffd}"));
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub enum Command {
         /// The answer's Content-Type, to check it says JSON where JSON is documented.
         #[arg(long, value_name = "TYPE")]
         content_type: Option<String>,
-        #[arg(long, value_enum, default_value_t = Output::Pretty)]
+        /// pretty: the verdict and one line per difference; json: one object {"operation",
+        /// "status", "contract": {"ok", "documented_as", "findings"}}.
+        #[arg(long, value_enum, default_value_t = Output::Pretty, hide_possible_values = true)]
         output: Output,
     },
     /// Print the request as a snippet; the token appears as a reference to FLAMEUP_API_TOKEN.

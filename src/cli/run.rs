@@ -11,7 +11,6 @@ use super::args::{
     AnswerArgs, Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle,
 };
 use super::{inputs, output};
-use crate::model::diff::DiffOptions;
 use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR, build_request};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::snippet::{self, Target};
@@ -310,18 +309,12 @@ fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
             return Err(Failure(error.to_string()));
         }
     };
-    let options = DiffOptions {
-        include_volatile: how.answer.include_volatile,
-    };
-    let verdicts = Verdicts {
-        contract: operation.check_answer(
-            response.status,
-            response.header("content-type"),
-            &response.body,
-        ),
-        diff: baseline.map(|baseline| baseline.diff(&response, &options)),
-        include_volatile: how.answer.include_volatile,
-    };
+    let verdicts = Verdicts::of(
+        operation,
+        &response,
+        baseline.as_ref(),
+        how.answer.include_volatile,
+    );
     match how.format {
         Output::Pretty => output::print_pretty(&response, &verdicts)?,
         Output::Json => output::print_json(&response, &verdicts)?,

@@ -30,8 +30,9 @@
 //! An answer documented without a body (`204`) or with a body that is not JSON is not looked
 //! into. Where JSON is documented, a body that is not JSON is one finding at `""`.
 //!
-//! Cost: each operation's answer schemas are compiled once, on the first check, into a tree with
-//! hashed property lookups; a check is then one walk of the body.
+//! Cost: an answer schema is compiled once per operation and status, on its first check, into a
+//! tree with hashed property lookups; a check is then one walk of the body, and
+//! [`Operation::check_json_answer`] spares a caller that has parsed the body a second parse.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -126,74 +127,105 @@ impl Operation {
         content_type: Option<&str>,
         body: &[u8],
     ) -> AnswerCheck {
-        let answers = self.compiled_answers();
-        let answer = match documented(answers, status) {
+        let answer = match self.compiled_answer(status) {
             Ok(answer) => answer,
             Err(finding) => return single(finding),
         };
-        let Some(schema) = &answer.json else {
+        if answer.json.is_none() {
             return AnswerCheck::default();
-        };
-        let value = match serde_json::from_slice::<Value>(body) {
-            Ok(value) => value,
-            Err(error) => return single(not_json(content_type, body, &error)),
-        };
-        let mut check = answer.check(schema, &value);
-        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
-            check
-                .findings
-                .insert(0, wrong_media(media, answer.note.as_deref()));
         }
-        check
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value) => answer.check(content_type, &value),
+            Err(_) => single(not_json(content_type, body)),
+        }
     }
 
-    /// Checks an answer whose body is already parsed JSON: [`Operation::check_answer`] without
-    /// the media type and parsing. A `null` body is the JSON value `null`.
-    pub fn check_json_answer(&self, status: u16, body: &Value) -> AnswerCheck {
-        match documented(self.compiled_answers(), status) {
+    /// [`Operation::check_answer`] for a body already parsed (the window parses it for its
+    /// view): the same check without parsing the bytes again.
+    pub fn check_json_answer(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &Value,
+    ) -> AnswerCheck {
+        match self.compiled_answer(status) {
+            Ok(answer) => answer.check(content_type, body),
             Err(finding) => single(finding),
-            Ok(answer) => match &answer.json {
-                Some(schema) => answer.check(schema, body),
-                None => AnswerCheck::default(),
-            },
         }
     }
 
-    /// Compiles the answer schemas now instead of at the first check (off the UI thread, or to
-    /// measure it). Compiling cannot fail: a keyword the check does not know is not checked.
+    /// Compiles every answer schema now instead of at the first check of each status (off the
+    /// UI thread, or to measure it). Compiling cannot fail: a keyword the check does not know is
+    /// not checked.
     pub fn prepare_answer_check(&self) {
-        self.compiled_answers();
+        for slot in self.answer_slots().values() {
+            slot.compiled();
+        }
     }
 
     /// The key of the documented answer that covers `status`: the status itself (`"404"`), its
     /// range (`"4XX"`), or `"default"`; `None` when the status is undocumented.
     pub fn documented_status(&self, status: u16) -> Option<&str> {
-        documented_key(&self.responses, status)
+        documented(&self.responses, status).map(|(key, _)| key.as_str())
     }
 
-    fn compiled_answers(&self) -> &BTreeMap<String, CompiledAnswer> {
+    /// The compiled answer documented for `status`, or the finding that none is.
+    fn compiled_answer(&self, status: u16) -> Result<&CompiledAnswer, AnswerFinding> {
+        let slots = self.answer_slots();
+        documented(slots, status)
+            .map(|(_, slot)| slot.compiled())
+            .ok_or_else(|| undocumented(slots, status))
+    }
+
+    fn answer_slots(&self) -> &BTreeMap<String, AnswerSlot> {
         self.answer_checks.0.get_or_init(|| {
             Arc::new(
                 self.responses
                     .iter()
-                    .map(|(status, response)| (status.clone(), CompiledAnswer::compile(response)))
+                    .map(|(key, response)| {
+                        let slot = AnswerSlot {
+                            response: Arc::clone(response),
+                            compiled: OnceLock::new(),
+                        };
+                        (key.clone(), slot)
+                    })
                     .collect(),
             )
         })
     }
 }
 
-/// An operation's answers compiled for checking, once, on first use; a clone of the operation
-/// made after that shares them.
+/// An operation's answers by status, each compiled for checking on its first check; a clone of
+/// the operation made after the first check shares them.
 #[derive(Clone, Default)]
-pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, CompiledAnswer>>>);
+pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, AnswerSlot>>>);
+
+/// One documented answer, and its compiled form once a check has needed it.
+struct AnswerSlot {
+    response: Arc<Value>,
+    compiled: OnceLock<CompiledAnswer>,
+}
+
+impl AnswerSlot {
+    fn compiled(&self) -> &CompiledAnswer {
+        self.compiled
+            .get_or_init(|| CompiledAnswer::compile(&self.response))
+    }
+}
 
 impl std::fmt::Debug for CompiledAnswers {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The compiled trees say nothing the responses beside them do not.
+        let compiled: Vec<&str> = self.0.get().map_or_else(Vec::new, |slots| {
+            slots
+                .iter()
+                .filter(|(_, slot)| slot.compiled.get().is_some())
+                .map(|(status, _)| status.as_str())
+                .collect()
+        });
         formatter
             .debug_struct("CompiledAnswers")
-            .field("compiled", &self.0.get().is_some())
+            .field("compiled", &compiled)
             .finish()
     }
 }
@@ -222,8 +254,16 @@ impl CompiledAnswer {
         }
     }
 
-    fn check(&self, schema: &Node, body: &Value) -> AnswerCheck {
+    /// Checks a JSON body (and its media type, when given) against this answer; nothing when
+    /// no JSON body is documented.
+    fn check(&self, content_type: Option<&str>, body: &Value) -> AnswerCheck {
+        let Some(schema) = &self.json else {
+            return AnswerCheck::default();
+        };
         let mut walk = Walk::default();
+        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
+            walk.findings.push(wrong_media(media, self.note.as_deref()));
+        }
         let chosen = walk.check(schema, body, self.note.as_deref());
         let documented_as = chosen
             .and_then(|index| schema.choices.get(index))
@@ -236,28 +276,21 @@ impl CompiledAnswer {
     }
 }
 
-/// The documented answer covering `status`, or the finding that none does.
-fn documented(
-    answers: &BTreeMap<String, CompiledAnswer>,
-    status: u16,
-) -> Result<&CompiledAnswer, AnswerFinding> {
-    documented_key(answers, status)
-        .and_then(|key| answers.get(key))
-        .ok_or_else(|| {
-            let keys: Vec<&str> = answers.keys().map(String::as_str).collect();
-            AnswerFinding {
-                path: String::new(),
-                kind: AnswerFindingKind::UndocumentedStatus,
-                expected: format!("a documented status: {}", keys.join(", ")),
-                actual: status.to_string(),
-                note: None,
-            }
-        })
+/// The finding for a status no documented answer covers, listing those that are.
+fn undocumented<T>(answers: &BTreeMap<String, T>, status: u16) -> AnswerFinding {
+    let keys: Vec<&str> = answers.keys().map(String::as_str).collect();
+    AnswerFinding {
+        path: String::new(),
+        kind: AnswerFindingKind::UndocumentedStatus,
+        expected: format!("a documented status: {}", keys.join(", ")),
+        actual: status.to_string(),
+        note: None,
+    }
 }
 
-/// The key in `answers` that covers `status`: exact, then its range (`4XX`, any case), then
+/// The entry of `answers` that covers `status`: exact, then its range (`4XX`, any case), then
 /// `default`, as OpenAPI orders them.
-fn documented_key<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<&str> {
+fn documented<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<(&String, &T)> {
     let exact = status.to_string();
     let range = format!("{}XX", status / 100);
     answers
@@ -268,7 +301,6 @@ fn documented_key<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<&str>
                 .find(|(key, _)| key.eq_ignore_ascii_case(&range))
         })
         .or_else(|| answers.get_key_value("default"))
-        .map(|(key, _)| key.as_str())
 }
 
 fn single(finding: AnswerFinding) -> AnswerCheck {
@@ -280,19 +312,16 @@ fn single(finding: AnswerFinding) -> AnswerCheck {
 
 /// The finding for a body that is not JSON where JSON is documented: what it was sent as, and
 /// how it starts.
-fn not_json(content_type: Option<&str>, body: &[u8], error: &serde_json::Error) -> AnswerFinding {
+fn not_json(content_type: Option<&str>, body: &[u8]) -> AnswerFinding {
     let actual = if body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".to_owned()
-    } else if error.is_syntax() || error.is_eof() {
+    } else {
         let start = String::from_utf8_lossy(&body[..body.len().min(SHOWN_CHARACTERS * 4)]);
         format!(
             "{}: {}",
             content_type.unwrap_or("a body"),
             cut(start.trim())
         )
-    } else {
-        // Valid JSON the parser still refused, such as nesting deeper than it follows.
-        cut(&error.to_string())
     };
     AnswerFinding {
         path: String::new(),
@@ -460,12 +489,9 @@ impl Types {
         Self(bits)
     }
 
+    /// The type's bit: the validator numbers its types by distinct bits already.
     fn bit(kind: JsonType) -> u8 {
-        let index = Self::ALL
-            .iter()
-            .position(|known| *known == kind)
-            .unwrap_or(0);
-        1 << index
+        kind as u8
     }
 
     fn has(self, kind: JsonType) -> bool {
@@ -519,16 +545,30 @@ fn is_integer(number: &serde_json::Number) -> bool {
 /// One walk of a body through a schema: the findings so far, where it is, and how many
 /// documented optional fields were absent (to tell the closest of several shapes).
 #[derive(Default)]
-struct Walk {
+struct Walk<'a> {
     findings: Vec<AnswerFinding>,
     absent: usize,
-    path: String,
+    /// The way down to the value being checked; written out as a JSON Pointer only for a
+    /// finding, so a clean body costs no path text.
+    steps: Vec<Step<'a>>,
 }
 
-impl Walk {
+/// One step down a body.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Walk<'a> {
     /// Checks `value` against `node`; `inherited` is the nearest note around it. Returns the
     /// index of the shape chosen when `node` lists several.
-    fn check(&mut self, node: &Node, value: &Value, inherited: Option<&str>) -> Option<usize> {
+    fn check(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        inherited: Option<&'a str>,
+    ) -> Option<usize> {
         let note = node.note.as_deref().or(inherited);
         let chosen = (!node.choices.is_empty()).then(|| self.choose(&node.choices, value, note));
         if let Some(types) = node.types
@@ -562,12 +602,10 @@ impl Walk {
             Value::Object(map) => self.object(node, map, note),
             Value::Array(items) => {
                 if let Some(item) = &node.items {
-                    let at = self.path.len();
                     for (index, value) in items.iter().enumerate() {
-                        self.path.push('/');
-                        self.path.push_str(&index.to_string());
+                        self.steps.push(Step::Index(index));
                         self.check(item, value, note);
-                        self.path.truncate(at);
+                        self.steps.pop();
                     }
                 }
             }
@@ -576,12 +614,10 @@ impl Walk {
         chosen
     }
 
-    fn object(&mut self, node: &Node, map: &Map<String, Value>, note: Option<&str>) {
-        let at = self.path.len();
+    fn object(&mut self, node: &'a Node, map: &'a Map<String, Value>, note: Option<&'a str>) {
         let mut listed_present = 0;
         for (key, value) in map {
-            self.path.push('/');
-            push_escaped(&mut self.path, key);
+            self.steps.push(Step::Key(key));
             match node.properties.get(key) {
                 Some(property) => {
                     listed_present += 1;
@@ -600,12 +636,11 @@ impl Walk {
                     }
                 },
             }
-            self.path.truncate(at);
+            self.steps.pop();
         }
         let mut listed_missing = 0;
         for name in node.required.iter().filter(|name| !map.contains_key(*name)) {
-            self.path.push('/');
-            push_escaped(&mut self.path, name);
+            self.steps.push(Step::Key(name));
             let property = node.properties.get(name);
             listed_missing += usize::from(property.is_some());
             let expected = property.map_or_else(|| "required".to_owned(), Node::required_phrase);
@@ -618,7 +653,7 @@ impl Walk {
                 "absent".to_owned(),
                 note,
             );
-            self.path.truncate(at);
+            self.steps.pop();
         }
         self.absent += node
             .properties
@@ -629,11 +664,11 @@ impl Walk {
     /// Checks `value` against each shape and keeps the findings of the best: one it matches,
     /// else the one with the fewest differences; among equals, the one that leaves out the
     /// fewest documented fields, then the first listed.
-    fn choose(&mut self, choices: &[Node], value: &Value, note: Option<&str>) -> usize {
-        let mut best: Option<(usize, Walk)> = None;
+    fn choose(&mut self, choices: &'a [Node], value: &'a Value, note: Option<&'a str>) -> usize {
+        let mut best: Option<(usize, Walk<'a>)> = None;
         for (index, choice) in choices.iter().enumerate() {
             let mut trial = Walk {
-                path: self.path.clone(),
+                steps: self.steps.clone(),
                 ..Walk::default()
             };
             trial.check(choice, value, note);
@@ -663,12 +698,25 @@ impl Walk {
         note: Option<&str>,
     ) {
         self.findings.push(AnswerFinding {
-            path: self.path.clone(),
+            path: self.pointer(),
             kind,
             expected,
             actual,
             note: note.map(str::to_owned),
         });
+    }
+
+    /// Where the walk is, as a JSON Pointer.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for step in &self.steps {
+            pointer.push('/');
+            match step {
+                Step::Key(key) => push_escaped(&mut pointer, key),
+                Step::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
     }
 }
 
@@ -782,19 +830,60 @@ mod tests {
             .into_iter()
             .map(|key| (key.to_owned(), ()))
             .collect();
-        assert_eq!(documented_key(&answers, 200), Some("200"));
-        assert_eq!(documented_key(&answers, 404), Some("4XX"));
-        assert_eq!(documented_key(&answers, 503), Some("default"));
+        let key = |answers: &BTreeMap<String, ()>, status| {
+            documented(answers, status).map(|(key, _)| key.clone())
+        };
+        assert_eq!(key(&answers, 200).as_deref(), Some("200"));
+        assert_eq!(key(&answers, 404).as_deref(), Some("4XX"));
+        assert_eq!(key(&answers, 503).as_deref(), Some("default"));
         let exact: BTreeMap<String, ()> = [("200".to_owned(), ())].into();
-        assert_eq!(documented_key(&exact, 201), None);
+        assert_eq!(key(&exact, 201), None);
+    }
+
+    #[test]
+    fn each_status_is_compiled_on_its_first_check_and_kept() {
+        let contract = crate::contract::Contract::parse(crate::contract::DOCUMENT).unwrap();
+        let get = contract.operation("getPerson").unwrap();
+        let compiled = |status: &str| {
+            get.answer_checks
+                .0
+                .get()
+                .and_then(|slots| slots[status].compiled.get())
+        };
+        assert!(
+            get.answer_checks.0.get().is_none(),
+            "compiled before any check"
+        );
+        get.check_answer(200, None, b"{}");
+        let first: *const CompiledAnswer = compiled("200").expect("compiled by the check");
+        assert!(compiled("404").is_none(), "another status compiled too");
+        get.check_answer(200, None, b"{}");
+        assert!(
+            std::ptr::eq(first, compiled("200").unwrap()),
+            "compiled again"
+        );
+        get.prepare_answer_check();
+        assert!(compiled("404").is_some());
+        assert_eq!(
+            format!("{:?}", get.answer_checks),
+            "CompiledAnswers { compiled: [\"200\", \"400\", \"401\", \"403\", \"404\", \"429\", \"500\", \"503\"] }"
+        );
     }
 
     #[test]
     fn an_undocumented_key_is_escaped_in_its_pointer() {
-        let node = Node::compile(&json!({"type": "object", "properties": {"a": {}}}));
+        let node = Node::compile(&json!({"type": "object", "properties": {
+            "a": {},
+            "list": {"items": {"properties": {"c": {}}}}
+        }}));
+        let body = json!({"a": 1, "b/c~d": 2, "list": [{"c": 1}, {"d": 2}]});
         let mut walk = Walk::default();
-        walk.check(&node, &json!({"a": 1, "b/c~d": 2}), None);
-        assert_eq!(walk.findings.len(), 1);
-        assert_eq!(walk.findings[0].path, "/b~1c~0d");
+        walk.check(&node, &body, None);
+        let paths: Vec<&str> = walk
+            .findings
+            .iter()
+            .map(|finding| finding.path.as_str())
+            .collect();
+        assert_eq!(paths, ["/b~1c~0d", "/list/1/d"]);
     }
 }
