@@ -39,6 +39,9 @@ pub enum Command {
         follow: bool,
         #[command(flatten)]
         answer: AnswerArgs,
+        /// Leave this send out of the history (which the window shows and `flow export` reads).
+        #[arg(long)]
+        no_history: bool,
     },
     /// Check a saved answer against the operation's documented answers, offline: its status and
     /// its body's fields. Exits 0 when it matches the docs, 3 when it differs, 2 on a usage error.
@@ -83,6 +86,11 @@ pub enum Command {
     Operations {
         #[arg(long, value_enum, default_value_t = Output::Pretty)]
         output: Output,
+    },
+    /// Export recent sends as one program per language, and replay exported flows.
+    Flow {
+        #[command(subcommand)]
+        command: super::flow::FlowCommand,
     },
 }
 

@@ -7,10 +7,12 @@
 
 mod answer;
 mod args;
+mod flow;
 mod inputs;
 mod output;
 mod run;
 
+pub use flow::FlowCommand;
 pub use args::{
     AnswerArgs, Cli, Command, NameValue, Output, PresetsCommand, RateLimitArg, RequestArgs,
     SandboxArgs, TokenStyle,

@@ -43,6 +43,7 @@ pub fn run(command: Command) -> ExitCode {
             max_response_size,
             follow,
             answer,
+            no_history,
         } => {
             let how = HowToSend {
                 timeout,
@@ -50,6 +51,7 @@ pub fn run(command: Command) -> ExitCode {
                 max_response_size,
                 follow,
                 answer,
+                record: !no_history,
             };
             send(&request, &how)
         }
@@ -69,6 +71,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Presets { command } => presets(command),
         Command::Contract => print_contract(),
         Command::Operations { output } => print_operations(output),
+        Command::Flow { command } => Ok(super::flow::run(command)),
     };
     match result {
         Ok(code) => code,
@@ -269,6 +272,8 @@ struct HowToSend {
     max_response_size: usize,
     follow: bool,
     answer: AnswerArgs,
+    /// Whether the send goes into the history (not with `--no-history`).
+    record: bool,
 }
 
 fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
@@ -299,7 +304,12 @@ fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
         // The answer is printed from its bytes: the window's view would only be extra copies.
         prepare_view: false,
     };
-    let response = match exchange(&request, options, how.follow) {
+    let started = std::time::Instant::now();
+    let outcome = exchange(&request, options, how.follow);
+    if how.record {
+        super::flow::record_send(&draft, &request, &outcome, started.elapsed());
+    }
+    let response = match outcome {
         Ok(response) => response,
         Err(error) => {
             if how.format == Output::Json {

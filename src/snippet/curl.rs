@@ -22,7 +22,7 @@ pub fn render(request: &HttpRequest) -> String {
 }
 
 /// One header as the shell word after `-H`.
-fn header_arg(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_arg(header: &SnippetHeader<'_>) -> String {
     match header.value {
         // Double quotes, so the shell expands the variable and the token never sits in the text.
         HeaderValue::BearerFromEnv => format!("\"{}: Bearer ${TOKEN_ENV_VAR}\"", header.name),

@@ -55,7 +55,7 @@ fn imports(has_body: bool, reads_env: bool) -> String {
 }
 
 /// One `req.Header.Set` line.
-fn header_line(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_line(header: &SnippetHeader<'_>) -> String {
     let value = match header.value {
         HeaderValue::BearerFromEnv => format!("\"Bearer \"+os.Getenv(\"{TOKEN_ENV_VAR}\")"),
         HeaderValue::Text(text) => quoted(text),
@@ -66,7 +66,7 @@ fn header_line(header: &SnippetHeader<'_>) -> String {
 /// A Go raw string (backquotes), as the docs write the body. A raw string cannot hold a backquote,
 /// so each one is spliced in as an interpreted string. (Raw strings also drop carriage returns,
 /// but JSON text has none outside escapes.)
-fn raw_string(text: &str) -> String {
+pub(crate) fn raw_string(text: &str) -> String {
     let parts: Vec<String> = text.split('`').map(|part| format!("`{part}`")).collect();
     parts.join(" + \"`\" + ")
 }

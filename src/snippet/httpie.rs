@@ -22,7 +22,7 @@ pub fn render(request: &HttpRequest) -> String {
 }
 
 /// One header as an HTTPie request item (`Name:value`), quoted as one shell word.
-fn header_item(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_item(header: &SnippetHeader<'_>) -> String {
     match header.value {
         // Double quotes, so the shell expands the variable and the token never sits in the text.
         HeaderValue::BearerFromEnv => format!("\"{}:Bearer ${TOKEN_ENV_VAR}\"", header.name),

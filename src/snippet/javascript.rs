@@ -30,7 +30,7 @@ pub fn render(request: &HttpRequest) -> String {
 }
 
 /// One entry of the `headers` object, on a line of its own.
-fn header_entry(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_entry(header: &SnippetHeader<'_>) -> String {
     let value = match header.value {
         // Node reads the environment; a browser console has none, so it asks.
         HeaderValue::BearerFromEnv => format!(
@@ -57,7 +57,7 @@ fn body_expression(body: &[u8]) -> String {
 }
 
 /// Whether a JavaScript object literal of `value` serialises back to an equal JSON value.
-fn survives_javascript(value: &Value) -> bool {
+pub(crate) fn survives_javascript(value: &Value) -> bool {
     match value {
         Value::Number(number) => {
             number.as_u64().is_none_or(|n| n <= MAX_SAFE_INTEGER)

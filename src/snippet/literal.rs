@@ -1,6 +1,10 @@
 //! Writing JSON values as literals in other languages.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
+
+use crate::model::form::pointer_child;
 
 /// A language's words for the JSON literals, and its indent.
 pub struct Syntax {
@@ -33,42 +37,95 @@ pub fn quoted(text: &str) -> String {
 
 /// `value` as a nested literal (dicts / objects, lists / arrays), indented from `level`.
 pub fn native(value: &Value, syntax: &Syntax, level: usize) -> String {
-    let mut out = String::new();
-    write_native(&mut out, value, syntax, level);
-    out
+    native_parts(value, syntax, level, &BTreeMap::new())
+        .into_iter()
+        .map(|part| match part {
+            Part::Text(text) | Part::Hole(text) => text,
+        })
+        .collect()
 }
 
-fn write_native(out: &mut String, value: &Value, syntax: &Syntax, level: usize) {
-    let pad = |level: usize| syntax.indent.repeat(level);
-    match value {
-        Value::Null => out.push_str(syntax.null),
-        Value::Bool(true) => out.push_str(syntax.true_),
-        Value::Bool(false) => out.push_str(syntax.false_),
-        Value::Number(number) => out.push_str(&number.to_string()),
-        Value::String(text) => out.push_str(&quoted(text)),
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for (index, item) in items.iter().enumerate() {
-                out.push_str(&pad(level + 1));
-                write_native(out, item, syntax, level + 1);
-                out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            out.push_str(&pad(level));
-            out.push(']');
+/// A piece of a literal with holes in it: text to write as it is, or where a variable's value
+/// goes, by the variable's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Hole(String),
+}
+
+/// `value` as a nested literal like [`native`], except that the value at each JSON Pointer of
+/// `holes` is a [`Part::Hole`] named by the map: how a flow puts an earlier answer's identifier
+/// into a body. With `syntax` [`JSON`], the text parts are JSON text.
+pub fn native_parts(
+    value: &Value,
+    syntax: &Syntax,
+    level: usize,
+    holes: &BTreeMap<String, String>,
+) -> Vec<Part> {
+    let mut writer = Writer {
+        parts: Vec::new(),
+        syntax,
+        holes,
+    };
+    writer.value(value, "", level);
+    writer.parts
+}
+
+/// JSON itself, indented like `serde_json`'s pretty printer.
+pub const JSON: Syntax = JAVASCRIPT;
+
+/// Writes a literal into parts, text and holes.
+struct Writer<'a> {
+    parts: Vec<Part>,
+    syntax: &'a Syntax,
+    holes: &'a BTreeMap<String, String>,
+}
+
+impl Writer<'_> {
+    fn text(&mut self, text: &str) {
+        match self.parts.last_mut() {
+            Some(Part::Text(last)) => last.push_str(text),
+            _ => self.parts.push(Part::Text(text.to_owned())),
         }
-        Value::Object(map) => {
-            out.push_str("{\n");
-            for (index, (key, item)) in map.iter().enumerate() {
-                out.push_str(&pad(level + 1));
-                out.push_str(&quoted(key));
-                out.push_str(": ");
-                write_native(out, item, syntax, level + 1);
-                out.push_str(if index + 1 < map.len() { ",\n" } else { "\n" });
+    }
+
+    fn value(&mut self, value: &Value, pointer: &str, level: usize) {
+        if let Some(name) = self.holes.get(pointer) {
+            self.parts.push(Part::Hole(name.clone()));
+            return;
+        }
+        let syntax = self.syntax;
+        let pad = |level: usize| syntax.indent.repeat(level);
+        match value {
+            Value::Null => self.text(syntax.null),
+            Value::Bool(true) => self.text(syntax.true_),
+            Value::Bool(false) => self.text(syntax.false_),
+            Value::Number(number) => self.text(&number.to_string()),
+            Value::String(text) => self.text(&quoted(text)),
+            Value::Array(items) if items.is_empty() => self.text("[]"),
+            Value::Object(map) if map.is_empty() => self.text("{}"),
+            Value::Array(items) => {
+                self.text("[\n");
+                for (index, item) in items.iter().enumerate() {
+                    self.text(&pad(level + 1));
+                    self.value(item, &pointer_child(pointer, &index.to_string()), level + 1);
+                    self.text(if index + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                self.text(&pad(level));
+                self.text("]");
             }
-            out.push_str(&pad(level));
-            out.push('}');
+            Value::Object(map) => {
+                self.text("{\n");
+                for (index, (key, item)) in map.iter().enumerate() {
+                    self.text(&pad(level + 1));
+                    self.text(&quoted(key));
+                    self.text(": ");
+                    self.value(item, &pointer_child(pointer, key), level + 1);
+                    self.text(if index + 1 < map.len() { ",\n" } else { "\n" });
+                }
+                self.text(&pad(level));
+                self.text("}");
+            }
         }
     }
 }

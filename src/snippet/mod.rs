@@ -7,16 +7,16 @@
 //! No target writes a header by hand: each renders [`snippet_headers`] through one header function
 //! of its language, so a header added to the request appears in every preview.
 
-mod curl;
-mod go;
+pub(crate) mod curl;
+pub(crate) mod go;
 mod http;
-mod httpie;
-mod javascript;
-mod literal;
-mod php;
-mod python;
-mod ruby;
-mod rust;
+pub(crate) mod httpie;
+pub(crate) mod javascript;
+pub(crate) mod literal;
+pub(crate) mod php;
+pub(crate) mod python;
+pub(crate) mod ruby;
+pub(crate) mod rust;
 
 use serde::{Deserialize, Serialize};
 
@@ -158,7 +158,7 @@ pub fn snippet_headers(request: &HttpRequest) -> Vec<SnippetHeader<'_>> {
 
 /// Whether some header reads the token from the environment, so the snippet must import what
 /// reads it.
-fn reads_token_from_env(headers: &[SnippetHeader<'_>]) -> bool {
+pub(crate) fn reads_token_from_env(headers: &[SnippetHeader<'_>]) -> bool {
     headers
         .iter()
         .any(|header| header.value == HeaderValue::BearerFromEnv)

@@ -57,7 +57,7 @@ pub fn render(request: &HttpRequest) -> String {
 
 /// The option that sets the method: libcurl's own for GET and POST, `CURLOPT_CUSTOMREQUEST` for
 /// the rest.
-fn method_options(method: &str) -> Vec<String> {
+pub(crate) fn method_options(method: &str) -> Vec<String> {
     match method {
         "GET" => vec!["CURLOPT_HTTPGET => true".to_owned()],
         "POST" => vec!["CURLOPT_POST => true".to_owned()],
@@ -66,7 +66,7 @@ fn method_options(method: &str) -> Vec<String> {
 }
 
 /// One entry of `CURLOPT_HTTPHEADER`: the whole `Name: value` line as one string.
-fn header_item(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_item(header: &SnippetHeader<'_>) -> String {
     match header.value {
         HeaderValue::BearerFromEnv => {
             format!("'{}: Bearer ' . getenv('{TOKEN_ENV_VAR}')", header.name)
@@ -78,7 +78,7 @@ fn header_item(header: &SnippetHeader<'_>) -> String {
 }
 
 /// A single-quoted PHP string: only `\\` and `\'` are escapes.
-fn single_quoted(text: &str) -> String {
+pub(crate) fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', r"\\").replace('\'', r"\'"))
 }
 

@@ -42,7 +42,7 @@ pub fn render(request: &HttpRequest) -> String {
 }
 
 /// `requests.post(url, ` for the methods with a shorthand, `requests.request("M", url, ` otherwise.
-fn call_start(method: &str) -> String {
+pub(crate) fn call_start(method: &str) -> String {
     if SHORTHAND_METHODS.contains(&method) {
         format!("requests.{}(url, ", method.to_ascii_lowercase())
     } else {
@@ -51,7 +51,7 @@ fn call_start(method: &str) -> String {
 }
 
 /// One entry of the `headers` dict, on a line of its own.
-fn header_entry(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_entry(header: &SnippetHeader<'_>) -> String {
     let value = match header.value {
         HeaderValue::BearerFromEnv => format!("f\"Bearer {{os.environ['{TOKEN_ENV_VAR}']}}\""),
         HeaderValue::Text(text) => quoted(text),

@@ -34,7 +34,7 @@ pub fn render(request: &HttpRequest) -> String {
 }
 
 /// `Net::HTTP::Post.new(uri)` for the methods with a class, a generic request otherwise.
-fn new_request(method: &str, has_body: bool) -> String {
+pub(crate) fn new_request(method: &str, has_body: bool) -> String {
     if CLASS_METHODS.contains(&method) {
         let class = method[..1].to_owned() + &method[1..].to_ascii_lowercase();
         format!("Net::HTTP::{class}.new(uri)")
@@ -47,7 +47,7 @@ fn new_request(method: &str, has_body: bool) -> String {
 }
 
 /// One `request['Name'] = value` line.
-fn header_line(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_line(header: &SnippetHeader<'_>) -> String {
     let value = match header.value {
         HeaderValue::BearerFromEnv => format!("\"Bearer #{{ENV.fetch('{TOKEN_ENV_VAR}')}}\""),
         HeaderValue::Text(text) => single_quoted(text),
@@ -56,7 +56,7 @@ fn header_line(header: &SnippetHeader<'_>) -> String {
 }
 
 /// A single-quoted Ruby string: only `\\` and `\'` are escapes, and `#{}` is not interpolated.
-fn single_quoted(text: &str) -> String {
+pub(crate) fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', r"\\").replace('\'', r"\'"))
 }
 

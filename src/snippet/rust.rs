@@ -90,7 +90,7 @@ const PRINT_RESPONSE: &str = "    println!(\"{}\", response.status());\n    \
 
 /// The call that sends: with the body, or without one. A builder for a method that usually has
 /// no body must be told to send one anyway.
-fn send_call(takes_body: bool, has_body: bool, body: &str) -> String {
+pub(crate) fn send_call(takes_body: bool, has_body: bool, body: &str) -> String {
     match (takes_body, has_body) {
         (true, true) => format!(".send({body})"),
         (true, false) => ".send_empty()".to_owned(),
@@ -100,7 +100,7 @@ fn send_call(takes_body: bool, has_body: bool, body: &str) -> String {
 }
 
 /// One `.header(name, value)` line of the builder chain.
-fn header_line(header: &SnippetHeader<'_>) -> String {
+pub(crate) fn header_line(header: &SnippetHeader<'_>) -> String {
     let value = match header.value {
         HeaderValue::BearerFromEnv => format!(
             "format!(\"Bearer {{}}\", std::env::var({})?)",
@@ -112,7 +112,7 @@ fn header_line(header: &SnippetHeader<'_>) -> String {
 }
 
 /// A raw string literal with enough `#` that nothing inside can end it.
-fn raw_string(text: &str) -> String {
+pub(crate) fn raw_string(text: &str) -> String {
     let longest_run = text
         .split('"')
         .skip(1)

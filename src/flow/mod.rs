@@ -1,0 +1,548 @@
+//! Flows: several sends in a row, where identifiers an earlier answer gave flow into later
+//! requests (the UUID a create returned goes into the devices path). A flow is made from history
+//! entries, written as one program per target language or as JSON, and replayed.
+//!
+//! Pure, like `model` and `snippet`: no I/O. Which values flow where comes from the contract
+//! (`x-flameup-identifier`, read by [`crate::model::links`]), never from code per operation.
+
+mod names;
+mod plan;
+mod program;
+mod replay;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::contract::{self, Operation};
+use crate::model::links::{self, Found, Slot};
+use crate::model::{Credential, Draft, Environment, build_request};
+use crate::store::history::HistoryEntry;
+use crate::store::saved::SavedRequest;
+
+pub use replay::{ReplayError, replay};
+
+/// The version of the JSON form written by this version ([`Flow::to_json`]).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A flow: steps sent in order, each with the inputs it takes from earlier answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// The version of the JSON form, so an older app can refuse a newer file in a sentence.
+    pub version: u32,
+    /// Where the steps were sent: every program starts from it unless told otherwise
+    /// (`FLAMEUP_BASE_URL`, `flow run --base-url`).
+    pub base_url: String,
+    pub steps: Vec<Step>,
+}
+
+/// One request of a flow, with the values it was recorded with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Unique in the flow, and the start of the names of the variables its answer gives
+    /// (`create_person` gives `create_person_id`).
+    pub name: String,
+    /// The operationId.
+    pub operation: String,
+    /// Where this step goes, when not to the flow's base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub path: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// The inputs whose values come from earlier answers, replacing the recorded ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bindings: Vec<Binding>,
+}
+
+/// An input of a step that takes its value from an earlier step's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub input: Input,
+    /// The earlier step, by name.
+    pub from: String,
+    /// Where in that step's answer, as a JSON Pointer (`/id`).
+    pub at: String,
+}
+
+/// An input of an operation's request.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Input {
+    /// A path value, by the parameter's name.
+    Path(String),
+    /// A query value, by the parameter's name.
+    Query(String),
+    /// A body value, by its JSON Pointer.
+    Body(String),
+}
+
+impl Input {
+    fn of(slot: Slot) -> Self {
+        match slot {
+            Slot::Path(name) => Self::Path(name),
+            Slot::Query(name) => Self::Query(name),
+            Slot::Body(pointer) => Self::Body(pointer),
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Path(name) => write!(formatter, "the path value {name}"),
+            Self::Query(name) => write!(formatter, "the query value {name}"),
+            Self::Body(pointer) => write!(formatter, "the body's {pointer}"),
+        }
+    }
+}
+
+/// A value one step's answer gives to later steps: a variable of the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    /// In snake case (`create_person_id`); languages that prefer camel case convert it.
+    pub name: String,
+    /// The index of the step whose answer holds it.
+    pub step: usize,
+    /// Where in that answer, as a JSON Pointer.
+    pub at: String,
+}
+
+/// What a flow can be written as.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+pub enum Target {
+    /// A bash script of cURL commands; reads answers with jq.
+    #[default]
+    Curl,
+    /// Python with requests.
+    Python,
+    /// JavaScript for Node 18+, as an ES module.
+    #[value(name = "javascript")]
+    JavaScript,
+    /// Go with net/http.
+    Go,
+    /// Ruby with net/http.
+    Ruby,
+    /// A bash script of HTTPie 3.2+ commands; reads answers with jq.
+    Httpie,
+    /// PHP with the curl extension.
+    Php,
+    /// Rust with ureq 3 and serde_json.
+    Rust,
+    /// The flow itself, for `flow run`: the requests and their bindings.
+    Json,
+}
+
+impl Target {
+    pub const ALL: [Self; 9] = [
+        Self::Curl,
+        Self::Python,
+        Self::JavaScript,
+        Self::Go,
+        Self::Ruby,
+        Self::Httpie,
+        Self::Php,
+        Self::Rust,
+        Self::Json,
+    ];
+
+    /// The name shown in a list of targets.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Curl => "cURL (bash)",
+            Self::Python => "Python",
+            Self::JavaScript => "JavaScript",
+            Self::Go => "Go",
+            Self::Ruby => "Ruby",
+            Self::Httpie => "HTTPie (bash)",
+            Self::Php => "PHP",
+            Self::Rust => "Rust",
+            Self::Json => "JSON (flow run)",
+        }
+    }
+
+    /// The file name the program is saved under to run it.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Curl => "flow.sh",
+            Self::Python => "flow.py",
+            Self::JavaScript => "flow.mjs",
+            Self::Go => "flow.go",
+            Self::Ruby => "flow.rb",
+            Self::Httpie => "flow-httpie.sh",
+            Self::Php => "flow.php",
+            Self::Rust => "main.rs",
+            Self::Json => "flow.json",
+        }
+    }
+}
+
+/// Why a flow cannot be made, read or written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlowError {
+    /// No steps: there is nothing to write or run.
+    Empty,
+    /// The JSON form could not be read.
+    Unreadable(String),
+    /// A flow written by a newer version.
+    NewerVersion(u32),
+    /// A step, by its number from 1, and what is wrong with it.
+    Step { number: usize, problem: String },
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(formatter, "the flow has no steps"),
+            Self::Unreadable(why) => write!(formatter, "the flow cannot be read: {why}"),
+            Self::NewerVersion(version) => write!(
+                formatter,
+                "the flow is in version {version} of the format, newer than this app's {FORMAT_VERSION}: update Flameup Explorer"
+            ),
+            Self::Step { number, problem } => write!(formatter, "step {number}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for FlowError {}
+
+fn step_error(index: usize, problem: impl Into<String>) -> FlowError {
+    FlowError::Step {
+        number: index + 1,
+        problem: problem.into(),
+    }
+}
+
+impl Flow {
+    /// The flow of `entries`, in the order given (the order they were sent). Each identifier
+    /// input of a step (by the contract: path values and body fields marked
+    /// `x-flameup-identifier`) whose recorded value equals an identifier found in an earlier
+    /// step's recorded answer, of a kind that fits, is bound to that answer's field; the most
+    /// recent earlier step wins.
+    pub fn from_history(entries: &[HistoryEntry]) -> Result<Self, FlowError> {
+        let contract = contract::embedded()
+            .map_err(|err| FlowError::Unreadable(format!("the built-in contract: {err}")))?;
+        let mut steps: Vec<Step> = Vec::new();
+        let mut answers: Vec<Vec<Found>> = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let id = entry.request.operation_id();
+            let operation = contract.operation(id).ok_or_else(|| {
+                step_error(index, format!("the API has no operation {id}"))
+            })?;
+            let step = Step {
+                name: names::unique(names::snake(id), &mut taken),
+                operation: id.to_owned(),
+                base_url: Some(base_url_of(entry, operation).map_err(|why| step_error(index, why))?),
+                path: entry.request.path.clone(),
+                query: entry.request.query.clone(),
+                body: entry.request.body.clone(),
+                bindings: Vec::new(),
+            };
+            let bindings = bindings_of(&step, operation, &steps, &answers);
+            answers.push(identifiers_answered(entry, operation));
+            steps.push(Step { bindings, ..step });
+        }
+        let base_url = steps
+            .first()
+            .and_then(|step| step.base_url.clone())
+            .ok_or(FlowError::Empty)?;
+        for step in &mut steps {
+            if step.base_url.as_deref() == Some(base_url.as_str()) {
+                step.base_url = None;
+            }
+        }
+        let flow = Self {
+            version: FORMAT_VERSION,
+            base_url,
+            steps,
+        };
+        flow.check()?;
+        Ok(flow)
+    }
+
+    /// Reads the JSON form ([`Target::Json`]), and checks it.
+    pub fn from_json(text: &str) -> Result<Self, FlowError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|err| FlowError::Unreadable(err.to_string()))?;
+        // The version first: a newer file may have fields this version cannot read.
+        match value.get("version").and_then(Value::as_u64) {
+            Some(version) if version > u64::from(FORMAT_VERSION) => {
+                return Err(FlowError::NewerVersion(
+                    u32::try_from(version).unwrap_or(u32::MAX),
+                ));
+            }
+            _ => {}
+        }
+        let flow: Self =
+            serde_json::from_value(value).map_err(|err| FlowError::Unreadable(err.to_string()))?;
+        flow.check()?;
+        Ok(flow)
+    }
+
+    /// The JSON form, pretty-printed, with a final line break.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Every variable the flow's bindings read, once each, in step order: the values each
+    /// program keeps from one answer for later requests.
+    pub fn variables(&self) -> Vec<Variable> {
+        let mut wanted: BTreeSet<(usize, &str)> = BTreeSet::new();
+        for step in &self.steps {
+            for binding in &step.bindings {
+                if let Some(from) = self.step_index(&binding.from) {
+                    wanted.insert((from, &binding.at));
+                }
+            }
+        }
+        let mut taken = BTreeSet::new();
+        wanted
+            .into_iter()
+            .map(|(step, at)| Variable {
+                name: names::unique(names::variable(&self.steps[step].name, at), &mut taken),
+                step,
+                at: at.to_owned(),
+            })
+            .collect()
+    }
+
+    fn step_index(&self, name: &str) -> Option<usize> {
+        self.steps.iter().position(|step| step.name == name)
+    }
+
+    /// Where `step` is sent: its own base URL, else the flow's, else `base_override`
+    /// (`flow run --base-url`, which stands in for the flow's).
+    fn base_of<'a>(&'a self, step: &'a Step, base_override: Option<&'a str>) -> &'a str {
+        step.base_url
+            .as_deref()
+            .unwrap_or_else(|| base_override.unwrap_or(&self.base_url))
+    }
+
+    /// Checks what a hand-edited file may get wrong: names, operations, bindings to earlier
+    /// steps and existing inputs, and that each step makes a request.
+    fn check(&self) -> Result<(), FlowError> {
+        if self.version > FORMAT_VERSION {
+            return Err(FlowError::NewerVersion(self.version));
+        }
+        if self.steps.is_empty() {
+            return Err(FlowError::Empty);
+        }
+        let mut names = BTreeSet::new();
+        for (index, step) in self.steps.iter().enumerate() {
+            if !names::is_name(&step.name) {
+                return Err(step_error(
+                    index,
+                    format!(
+                        "the name \"{}\" must be lower-case letters, digits and _, starting with a letter",
+                        step.name.escape_debug()
+                    ),
+                ));
+            }
+            if !names.insert(step.name.as_str()) {
+                return Err(step_error(
+                    index,
+                    format!("another step is called {} already", step.name),
+                ));
+            }
+            let operation = step.operation_in_contract().map_err(|why| step_error(index, why))?;
+            for binding in &step.bindings {
+                self.check_binding(index, step, operation, binding)?;
+            }
+            build_request(
+                &step.draft(self.base_of(step, None)),
+                None,
+                &Credential::EnvVar,
+            )
+            .map_err(|err| step_error(index, err.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn check_binding(
+        &self,
+        index: usize,
+        step: &Step,
+        operation: &Operation,
+        binding: &Binding,
+    ) -> Result<(), FlowError> {
+        match self.step_index(&binding.from) {
+            Some(from) if from < index => {}
+            _ => {
+                return Err(step_error(
+                    index,
+                    format!(
+                        "{} is taken from \"{}\", which is not an earlier step",
+                        binding.input,
+                        binding.from.escape_debug()
+                    ),
+                ));
+            }
+        }
+        if !binding.at.is_empty() && !binding.at.starts_with('/') {
+            return Err(step_error(
+                index,
+                format!(
+                    "\"{}\" is not a JSON Pointer into {}'s answer (it starts with /)",
+                    binding.at.escape_debug(),
+                    binding.from
+                ),
+            ));
+        }
+        let exists = match &binding.input {
+            Input::Path(name) => operation.path_params.iter().any(|param| &param.name == name),
+            Input::Query(name) => operation.query_params.iter().any(|param| &param.name == name),
+            Input::Body(pointer) => step
+                .body
+                .as_ref()
+                .is_some_and(|body| !pointer.is_empty() && body.pointer(pointer).is_some()),
+        };
+        if exists {
+            Ok(())
+        } else {
+            Err(step_error(
+                index,
+                format!("{} is bound, but {} has no such input", binding.input, operation.id),
+            ))
+        }
+    }
+}
+
+impl Step {
+    fn operation_in_contract(&self) -> Result<&'static Operation, String> {
+        contract::embedded()
+            .ok()
+            .and_then(|contract| contract.operation(&self.operation))
+            .ok_or_else(|| {
+                format!(
+                    "the API has no operation \"{}\" (see `flameup-explorer operations`)",
+                    self.operation.escape_debug()
+                )
+            })
+    }
+
+    /// The draft that sends this step with its recorded values, to `base_url`.
+    pub fn draft(&self, base_url: &str) -> Draft {
+        self.draft_with(base_url, &BTreeMap::new())
+    }
+
+    /// The draft that sends this step to `base_url`, with `values` (by input) in place of the
+    /// recorded ones: the one way a step becomes a request, for programs and replays alike.
+    fn draft_with(&self, base_url: &str, values: &BTreeMap<&Input, String>) -> Draft {
+        let mut saved = SavedRequest {
+            environment: Environment::Custom,
+            base_url: base_url.to_owned(),
+            operation: Some(self.operation.clone()),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+        };
+        for (input, value) in values {
+            match input {
+                Input::Path(name) => {
+                    saved.path.insert(name.clone(), value.clone());
+                }
+                Input::Query(name) => {
+                    saved.query.insert(name.clone(), value.clone());
+                }
+                Input::Body(pointer) => {
+                    if let Some(slot) = saved.body.as_mut().and_then(|body| body.pointer_mut(pointer)) {
+                        *slot = Value::String(value.clone());
+                    }
+                }
+            }
+        }
+        saved.to_draft()
+    }
+}
+
+/// The base URL `entry` was sent to: its URL without the operation's path and the query. Each
+/// path value is one segment, so the path has as many segments as the operation's template.
+fn base_url_of(entry: &HistoryEntry, operation: &Operation) -> Result<String, String> {
+    let url = url::Url::parse(&entry.url)
+        .map_err(|err| format!("the recorded URL cannot be read ({err})"))?;
+    let template_segments = operation
+        .path
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .count();
+    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    let kept = segments
+        .len()
+        .checked_sub(template_segments)
+        .ok_or_else(|| format!("the recorded URL {} is not a {} path", entry.url, operation.id))?;
+    let mut base = url[..url::Position::BeforePath].to_owned();
+    for segment in &segments[..kept] {
+        base.push('/');
+        base.push_str(segment);
+    }
+    Ok(base)
+}
+
+/// The identifiers `entry`'s recorded answer holds, by its documented schema for its status.
+fn identifiers_answered(entry: &HistoryEntry, operation: &Operation) -> Vec<Found> {
+    let schema = entry
+        .status
+        .and_then(|status| operation.responses.get(&status.to_string()))
+        .and_then(|response| response.pointer("/content/application~1json/schema"));
+    let answer = serde_json::from_str::<Value>(&entry.response_body);
+    match (schema, answer) {
+        (Some(schema), Ok(answer)) => links::identifiers_in(schema, &answer),
+        _ => Vec::new(),
+    }
+}
+
+/// The bindings of `step`: each identifier input whose recorded value an earlier answer holds,
+/// bound to the most recent such answer.
+fn bindings_of(
+    step: &Step,
+    operation: &Operation,
+    earlier: &[Step],
+    answers: &[Vec<Found>],
+) -> Vec<Binding> {
+    links::identifier_slots(operation)
+        .into_iter()
+        .filter_map(|(slot, wanted)| {
+            let input = Input::of(slot);
+            let recorded = recorded_value(step, &input)?;
+            let (from, found) = earlier.iter().zip(answers).rev().find_map(|(from, found)| {
+                let found = found
+                    .iter()
+                    .find(|found| found.value == recorded && links::fits(wanted, found.kind))?;
+                Some((from, found))
+            })?;
+            Some(Binding {
+                input,
+                from: from.name.clone(),
+                at: found.at.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The value `step` was recorded with for `input`, when it is non-empty text.
+fn recorded_value<'a>(step: &'a Step, input: &Input) -> Option<&'a str> {
+    let value = match input {
+        Input::Path(name) => step.path.get(name).map(String::as_str),
+        Input::Query(name) => step.query.get(name).map(String::as_str),
+        Input::Body(pointer) => step.body.as_ref()?.pointer(pointer)?.as_str(),
+    }?;
+    (!value.is_empty()).then_some(value)
+}
+
+/// `flow` written for `target`: a program that sends every step in order, passing identifiers
+/// on as variables and stopping at the first answer that is not 2xx; or the JSON form.
+pub fn render(flow: &Flow, target: Target) -> Result<String, FlowError> {
+    if target == Target::Json {
+        return Ok(flow.to_json());
+    }
+    let plan = plan::Plan::of(flow)?;
+    Ok(program::render(&plan, target))
+}
