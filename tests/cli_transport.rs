@@ -179,10 +179,9 @@ fn a_json_answer_is_printed_as_serde_json_would_in_both_outputs() {
     let pretty = send(&server.base_url(), &[]);
     let stdout = String::from_utf8(pretty.stdout).unwrap();
     let printed_body = stdout.split_once("\n\n").unwrap().1;
-    assert_eq!(
-        printed_body,
-        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
-    );
+    // The body, then a blank line and the contract check (undocumented fields here).
+    let (printed_body, _) = printed_body.split_once("\n\nContract: ").unwrap();
+    assert_eq!(printed_body, serde_json::to_string_pretty(&value).unwrap());
 
     let json = send(&server.base_url(), &["--output", "json"]);
     let text = String::from_utf8(json.stdout.clone()).unwrap();
@@ -195,6 +194,13 @@ fn a_json_answer_is_printed_as_serde_json_would_in_both_outputs() {
     assert_eq!(answer["problem"], Value::Null);
     assert_eq!(
         answer.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["status", "elapsed_ms", "headers", "body", "problem"]
+        [
+            "status",
+            "elapsed_ms",
+            "headers",
+            "body",
+            "problem",
+            "contract"
+        ]
     );
 }
