@@ -1161,16 +1161,24 @@ fn the_whole_life_of_a_person() {
             json!({"name": "Welcome", "trigger_type": "event", "trigger_config": {"event_name": "signed_up"}}),
         ),
     );
-    let refused = checked(
+    let fired = checked(
         &sandbox,
         "triggerWorkspaceCampaign",
         "POST",
         &format!("{ws}/campaigns/{}/trigger", text(&on_event.json()["id"])),
         None,
     );
+    assert_eq!(fired.status, 200, "no page says another type is refused");
+    let unknown = checked(
+        &sandbox,
+        "triggerWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns/camp_nope/trigger"),
+        None,
+    );
     assert_eq!(
-        (refused.status, detail_fields(&refused)),
-        (400, vec!["campaignId".to_owned()])
+        (unknown.status, detail_fields(&unknown)),
+        (404, vec!["campaignId".to_owned()])
     );
 
     let mut people: Vec<Value> = (0..98)

@@ -222,16 +222,19 @@ fn read_query(query: Option<&str>) -> HashMap<String, String> {
         .collect()
 }
 
-/// Every query parameter of the contract, in its order, by its own check. Names the contract
-/// does not have are ignored, as most APIs do.
+/// Every query parameter of the contract, in its order, by its own check: a value sent is
+/// judged as sent, even empty (`limit=` is no number); one left out only if it is required.
+/// Names the contract does not have are ignored, as most APIs do.
 fn check_query(operation: &Operation, query: &HashMap<String, String>) -> Result<(), Rejection> {
     let errors: Vec<FieldError> = operation
         .query_params
         .iter()
         .flat_map(|param| {
-            let value = query.get(&param.name).map_or("", String::as_str);
-            param
-                .check(value)
+            let findings = match query.get(&param.name) {
+                Some(value) => param.check_sent(value),
+                None => param.check(""),
+            };
+            findings
                 .into_iter()
                 .map(|why| FieldError::new(&param.name, why))
         })
@@ -548,9 +551,29 @@ mod tests {
         for dialect in super::super::ErrorDialect::ALL {
             assert_eq!(rejection.status(dialect), 400);
         }
-        let call = prepare("listPeople", sent(&[], Some("search=a+b%20c&limit="), "")).unwrap();
+        let call = prepare(
+            "listPeople",
+            sent(&[], Some("search=a+b%20c&status=active"), ""),
+        )
+        .unwrap();
         assert_eq!(call.query("search"), Some("a b c"));
         assert_eq!(call.query("limit"), None);
+        // A value sent empty is judged as sent: no number, not in the enum; empty text is text.
+        let rejection =
+            prepare("listPeople", sent(&[], Some("limit=&status=&search="), "")).unwrap_err();
+        assert_eq!(
+            fields(&rejection),
+            [
+                ("limit", "Must be a whole number"),
+                ("status", "One of: active, unsubscribed, bounced")
+            ]
+        );
+        let search = prepare(
+            "searchWorkspacePeople",
+            sent(&[("workspaceId", DEFAULT_WORKSPACE)], Some("email="), ""),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&search), [("email", "Not a valid email address")]);
     }
 
     #[test]

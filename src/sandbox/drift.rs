@@ -36,7 +36,7 @@ pub enum DriftKind {
     MissingField,
     /// The first documented field's value, of another JSON type.
     WrongType,
-    /// The first documented field, renamed (workspace_id → workspaceId).
+    /// The first documented field, renamed: snake_case to camelCase, or capitalised (id → Id).
     RenamedField,
     /// A 2xx status the operation does not document.
     UndocumentedStatus,
