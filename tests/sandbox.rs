@@ -164,19 +164,31 @@ fn a_create_answers_201_with_a_person_in_the_reference_shape() {
 }
 
 #[test]
-fn the_workspace_scoped_path_creates_in_that_workspace() {
+fn the_workspace_scoped_path_creates_in_the_sandboxs_workspace_and_only_there() {
     let sandbox = default_sandbox();
     let answer = exchange(
         sandbox.addr(),
         &request(
             "POST",
-            "/api/v1/workspaces/ws_abc123/people",
+            "/api/v1/workspaces/ws_sandbox/people",
             &[AUTH, JSON],
             br#"{"userId": "u"}"#,
         ),
     );
     assert_eq!(answer.status, 201);
-    assert_eq!(answer.json()["workspace_id"], "ws_abc123");
+    assert_eq!(answer.json()["workspace_id"], "ws_sandbox");
+    let elsewhere = exchange(
+        sandbox.addr(),
+        &request(
+            "POST",
+            "/api/v1/workspaces/ws_abc123/people",
+            &[AUTH, JSON],
+            br#"{"userId": "v"}"#,
+        ),
+    );
+    assert_eq!(elsewhere.status, 404);
+    assert_eq!(detail_fields(&elsewhere), ["workspaceId"]);
+    assert_eq!(sandbox.people_count(), 1);
 }
 
 #[test]
@@ -722,7 +734,8 @@ fn a_wrong_method_is_answered_in_the_dialect() {
             &request("DELETE", "/api/v1/workspaces/w1/people", &[AUTH], b""),
         );
         assert_eq!(answer.status, 405, "{dialect:?}");
-        assert_eq!(answer.header("allow"), Some("POST"));
+        // The contract's methods on that path, in its order.
+        assert_eq!(answer.header("allow"), Some("POST, GET"));
         let text = answer.json().pointer(message).cloned();
         assert!(
             text.is_some_and(|text| text.as_str().is_some_and(|text| text.contains("DELETE"))),
@@ -745,7 +758,8 @@ fn a_workspace_id_that_is_not_utf8_or_empty_is_refused_in_the_dialect() {
     ] {
         let answer = exchange(sandbox.addr(), &request("POST", path, &[AUTH, JSON], body));
         assert_eq!(answer.status, 400, "{path}");
-        assert_eq!(detail_fields(&answer), ["workspace_id"], "{path}");
+        // The contract's name of the parameter, so the form can place the message on it.
+        assert_eq!(detail_fields(&answer), ["workspaceId"], "{path}");
         assert_eq!(answer.json()["code"], 400);
     }
     assert_eq!(sandbox.people_count(), 0);
@@ -775,4 +789,810 @@ fn a_long_traits_phone_and_a_display_name_email_are_refused() {
     assert_eq!(answer.status, 400);
     assert_eq!(detail_fields(&answer), ["email"]);
     assert_eq!(sandbox.people_count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every operation of the contract, answered as documented.
+
+use flameup_explorer::contract::{self, Operation};
+use flameup_explorer::sandbox::drift::EXTRA_FIELD;
+use flameup_explorer::sandbox::{Drift, DriftKind};
+
+fn operation(id: &str) -> &'static Operation {
+    contract::embedded()
+        .unwrap()
+        .operation(id)
+        .unwrap_or_else(|| panic!("the contract has {id}"))
+}
+
+/// One call: `path` under the base path, a JSON body if given, the token always.
+fn call(sandbox: &Sandbox, method: &str, path: &str, body: Option<&Value>) -> Answer {
+    let bytes = body
+        .map(|body| body.to_string().into_bytes())
+        .unwrap_or_default();
+    let mut headers = vec![AUTH];
+    if body.is_some() {
+        headers.push(JSON);
+    }
+    exchange(
+        sandbox.addr(),
+        &request(method, &format!("/api/v1{path}"), &headers, &bytes),
+    )
+}
+
+/// The JSON schema `operation` documents for `status`, if that answer has a body.
+fn documented_schema(operation: &Operation, status: u16) -> Option<&Value> {
+    operation
+        .responses
+        .get(&status.to_string())?
+        .pointer("/content/application~1json/schema")
+}
+
+/// What the contract's schema finds wrong with `body`: (instance path, message).
+fn schema_errors(schema: &Value, body: &Value) -> Vec<(String, String)> {
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap();
+    validator
+        .iter_errors(body)
+        .map(|error| (error.instance_path().as_str().to_owned(), error.to_string()))
+        .collect()
+}
+
+/// The answer's status is one `id` documents, and its body matches that status's schema (or is
+/// empty where the status documents no body).
+fn assert_documented(id: &str, answer: &Answer) {
+    let operation = operation(id);
+    assert!(
+        operation.responses.contains_key(&answer.status.to_string()),
+        "{id} answered {}, which it does not document: {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
+    );
+    match documented_schema(operation, answer.status) {
+        Some(schema) => {
+            let errors = schema_errors(schema, &answer.json());
+            assert!(
+                errors.is_empty(),
+                "{id} {}: {errors:?}\n{}",
+                answer.status,
+                answer.json()
+            );
+        }
+        None => assert!(
+            answer.body.is_empty(),
+            "{id}: a body where none is documented"
+        ),
+    }
+}
+
+/// Calls `method path` and holds the answer to what `id` documents.
+fn checked(sandbox: &Sandbox, id: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
+    let answer = call(sandbox, method, path, body.as_ref());
+    assert_documented(id, &answer);
+    answer
+}
+
+fn text(value: &Value) -> String {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not text: {value}"))
+        .to_owned()
+}
+
+#[test]
+fn the_whole_life_of_a_person() {
+    let sandbox = default_sandbox();
+    let ws = "/workspaces/ws_sandbox";
+
+    let created = checked(
+        &sandbox,
+        "createPerson",
+        "POST",
+        "/people",
+        Some(json!({"userId": "ada", "email": "ada@example.com",
+                    "traits": {"first_name": "Ada", "plan": "free", "seats": 1}})),
+    );
+    assert_eq!(created.status, 201);
+    let uuid = text(&created.json()["id"]);
+
+    let by_email = checked(
+        &sandbox,
+        "getPerson",
+        "GET",
+        "/people/ada@example.com",
+        None,
+    );
+    assert_eq!(
+        (by_email.status, text(&by_email.json()["id"])),
+        (200, uuid.clone())
+    );
+
+    let updated = checked(
+        &sandbox,
+        "updatePerson",
+        "PUT",
+        "/people/ada",
+        Some(json!({"traits": {"plan": "pro", "last_name": "Lovelace"}})),
+    );
+    assert_eq!(updated.status, 200);
+    let person = updated.json();
+    assert_eq!(
+        person["attributes"],
+        json!({"plan": "pro", "seats": 1}),
+        "merged"
+    );
+    assert_eq!(
+        (&person["first_name"], &person["last_name"]),
+        (&json!("Ada"), &json!("Lovelace"))
+    );
+    let by_uuid = checked(
+        &sandbox,
+        "getWorkspacePerson",
+        "GET",
+        &format!("{ws}/people/{uuid}"),
+        None,
+    );
+    assert_eq!(by_uuid.json(), person);
+
+    let total = |sandbox: &Sandbox| {
+        checked(sandbox, "listPeople", "GET", "/people?limit=1", None).json()["total"].clone()
+    };
+    assert_eq!(total(&sandbox), 1);
+    checked(
+        &sandbox,
+        "createWorkspacePerson",
+        "POST",
+        &format!("{ws}/people"),
+        Some(
+            json!({"userId": "grace", "email": "grace@example.com", "traits": {"last_name": "Hopper"}}),
+        ),
+    );
+    assert_eq!(total(&sandbox), 2, "the total grows");
+
+    let found = |query: &str| {
+        let answer = checked(
+            &sandbox,
+            "searchWorkspacePeople",
+            "GET",
+            &format!("{ws}/people/search?{query}"),
+            None,
+        );
+        answer.json()["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|person| text(&person["external_id"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("q=LOVELACE"), ["ada"]);
+    assert_eq!(found("email=grace%40example.com"), ["grace"]);
+    assert_eq!(found("external_id=ada&q=hopper"), Vec::<String>::new());
+    assert_eq!(found("q=example.com&limit=1"), ["ada"]);
+    let listed = checked(
+        &sandbox,
+        "listWorkspacePeople",
+        "GET",
+        &format!("{ws}/people?search=hopper"),
+        None,
+    );
+    assert_eq!(listed.json()["total"], 1);
+
+    let tracked = checked(
+        &sandbox,
+        "trackEvent",
+        "POST",
+        "/track",
+        Some(json!({"external_id": "ada", "event": "signed_up", "parameters": {"plan": "pro"}})),
+    );
+    assert_eq!(tracked.json()["success"], true);
+    assert!(text(&tracked.json()["event_id"]).starts_with("evt_"));
+    checked(
+        &sandbox,
+        "createWorkspaceEvent",
+        "POST",
+        &format!("{ws}/events"),
+        Some(
+            json!({"userId": "ada", "event": "upgraded", "timestamp": "2024-05-01T09:30:00+02:00"}),
+        ),
+    );
+    let events = |query: &str| {
+        let answer = checked(
+            &sandbox,
+            "listWorkspaceEvents",
+            "GET",
+            &format!("{ws}/events?{query}"),
+            None,
+        );
+        let list = answer.json();
+        let names: Vec<String> = list["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| text(&event["event"]))
+            .collect();
+        assert_eq!(list["total"], names.len());
+        names
+    };
+    assert_eq!(
+        events("user_id=ada"),
+        ["signed_up", "upgraded"],
+        "by external id"
+    );
+    assert_eq!(
+        events(&format!("user_id={uuid}")),
+        ["signed_up", "upgraded"],
+        "by UUID"
+    );
+    assert_eq!(events("user_id=grace"), Vec::<String>::new());
+    assert_eq!(events("event=upgraded"), ["upgraded"]);
+    // 09:30+02:00 is 07:30Z: inside this window, whatever offset either is written with.
+    assert_eq!(
+        events("since=2024-05-01T07:30:00Z&until=2024-05-01T08:00:00%2B00:30"),
+        ["upgraded"]
+    );
+    let unknown = checked(
+        &sandbox,
+        "trackEvent",
+        "POST",
+        "/track",
+        Some(json!({"external_id": "nobody", "event": "x"})),
+    );
+    assert_eq!(
+        (unknown.status, detail_fields(&unknown)),
+        (404, vec!["external_id".to_owned()])
+    );
+
+    let push = json!({"person_id": uuid, "title": "Hello", "body": "Welcome"});
+    let no_device = checked(
+        &sandbox,
+        "sendPush",
+        "POST",
+        "/push/send",
+        Some(push.clone()),
+    );
+    assert_eq!(
+        no_device.status, 404,
+        "the documented error for a person with no device"
+    );
+    assert_eq!(detail_fields(&no_device), ["person_id"]);
+    assert!(text(&no_device.json()["message"]).contains("no registered device"));
+
+    let devices = format!("/people/{uuid}/devices");
+    let first = checked(
+        &sandbox,
+        "registerDevice",
+        "POST",
+        &devices,
+        Some(json!({"token": "tok-1", "platform": "ios", "device_name": "iPhone"})),
+    );
+    assert_eq!(first.status, 201);
+    let again = checked(
+        &sandbox,
+        "registerDevice",
+        "POST",
+        &devices,
+        Some(json!({"token": "tok-1", "platform": "ios", "app_version": "2.0"})),
+    );
+    assert_eq!(again.status, 201, "registering a known token succeeds");
+    let (first, again) = (first.json(), again.json());
+    assert_eq!(again["id"], first["id"], "the same device, refreshed");
+    assert_eq!(
+        (&again["device_name"], &again["app_version"]),
+        (&json!("iPhone"), &json!("2.0"))
+    );
+    let listed = checked(
+        &sandbox,
+        "listWorkspaceDevices",
+        "GET",
+        &format!("{ws}/devices?person_id={uuid}&is_active=true"),
+        None,
+    );
+    assert_eq!(listed.json()["devices"].as_array().unwrap().len(), 1);
+
+    let sent = checked(
+        &sandbox,
+        "sendPush",
+        "POST",
+        "/push/send",
+        Some(push.clone()),
+    );
+    assert_eq!(sent.status, 200);
+    assert_eq!(
+        (&sent.json()["delivered_to"], &sent.json()["devices_count"]),
+        (&json!(["ios"]), &json!(1))
+    );
+    let mut android = push;
+    android["platform"] = json!("android");
+    let none_there = checked(&sandbox, "sendPush", "POST", "/push/send", Some(android));
+    assert_eq!(none_there.status, 404, "no device on that platform");
+    let transactional = checked(
+        &sandbox,
+        "sendWorkspaceTransactional",
+        "POST",
+        &format!("{ws}/transactional/send"),
+        Some(json!({"user_id": "ada", "template": {"title": "Hi", "body": "There"}})),
+    );
+    assert_eq!(
+        (transactional.status, &transactional.json()["success"]),
+        (200, &json!(true))
+    );
+    let grace = checked(
+        &sandbox,
+        "sendWorkspaceTransactional",
+        "POST",
+        &format!("{ws}/transactional/send"),
+        Some(json!({"user_id": "grace", "template_id": "welcome"})),
+    );
+    assert_eq!(
+        (grace.status, detail_fields(&grace)),
+        (404, vec!["user_id".to_owned()])
+    );
+
+    let campaign = checked(
+        &sandbox,
+        "createWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns"),
+        Some(json!({"name": "Hook", "trigger_type": "webhook"})),
+    );
+    assert_eq!(campaign.status, 201);
+    let campaign_id = text(&campaign.json()["id"]);
+    assert!(campaign_id.starts_with("camp_"));
+    let triggered = checked(
+        &sandbox,
+        "triggerWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns/{campaign_id}/trigger"),
+        Some(json!({"order": 7})),
+    );
+    assert_eq!(
+        (triggered.status, text(&triggered.json()["campaign_id"])),
+        (200, campaign_id)
+    );
+    let on_event = checked(
+        &sandbox,
+        "createWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns"),
+        Some(
+            json!({"name": "Welcome", "trigger_type": "event", "trigger_config": {"event_name": "signed_up"}}),
+        ),
+    );
+    let fired = checked(
+        &sandbox,
+        "triggerWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns/{}/trigger", text(&on_event.json()["id"])),
+        None,
+    );
+    assert_eq!(fired.status, 200, "no page says another type is refused");
+    let unknown = checked(
+        &sandbox,
+        "triggerWorkspaceCampaign",
+        "POST",
+        &format!("{ws}/campaigns/camp_nope/trigger"),
+        None,
+    );
+    assert_eq!(
+        (unknown.status, detail_fields(&unknown)),
+        (404, vec!["campaignId".to_owned()])
+    );
+
+    let mut people: Vec<Value> = (0..98)
+        .map(|n| json!({"userId": format!("batch-{n}")}))
+        .collect();
+    people.push(json!({"userId": "ada", "traits": {"seats": 2}}));
+    people.push(json!({"userId": "grace"}));
+    let batch = checked(
+        &sandbox,
+        "batchPeople",
+        "POST",
+        "/people/batch",
+        Some(json!({ "people": people })),
+    );
+    let result = batch.json();
+    assert_eq!(
+        (
+            batch.status,
+            &result["created_count"],
+            &result["updated_count"]
+        ),
+        (200, &json!(98), &json!(2))
+    );
+    assert_eq!(result["people"].as_array().unwrap().len(), 100);
+    assert_eq!(total(&sandbox), 100);
+    people.push(json!({"userId": "one-too-many"}));
+    let too_many = checked(
+        &sandbox,
+        "batchPeople",
+        "POST",
+        "/people/batch",
+        Some(json!({ "people": people })),
+    );
+    assert_eq!(
+        (too_many.status, detail_fields(&too_many)),
+        (400, vec!["people".to_owned()])
+    );
+    assert_eq!(
+        too_many.json()["details"][0]["message"],
+        "At most 100 items (this has 101)"
+    );
+    assert_eq!(total(&sandbox), 100, "nothing of a refused batch is kept");
+
+    let upserted = checked(
+        &sandbox,
+        "upsertWorkspacePerson",
+        "POST",
+        &format!("{ws}/people/upsert"),
+        Some(json!({"userId": "grace-h", "email": "grace@example.com"})),
+    );
+    assert_eq!(
+        upserted.json()["external_id"],
+        "grace-h",
+        "found by email, given the userId"
+    );
+    assert_eq!(total(&sandbox), 100);
+
+    let deleted = checked(&sandbox, "deletePerson", "DELETE", "/people/ada", None);
+    assert_eq!(deleted.status, 204);
+    let gone = checked(&sandbox, "getPerson", "GET", "/people/ada", None);
+    assert_eq!(
+        (gone.status, detail_fields(&gone)),
+        (404, vec!["id".to_owned()])
+    );
+    assert_eq!(total(&sandbox), 99);
+    assert_eq!(
+        events(&format!("user_id={uuid}")).len(),
+        2,
+        "a deleted person's events stay"
+    );
+    let listed = checked(
+        &sandbox,
+        "listWorkspaceDevices",
+        "GET",
+        &format!("{ws}/devices"),
+        None,
+    );
+    assert_eq!(
+        listed.json()["devices"],
+        json!([]),
+        "their devices go with them"
+    );
+}
+
+/// Calls every operation of the contract once, each so that it succeeds: what each needs is
+/// prepared first without drift, then `drift` is turned on for the calls themselves.
+fn every_operation_once(sandbox: &Sandbox, drift: Drift) -> Vec<(&'static str, Answer)> {
+    let ws = "/workspaces/ws_sandbox";
+    let created = call(
+        sandbox,
+        "POST",
+        "/people",
+        Some(&json!({"userId": "ada", "email": "ada@example.com"})),
+    );
+    let uuid = text(&created.json()["id"]);
+    call(
+        sandbox,
+        "POST",
+        &format!("/people/{uuid}/devices"),
+        Some(&json!({"token": "t", "platform": "android"})),
+    );
+    let campaign = call(
+        sandbox,
+        "POST",
+        &format!("{ws}/campaigns"),
+        Some(&json!({"name": "Hook", "trigger_type": "webhook"})),
+    );
+    let campaign_id = text(&campaign.json()["id"]);
+    call(
+        sandbox,
+        "POST",
+        "/people",
+        Some(&json!({"userId": "leaving"})),
+    );
+    sandbox.set_settings(SandboxSettings {
+        drift,
+        ..SandboxSettings::default()
+    });
+    let calls: Vec<(&str, &str, String, Option<Value>)> = vec![
+        (
+            "createPerson",
+            "POST",
+            "/people".into(),
+            Some(json!({"userId": "new-1", "traits": {"plan": "pro"}})),
+        ),
+        ("listPeople", "GET", "/people?limit=5".into(), None),
+        ("getPerson", "GET", "/people/ada".into(), None),
+        (
+            "updatePerson",
+            "PUT",
+            "/people/ada".into(),
+            Some(json!({"traits": {"plan": "pro"}})),
+        ),
+        ("deletePerson", "DELETE", "/people/leaving".into(), None),
+        (
+            "batchPeople",
+            "POST",
+            "/people/batch".into(),
+            Some(json!({"people": [{"userId": "b1"}]})),
+        ),
+        (
+            "trackEvent",
+            "POST",
+            "/track".into(),
+            Some(json!({"external_id": "ada", "event": "e"})),
+        ),
+        (
+            "registerDevice",
+            "POST",
+            format!("/people/{uuid}/devices"),
+            Some(json!({"token": "t2", "platform": "ios"})),
+        ),
+        (
+            "sendPush",
+            "POST",
+            "/push/send".into(),
+            Some(json!({"person_id": uuid, "title": "t", "body": "b"})),
+        ),
+        (
+            "createWorkspacePerson",
+            "POST",
+            format!("{ws}/people"),
+            Some(json!({"userId": "new-2"})),
+        ),
+        ("listWorkspacePeople", "GET", format!("{ws}/people"), None),
+        (
+            "getWorkspacePerson",
+            "GET",
+            format!("{ws}/people/{uuid}"),
+            None,
+        ),
+        (
+            "updateWorkspacePerson",
+            "PUT",
+            format!("{ws}/people/{uuid}"),
+            Some(json!({"traits": {"seats": 3}})),
+        ),
+        (
+            "searchWorkspacePeople",
+            "GET",
+            format!("{ws}/people/search?q=ada"),
+            None,
+        ),
+        (
+            "upsertWorkspacePerson",
+            "POST",
+            format!("{ws}/people/upsert"),
+            Some(json!({"userId": "ada"})),
+        ),
+        (
+            "batchWorkspacePeople",
+            "POST",
+            format!("{ws}/people/batch"),
+            Some(json!({"people": [{"userId": "b2"}]})),
+        ),
+        (
+            "createWorkspaceEvent",
+            "POST",
+            format!("{ws}/events"),
+            Some(json!({"userId": "ada", "event": "e"})),
+        ),
+        (
+            "listWorkspaceEvents",
+            "GET",
+            format!("{ws}/events?user_id=ada"),
+            None,
+        ),
+        ("listWorkspaceDevices", "GET", format!("{ws}/devices"), None),
+        (
+            "sendWorkspaceTransactional",
+            "POST",
+            format!("{ws}/transactional/send"),
+            Some(json!({"user_id": "ada"})),
+        ),
+        (
+            "createWorkspaceCampaign",
+            "POST",
+            format!("{ws}/campaigns"),
+            Some(json!({"name": "n", "trigger_type": "event"})),
+        ),
+        (
+            "triggerWorkspaceCampaign",
+            "POST",
+            format!("{ws}/campaigns/{campaign_id}/trigger"),
+            None,
+        ),
+    ];
+    let mut ids: Vec<&str> = calls.iter().map(|(id, ..)| *id).collect();
+    let mut every: Vec<&str> = contract::embedded()
+        .unwrap()
+        .operations()
+        .iter()
+        .map(|operation| operation.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    every.sort_unstable();
+    assert_eq!(ids, every, "every operation of the contract, once");
+    calls
+        .into_iter()
+        .map(|(id, method, path, body)| {
+            let answer = call(sandbox, method, &path, body.as_ref());
+            assert!(
+                (200..300).contains(&answer.status),
+                "{id}: {} {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            );
+            (operation(id).id.as_str(), answer)
+        })
+        .collect()
+}
+
+/// The properties `schema` lists, in its order.
+fn properties(schema: &Value) -> Vec<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_operation_answers_as_documented_with_every_documented_field() {
+    let sandbox = default_sandbox();
+    for (id, answer) in every_operation_once(&sandbox, Drift::default()) {
+        assert_documented(id, &answer);
+        if let Some(schema) = documented_schema(operation(id), answer.status) {
+            let body = answer.json();
+            for property in properties(schema) {
+                assert!(body.get(&property).is_some(), "{id} leaves out {property}");
+            }
+            assert!(body.get(EXTRA_FIELD).is_none(), "{id}");
+        }
+    }
+}
+
+/// `snake_case` → `camelCase`, a name without `_` capitalised: the README's renaming.
+fn renamed(name: &str) -> String {
+    let capital = |word: &str| {
+        let mut characters = word.chars();
+        characters
+            .next()
+            .map(|first| first.to_uppercase().chain(characters).collect::<String>())
+            .unwrap_or_default()
+    };
+    match name.split_once('_') {
+        Some((first, rest)) => first.to_owned() + &rest.split('_').map(capital).collect::<String>(),
+        None => capital(name),
+    }
+}
+
+#[test]
+fn each_drift_kind_changes_exactly_what_the_readme_says() {
+    for kind in Drift::KINDS {
+        let sandbox = default_sandbox();
+        for (id, answer) in every_operation_once(&sandbox, Drift::of(&[kind])) {
+            let operation = operation(id);
+            let at = format!("{kind:?} {id}");
+            if kind == DriftKind::UndocumentedStatus {
+                assert_eq!(answer.status, 202, "{at}");
+                assert!(!operation.responses.contains_key("202"), "{at}");
+                continue;
+            }
+            assert!(
+                operation.responses.contains_key(&answer.status.to_string()),
+                "{at}"
+            );
+            let Some(schema) = documented_schema(operation, answer.status) else {
+                assert!(answer.body.is_empty(), "{at}: no body to drift");
+                continue;
+            };
+            let body = answer.json();
+            let listed = properties(schema);
+            let required: Vec<String> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|names| names.iter().map(text).collect())
+                .unwrap_or_default();
+            let errors = schema_errors(schema, &body);
+            // The one property the kind touches: the first required, or the first listed.
+            let target = match kind {
+                DriftKind::MissingField => required.first(),
+                DriftKind::WrongType | DriftKind::RenamedField => listed.first(),
+                _ => None,
+            };
+            for property in listed.iter().filter(|property| Some(*property) != target) {
+                assert!(body.get(property).is_some(), "{at}: {property} untouched");
+            }
+            assert_eq!(
+                body.get(EXTRA_FIELD).is_some(),
+                kind == DriftKind::ExtraField,
+                "{at}"
+            );
+            let Some(target) = target else {
+                assert_eq!(errors, [], "{at}: nothing documented to drift");
+                continue;
+            };
+            let pointer = format!("/{target}");
+            match kind {
+                DriftKind::MissingField => {
+                    assert!(body.get(target).is_none(), "{at}");
+                    assert_eq!(errors.len(), 1, "{at}: {errors:?}");
+                    assert!(errors[0].1.contains(target.as_str()), "{at}: {errors:?}");
+                }
+                DriftKind::WrongType => {
+                    let takes_boolean = schema["properties"][target]["type"] == "boolean";
+                    let wrong = if takes_boolean {
+                        json!("drifted")
+                    } else {
+                        json!(true)
+                    };
+                    assert_eq!(body[target], wrong, "{at}");
+                    assert_eq!(errors.len(), 1, "{at}: {errors:?}");
+                    assert_eq!(errors[0].0, pointer, "{at}");
+                }
+                DriftKind::RenamedField => {
+                    assert!(body.get(target).is_none(), "{at}");
+                    assert!(
+                        body.get(renamed(target)).is_some(),
+                        "{at}: {}",
+                        renamed(target)
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn drift_leaves_error_answers_as_documented() {
+    let sandbox = start(SandboxSettings {
+        drift: Drift::of(&Drift::KINDS),
+        ..SandboxSettings::default()
+    });
+    let missing = checked(&sandbox, "getPerson", "GET", "/people/nobody", None);
+    assert_eq!(missing.status, 404);
+    let invalid = checked(&sandbox, "createPerson", "POST", "/people", Some(json!({})));
+    assert_eq!(detail_fields(&invalid), ["userId"]);
+}
+
+#[test]
+fn the_contract_is_served_with_the_sandbox_as_its_server_to_anyone() {
+    let sandbox = start(SandboxSettings {
+        required_token: Some("ws_test_only.this".into()),
+        rate_limit: Some(1),
+        ..SandboxSettings::default()
+    });
+    let mut expected: Value = serde_json::from_str(contract::DOCUMENT).unwrap();
+    expected["servers"] = json!([{ "url": sandbox.base_url() }]);
+    // No token, and more reads than the rate limit allows: the document is not an API call.
+    for _ in 0..3 {
+        let answer = exchange(
+            sandbox.addr(),
+            &request("GET", "/api/v1/openapi.json", &[], b""),
+        );
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        assert_eq!(answer.json(), expected);
+    }
+    assert_eq!(
+        get(&sandbox, "/api/v1/people").status,
+        401,
+        "the API itself still needs the token"
+    );
+}
+
+#[test]
+fn head_answers_like_get_without_a_body() {
+    let sandbox = default_sandbox();
+    let answer = exchange(
+        sandbox.addr(),
+        &request("HEAD", "/api/v1/people", &[AUTH], b""),
+    );
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.is_empty());
 }

@@ -205,5 +205,9 @@ fn next_operations(operation: &Operation, response: &HttpResponse) -> Vec<Link> 
 /// The answer checked against the operation's documented answers.
 pub fn check_answer(operation: &Operation, response: &HttpResponse) -> AnswerCheck {
     let content_type = response.header("content-type");
-    operation.check_answer(response.status, content_type, &response.body)
+    // The body parsed for the views saves a second parse.
+    match response.view.json.as_deref() {
+        Some(json) => operation.check_json_answer(response.status, content_type, json),
+        None => operation.check_answer(response.status, content_type, &response.body),
+    }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::sandbox::{ErrorDialect, OnDuplicate};
+use crate::sandbox::{DriftKind, ErrorDialect, OnDuplicate};
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE};
 
@@ -140,6 +140,10 @@ pub struct SandboxArgs {
     /// Accept only the token in FLAMEUP_API_TOKEN (not a flag: flags show in `ps`).
     #[arg(long)]
     pub require_token: bool,
+    /// Deviate from the contract on purpose in every success answer, to see the check of
+    /// answers work (see the README for exactly what each kind changes).
+    #[arg(long, value_enum, value_name = "KIND[,KIND]", value_delimiter = ',')]
+    pub drift: Vec<DriftKind>,
 }
 
 /// The parsed `--rate-limit` value: requests a minute per key, or `None` for `off`.

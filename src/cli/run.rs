@@ -100,6 +100,7 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         latency_ms: args.latency,
         fail_rate: args.fail_rate,
         hang: args.never_answer,
+        drift: crate::sandbox::Drift::of(&args.drift),
         required_token,
         ..SandboxSettings::default()
     };

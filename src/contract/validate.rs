@@ -487,6 +487,12 @@ impl QueryParam {
         }
         self.kind.check(value)
     }
+
+    /// What is wrong with a value a query string holds, even an empty one: a server judges
+    /// what was sent (`email=` is an empty email address), where the form leaves it out.
+    pub fn check_sent(&self, value: &str) -> Vec<String> {
+        self.kind.check(value)
+    }
 }
 
 impl ParamKind {

@@ -27,8 +27,10 @@ impl FieldError {
 pub enum RejectionKind {
     MalformedBody,
     Validation,
-    /// A path that names no resource: a workspace id that is empty or not UTF-8.
-    InvalidPath,
+    /// A path or query value that breaks its parameter's rules (empty, not UTF-8, a dot
+    /// segment, out of range): "invalid request parameters", 400 in every dialect, as the errors
+    /// page has it. Only a body's field errors become 422 in that dialect.
+    InvalidParameters,
     Unauthorized,
     NotFound,
     MethodNotAllowed,
@@ -55,6 +57,15 @@ impl Rejection {
         }
     }
 
+    /// A 404 about one value: `field` names it, `why` says what was looked for.
+    pub fn not_found(message: impl Into<String>, field: &str, why: impl Into<String>) -> Self {
+        Self::new(
+            RejectionKind::NotFound,
+            message,
+            vec![FieldError::new(field, why)],
+        )
+    }
+
     pub fn unauthorized(message: &str) -> Self {
         Self::new(
             RejectionKind::Unauthorized,
@@ -69,7 +80,7 @@ impl Rejection {
             RejectionKind::MalformedBody => 400,
             RejectionKind::Validation if dialect == ErrorDialect::Validation422 => 422,
             RejectionKind::Validation => 400,
-            RejectionKind::InvalidPath => 400,
+            RejectionKind::InvalidParameters => 400,
             RejectionKind::Unauthorized => 401,
             RejectionKind::NotFound => 404,
             RejectionKind::MethodNotAllowed => 405,
@@ -82,7 +93,7 @@ impl Rejection {
 
     fn code(&self) -> &'static str {
         match self.kind {
-            RejectionKind::MalformedBody | RejectionKind::InvalidPath => "bad_request",
+            RejectionKind::MalformedBody | RejectionKind::InvalidParameters => "bad_request",
             RejectionKind::Validation => "validation_error",
             RejectionKind::Unauthorized => "unauthorized",
             RejectionKind::NotFound => "not_found",

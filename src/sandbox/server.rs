@@ -1,6 +1,7 @@
-//! The sandbox's HTTP server: axum on a small tokio runtime in its own thread.
+//! The sandbox's HTTP server: axum on a small tokio runtime in its own thread. Every request
+//! passes the gate (faults, rate limit, token), is routed by the contract, made into a checked
+//! call and handled by its operation; `GET {base}/openapi.json` serves the contract itself.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -8,22 +9,25 @@ use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::rejection::PathRejection;
-use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, Extension, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use serde_json::{Value, json};
+use axum::routing::get;
+use serde_json::Value;
 
+use super::call::{Call, Sent};
 use super::connection::{IdleListener, Peer};
-use super::person::{Person, validate_create};
+use super::drift::Drift;
+use super::operations::{self, Answer};
 use super::rate_limit::RateLimiter;
 use super::rejection::{FieldError, Rejection, RejectionKind, rate_limited_body};
+use super::routing::{Routed, Routes, allow_header};
 use super::settings::{ErrorDialect, OnDuplicate, SandboxSettings};
-use super::store::People;
-use super::{DEFAULT_WORKSPACE, SharedSettings};
+use super::store::World;
+use super::{SharedSettings, base_path, document};
 use crate::clock::unix_now;
+use crate::contract::Method;
 
 /// The largest body the sandbox reads: 1 MiB, as documented.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -42,15 +46,20 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Binds `bind` (port 0 picks a free one) and serves on a background thread.
+    /// Binds `bind` (port 0 picks a free one) and serves every operation of the embedded
+    /// contract on a background thread.
     pub fn start(bind: SocketAddr, settings: SandboxSettings) -> std::io::Result<Self> {
+        let contract =
+            crate::contract::embedded().map_err(|err| std::io::Error::other(err.to_string()))?;
         let listener = std::net::TcpListener::bind(bind)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             settings: Arc::new(RwLock::new(settings)),
-            people: Mutex::default(),
+            world: Mutex::default(),
             limiter: Mutex::default(),
+            routes: Routes::new(contract, base_path()),
+            addr,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -111,7 +120,7 @@ impl Sandbox {
 
     /// How many people are in memory.
     pub fn people_count(&self) -> usize {
-        self.shared.people().len()
+        self.shared.world().people.len()
     }
 }
 
@@ -128,8 +137,11 @@ impl Drop for Sandbox {
 
 struct Shared {
     settings: SharedSettings,
-    people: Mutex<People>,
+    world: Mutex<World>,
     limiter: Mutex<RateLimiter>,
+    routes: Routes,
+    /// Where the sandbox listens, for the server URL of the document it serves.
+    addr: SocketAddr,
 }
 
 impl Shared {
@@ -140,8 +152,8 @@ impl Shared {
             .clone()
     }
 
-    fn people(&self) -> std::sync::MutexGuard<'_, People> {
-        self.people.lock().unwrap_or_else(PoisonError::into_inner)
+    fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -150,6 +162,7 @@ impl Shared {
 struct Context {
     dialect: ErrorDialect,
     on_duplicate: OnDuplicate,
+    drift: Drift,
     request_id: String,
 }
 
@@ -162,27 +175,87 @@ impl Context {
     }
 }
 
+/// Every request goes through the gate to [`serve`], which routes it by the contract; the
+/// document route is added after the gate, so reading the contract needs no token and is not
+/// counted against the rate limit.
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/api/v1/people", post(create_key_scoped).get(list_people))
-        .route("/api/v1/people/{id}", get(get_person))
-        .route(
-            "/api/v1/workspaces/{workspace_id}/people",
-            post(create_in_workspace),
-        )
-        .fallback(unknown_path)
+        .fallback(serve)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .route(&format!("{}/openapi.json", base_path()), get(openapi))
         .with_state(shared)
 }
 
 fn json_response(status: u16, body: &Value) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
-        status,
+        status_code(status),
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
     )
         .into_response()
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn answer_response(answer: Answer) -> Response {
+    match answer.body {
+        Some(body) => json_response(answer.status, &body),
+        None => status_code(answer.status).into_response(),
+    }
+}
+
+/// The contract, with the sandbox as its server.
+async fn openapi(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok());
+    let base_url = document::own_base_url(shared.addr, host);
+    match document::served(&base_url) {
+        Some(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Routes the request by the contract, checks its values, and hands it to its operation.
+async fn serve(
+    State(shared): State<Arc<Shared>>,
+    Extension(context): Extension<Context>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let (operation, path) = match shared.routes.route(parts.method.as_str(), parts.uri.path()) {
+        Routed::Operation { operation, values } => (operation, values),
+        Routed::WrongMethod(allowed) => {
+            return method_not_allowed(&context, &parts.method, parts.uri.path(), &allowed);
+        }
+        Routed::NoPath => return unknown_path(&context, &parts.method, parts.uri.path()),
+    };
+    let sent = Sent {
+        path,
+        query: parts.uri.query(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok()),
+        body: read_body(body).await,
+    };
+    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let outcome = Call::prepare(operation, sent, now, context.on_duplicate)
+        .and_then(|call| operations::handle(&call, &mut shared.world()));
+    match outcome {
+        Ok(answer) => answer_response(context.drift.apply(operation, answer)),
+        Err(rejection) => context.reject(&rejection),
+    }
+}
+
+fn unknown_path(context: &Context, method: &HttpMethod, path: &str) -> Response {
+    context.reject(&Rejection::new(
+        RejectionKind::NotFound,
+        format!("No such endpoint: {method} {path}"),
+        vec![FieldError::new("path", "Not found")],
+    ))
 }
 
 /// Faults, rate limit and authentication, in front of every route; adds the rate-limit headers
@@ -205,6 +278,7 @@ async fn gate(
     let context = Context {
         dialect: settings.errors,
         on_duplicate: settings.on_duplicate,
+        drift: settings.drift,
         request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
     };
     let token = bearer_token(request.headers());
@@ -216,7 +290,6 @@ async fn gate(
             .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
     });
 
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
         json_response(429, &rate_limited_body())
     } else if let Err(rejection) = authorize(token.as_deref(), settings.required_token.as_deref()) {
@@ -230,12 +303,7 @@ async fn gate(
         context.reject(&rejection)
     } else {
         request.extensions_mut().insert(context.clone());
-        let response = next.run(request).await;
-        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-            method_not_allowed(&context, &method, &path, response.headers())
-        } else {
-            response
-        }
+        next.run(request).await
     };
 
     let headers = response.headers_mut();
@@ -263,24 +331,20 @@ async fn gate(
     response
 }
 
-/// The router's 405 has an empty body: answer in the dialect instead, keeping its `Allow`.
+/// A path of the contract with a method it does not have: 405 in the dialect, with `Allow`.
 fn method_not_allowed(
     context: &Context,
-    method: &axum::http::Method,
+    method: &HttpMethod,
     path: &str,
-    routed: &HeaderMap,
+    allowed: &[Method],
 ) -> Response {
-    let allow = routed.get(header::ALLOW).cloned();
-    let allowed = allow
-        .as_ref()
-        .and_then(|allow| allow.to_str().ok())
-        .unwrap_or("another method");
+    let allowed = allow_header(allowed);
     let mut response = context.reject(&Rejection::new(
         RejectionKind::MethodNotAllowed,
         format!("{method} is not allowed on {path}: use {allowed}"),
         vec![FieldError::new("method", format!("Must be {allowed}"))],
     ));
-    if let Some(allow) = allow {
+    if let Ok(allow) = HeaderValue::from_str(&allowed) {
         response.headers_mut().insert(header::ALLOW, allow);
     }
     response
@@ -305,48 +369,6 @@ fn authorize(token: Option<&str>, required: Option<&str>) -> Result<(), Rejectio
         }
         _ => Ok(()),
     }
-}
-
-async fn create_key_scoped(
-    State(shared): State<Arc<Shared>>,
-    Extension(context): Extension<Context>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let body = read_body(body).await;
-    create(&shared, DEFAULT_WORKSPACE, &context, &headers, body)
-}
-
-async fn create_in_workspace(
-    State(shared): State<Arc<Shared>>,
-    Extension(context): Extension<Context>,
-    workspace_id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let body = read_body(body).await;
-    let workspace_id = match workspace_id {
-        Ok(Path(id)) if id == "." || id == ".." => {
-            // A client or proxy on the way would have folded it into another path.
-            return context.reject(&invalid_workspace("Must not be a dot segment"));
-        }
-        Ok(Path(id)) if !id.is_empty() => id,
-        Ok(_) => return context.reject(&invalid_workspace("Must not be empty")),
-        Err(_) => return context.reject(&invalid_workspace("Must be UTF-8 text once decoded")),
-    };
-    create(&shared, &workspace_id, &context, &headers, body)
-}
-
-/// A workspace id no workspace can have.
-fn invalid_workspace(why: &str) -> Rejection {
-    Rejection::new(
-        RejectionKind::InvalidPath,
-        format!(
-            "The workspace id in the path is invalid: {}",
-            why.to_lowercase()
-        ),
-        vec![FieldError::new("workspace_id", why)],
-    )
 }
 
 /// Reads the body, keeping at most [`MAX_BODY`] bytes; an oversized body is drained up to
@@ -382,138 +404,4 @@ async fn read_body(mut body: Body) -> Result<Bytes, Rejection> {
         ));
     }
     Ok(Bytes::from(kept))
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn create(
-    shared: &Shared,
-    workspace: &str,
-    context: &Context,
-    headers: &HeaderMap,
-    body: Result<Bytes, Rejection>,
-) -> Response {
-    if !is_json(headers) {
-        return context.reject(&Rejection::new(
-            RejectionKind::UnsupportedMediaType,
-            "Content-Type must be application/json",
-            vec![FieldError::new("Content-Type", "Must be application/json")],
-        ));
-    }
-    let bytes = match body {
-        Ok(bytes) => bytes,
-        Err(rejection) => return context.reject(&rejection),
-    };
-    let input = match validate_create(&bytes) {
-        Ok(input) => input,
-        Err(rejection) => return context.reject(&rejection),
-    };
-    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let mut people = shared.people();
-    if let Some(person) = people.get_mut(workspace, &input.user_id) {
-        return match context.on_duplicate {
-            OnDuplicate::Update => {
-                person.update(input, now);
-                json_response(200, &person.to_json())
-            }
-            OnDuplicate::Conflict => context.reject(&Rejection::new(
-                RejectionKind::Conflict,
-                "A person with this userId already exists",
-                vec![FieldError::new("userId", "Already exists")],
-            )),
-        };
-    }
-    let person = Person::new(uuid::Uuid::new_v4().to_string(), workspace, input, now);
-    let body = person.to_json();
-    people.insert(person);
-    json_response(201, &body)
-}
-
-async fn get_person(
-    State(shared): State<Arc<Shared>>,
-    Extension(context): Extension<Context>,
-    Path(id): Path<String>,
-) -> Response {
-    match shared.people().find(&id) {
-        Some(person) => json_response(200, &person.to_json()),
-        None => context.reject(&Rejection::new(
-            RejectionKind::NotFound,
-            "No person has that id or email",
-            vec![FieldError::new("id", "Not found")],
-        )),
-    }
-}
-
-async fn list_people(
-    State(shared): State<Arc<Shared>>,
-    Extension(context): Extension<Context>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let mut errors = Vec::new();
-    let mut number =
-        |name: &str, default: usize, range: std::ops::RangeInclusive<usize>| match query
-            .get(name)
-            .map(|text| text.parse::<usize>())
-        {
-            None => default,
-            Some(Ok(value)) if range.contains(&value) => value,
-            Some(_) => {
-                errors.push(FieldError::new(
-                    name,
-                    format!(
-                        "Must be a whole number from {} to {}",
-                        range.start(),
-                        range.end()
-                    ),
-                ));
-                default
-            }
-        };
-    let limit = number("limit", 50, 1..=100);
-    // Any whole number is an offset (the contract sets no maximum): one past every person this
-    // sandbox could hold is an empty page, echoed exactly as it was asked for.
-    let (offset, offset_echo) = match query.get("offset") {
-        None => (0, Value::from(0)),
-        Some(text) if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) => (
-            text.parse::<usize>().unwrap_or(usize::MAX),
-            text.parse::<serde_json::Number>()
-                .map_or(Value::from(usize::MAX), Value::Number),
-        ),
-        Some(_) => {
-            errors.push(FieldError::new("offset", "Must be a whole number from 0"));
-            (0, Value::from(0))
-        }
-    };
-    if !errors.is_empty() {
-        let message = "Invalid query parameters";
-        return context.reject(&Rejection::new(RejectionKind::Validation, message, errors));
-    }
-    let people = shared.people();
-    let page: Vec<Value> = people
-        .page(offset, limit)
-        .iter()
-        .map(Person::to_json)
-        .collect();
-    json_response(
-        200,
-        &json!({"people": page, "total": people.len(), "limit": limit, "offset": offset_echo}),
-    )
-}
-
-async fn unknown_path(Extension(context): Extension<Context>, request: Request) -> Response {
-    context.reject(&Rejection::new(
-        RejectionKind::NotFound,
-        format!(
-            "No such endpoint: {} {}",
-            request.method(),
-            request.uri().path()
-        ),
-        vec![FieldError::new("path", "Not found")],
-    ))
 }

@@ -1,9 +1,12 @@
-//! How the sandbox behaves: the error dialect, what a repeated userId does, the rate limit and the
-//! faults. The window persists these, so unknown variant names fall back instead of failing.
+//! How the sandbox behaves: the error dialect, what a repeated userId does, the rate limit, the
+//! faults and the drifts from the contract. The window persists these, so unknown variant names
+//! fall back instead of failing.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use super::drift::Drift;
 
 /// The documented limit: 120 requests a minute per API key.
 pub const DOCUMENTED_RATE_LIMIT: u32 = 120;
@@ -80,6 +83,8 @@ pub struct SandboxSettings {
     pub fail_rate: f64,
     /// Accept connections and never answer.
     pub hang: bool,
+    /// Deviations from the contract on purpose, in every success answer.
+    pub drift: Drift,
     /// When set, only this exact bearer token is accepted. Never persisted.
     #[serde(skip)]
     pub required_token: Option<String>,
@@ -98,6 +103,7 @@ impl Default for SandboxSettings {
             latency_ms: 0,
             fail_rate: 0.0,
             hang: false,
+            drift: Drift::default(),
             required_token: None,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
