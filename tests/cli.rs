@@ -33,6 +33,11 @@ fn announced_base_url(
 fn explorer() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
     command.env("FLAMEUP_API_TOKEN", TOKEN);
+    // `send` records in the history: a scratch one, never the real home's.
+    command.env(
+        "XDG_DATA_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-data"),
+    );
     command
 }
 

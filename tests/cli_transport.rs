@@ -16,6 +16,11 @@ const TOKEN: &str = "ws_test_cli_transport.0123456789abcdef";
 fn send(base_url: &str, extra: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
         .env("FLAMEUP_API_TOKEN", TOKEN)
+        // `send` records in the history: a scratch one, never the real home's.
+        .env(
+            "XDG_DATA_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-data"),
+        )
         .args(["send", "--body", "-", "--base-url", base_url])
         .args(extra)
         .stdin(std::process::Stdio::piped())

@@ -13,7 +13,9 @@ use crate::flow::{self, Flow, ReplayError, Target};
 use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR};
 use crate::store::body_file::DEFAULT_BODY_LIMIT;
 use crate::store::history::{History, HistoryEntry};
-use crate::transport::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, InFlight, Outcome, SendOptions};
+use crate::transport::{
+    DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, InFlight, Outcome, SendOptions,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum FlowCommand {
@@ -64,8 +66,8 @@ pub fn run(command: FlowCommand) -> ExitCode {
 /// The history file the window uses, opened; a notice about lines that could not be read is
 /// passed on as a warning.
 fn open_history() -> Result<History, String> {
-    let file = crate::store::history_file()
-        .ok_or("cannot find a home directory for the history")?;
+    let file =
+        crate::store::history_file().ok_or("cannot find a home directory for the history")?;
     let (history, notice) = History::open(file);
     if let Some(notice) = notice {
         output::print_warning(&notice);
@@ -120,10 +122,8 @@ fn replay_file(file: &Path, base_url: Option<&str>, timeout: f64) -> Result<Exit
         |request| InFlight::send_and_wait(request, options),
         |step, response| {
             if printed.is_ok() {
-                printed = output::print_lines(&format!(
-                    "{step} {} {}",
-                    response.status, response.reason
-                ));
+                printed =
+                    output::print_lines(&format!("{step} {} {}", response.status, response.reason));
             }
         },
     );
@@ -147,11 +147,15 @@ fn replay_file(file: &Path, base_url: Option<&str>, timeout: f64) -> Result<Exit
 fn read_flow(file: &Path) -> Result<String, String> {
     use std::io::Read as _;
     let mut text = String::new();
-    let limit = u64::try_from(DEFAULT_BODY_LIMIT).unwrap_or(u64::MAX);
+    let limit = DEFAULT_BODY_LIMIT;
     let read = if file == Path::new("-") {
-        std::io::stdin().lock().take(limit + 1).read_to_string(&mut text)
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_string(&mut text)
     } else {
-        std::fs::File::open(file).and_then(|opened| opened.take(limit + 1).read_to_string(&mut text))
+        std::fs::File::open(file)
+            .and_then(|opened| opened.take(limit + 1).read_to_string(&mut text))
     };
     let name = if file == Path::new("-") {
         "standard input".to_owned()
@@ -167,7 +171,12 @@ fn read_flow(file: &Path) -> Result<String, String> {
 
 /// Records a `send` in the history the window keeps (the token is never part of an entry). A
 /// history that cannot be written is a warning: the answer still counts.
-pub(super) fn record_send(draft: &Draft, request: &HttpRequest, outcome: &Outcome, elapsed: Duration) {
+pub(super) fn record_send(
+    draft: &Draft,
+    request: &HttpRequest,
+    outcome: &Outcome,
+    elapsed: Duration,
+) {
     let elapsed = match outcome {
         Ok(response) => response.elapsed,
         Err(_) => elapsed,

@@ -12,10 +12,10 @@ mod inputs;
 mod output;
 mod run;
 
-pub use flow::FlowCommand;
 pub use args::{
     AnswerArgs, Cli, Command, NameValue, Output, PresetsCommand, RateLimitArg, RequestArgs,
     SandboxArgs, TokenStyle,
 };
+pub use flow::FlowCommand;
 pub use output::usage_error;
 pub use run::run;

@@ -234,13 +234,15 @@ impl Flow {
         let mut taken = BTreeSet::new();
         for (index, entry) in entries.iter().enumerate() {
             let id = entry.request.operation_id();
-            let operation = contract.operation(id).ok_or_else(|| {
-                step_error(index, format!("the API has no operation {id}"))
-            })?;
+            let operation = contract
+                .operation(id)
+                .ok_or_else(|| step_error(index, format!("the API has no operation {id}")))?;
             let step = Step {
                 name: names::unique(names::snake(id), &mut taken),
                 operation: id.to_owned(),
-                base_url: Some(base_url_of(entry, operation).map_err(|why| step_error(index, why))?),
+                base_url: Some(
+                    base_url_of(entry, operation).map_err(|why| step_error(index, why))?,
+                ),
                 path: entry.request.path.clone(),
                 query: entry.request.query.clone(),
                 body: entry.request.body.clone(),
@@ -352,7 +354,9 @@ impl Flow {
                     format!("another step is called {} already", step.name),
                 ));
             }
-            let operation = step.operation_in_contract().map_err(|why| step_error(index, why))?;
+            let operation = step
+                .operation_in_contract()
+                .map_err(|why| step_error(index, why))?;
             for binding in &step.bindings {
                 self.check_binding(index, step, operation, binding)?;
             }
@@ -397,8 +401,14 @@ impl Flow {
             ));
         }
         let exists = match &binding.input {
-            Input::Path(name) => operation.path_params.iter().any(|param| &param.name == name),
-            Input::Query(name) => operation.query_params.iter().any(|param| &param.name == name),
+            Input::Path(name) => operation
+                .path_params
+                .iter()
+                .any(|param| &param.name == name),
+            Input::Query(name) => operation
+                .query_params
+                .iter()
+                .any(|param| &param.name == name),
             Input::Body(pointer) => step
                 .body
                 .as_ref()
@@ -409,7 +419,10 @@ impl Flow {
         } else {
             Err(step_error(
                 index,
-                format!("{} is bound, but {} has no such input", binding.input, operation.id),
+                format!(
+                    "{} is bound, but {} has no such input",
+                    binding.input, operation.id
+                ),
             ))
         }
     }
@@ -453,7 +466,11 @@ impl Step {
                     saved.query.insert(name.clone(), value.clone());
                 }
                 Input::Body(pointer) => {
-                    if let Some(slot) = saved.body.as_mut().and_then(|body| body.pointer_mut(pointer)) {
+                    if let Some(slot) = saved
+                        .body
+                        .as_mut()
+                        .and_then(|body| body.pointer_mut(pointer))
+                    {
                         *slot = Value::String(value.clone());
                     }
                 }
@@ -473,11 +490,19 @@ fn base_url_of(entry: &HistoryEntry, operation: &Operation) -> Result<String, St
         .split('/')
         .filter(|segment| !segment.is_empty())
         .count();
-    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     let kept = segments
         .len()
         .checked_sub(template_segments)
-        .ok_or_else(|| format!("the recorded URL {} is not a {} path", entry.url, operation.id))?;
+        .ok_or_else(|| {
+            format!(
+                "the recorded URL {} is not a {} path",
+                entry.url, operation.id
+            )
+        })?;
     let mut base = url[..url::Position::BeforePath].to_owned();
     for segment in &segments[..kept] {
         base.push('/');
@@ -512,12 +537,16 @@ fn bindings_of(
         .filter_map(|(slot, wanted)| {
             let input = Input::of(slot);
             let recorded = recorded_value(step, &input)?;
-            let (from, found) = earlier.iter().zip(answers).rev().find_map(|(from, found)| {
-                let found = found
-                    .iter()
-                    .find(|found| found.value == recorded && links::fits(wanted, found.kind))?;
-                Some((from, found))
-            })?;
+            let (from, found) = earlier
+                .iter()
+                .zip(answers)
+                .rev()
+                .find_map(|(from, found)| {
+                    let found = found
+                        .iter()
+                        .find(|found| found.value == recorded && links::fits(wanted, found.kind))?;
+                    Some((from, found))
+                })?;
             Some(Binding {
                 input,
                 from: from.name.clone(),
@@ -545,4 +574,381 @@ pub fn render(flow: &Flow, target: Target) -> Result<String, FlowError> {
     }
     let plan = plan::Plan::of(flow)?;
     Ok(program::render(&plan, target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HttpRequest, HttpResponse};
+    use serde_json::json;
+
+    const UUID: &str = "123e4567-e89b-12d3-a456-426614174000";
+    const BASE: &str = "http://127.0.0.1:8080/api/v1";
+
+    /// A history entry of `operation` sent to `base` with these values, answered `status` with
+    /// `answer`, made the way the app records one.
+    fn entry_at(
+        base: &str,
+        operation: &str,
+        path: &[(&str, &str)],
+        body: Option<Value>,
+        status: u16,
+        answer: &Value,
+    ) -> HistoryEntry {
+        let saved = SavedRequest {
+            environment: Environment::Custom,
+            base_url: base.into(),
+            operation: Some(operation.into()),
+            path: path
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            query: BTreeMap::new(),
+            body,
+        };
+        let draft = saved.to_draft();
+        let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
+        let answered = HttpResponse::from_parts(
+            status,
+            "Reason".into(),
+            Vec::new(),
+            answer.to_string().into_bytes(),
+            std::time::Duration::from_millis(1),
+        );
+        HistoryEntry::new(&draft, &request, &Ok(answered), 1)
+    }
+
+    fn entry(
+        operation: &str,
+        path: &[(&str, &str)],
+        body: Option<Value>,
+        status: u16,
+        answer: &Value,
+    ) -> HistoryEntry {
+        entry_at(BASE, operation, path, body, status, answer)
+    }
+
+    fn person(uuid: &str, external_id: &str) -> Value {
+        json!({"id": uuid, "external_id": external_id, "email": "ada@example.com"})
+    }
+
+    fn binding(input: Input, from: &str, at: &str) -> Binding {
+        Binding {
+            input,
+            from: from.into(),
+            at: at.into(),
+        }
+    }
+
+    /// Create, get by email, register a device with the UUID, push to it, delete by your id.
+    fn lifecycle() -> Vec<HistoryEntry> {
+        let ada = person(UUID, "ada");
+        vec![
+            entry(
+                "createPerson",
+                &[],
+                Some(json!({"userId": "ada", "email": "ada@example.com"})),
+                201,
+                &ada,
+            ),
+            entry("getPerson", &[("id", "ada@example.com")], None, 200, &ada),
+            entry(
+                "registerDevice",
+                &[("person_id", UUID)],
+                Some(json!({"token": "t", "platform": "ios"})),
+                201,
+                &json!({"id": "dev_1", "person_id": UUID}),
+            ),
+            entry(
+                "sendPush",
+                &[],
+                Some(json!({"person_id": UUID, "title": "Hi", "body": "There"})),
+                200,
+                &json!({"success": true}),
+            ),
+            entry("deletePerson", &[("id", "ada")], None, 204, &json!(null)),
+        ]
+    }
+
+    #[test]
+    fn identifiers_flow_from_the_most_recent_answer_that_gave_them() {
+        let flow = Flow::from_history(&lifecycle()).unwrap();
+        let bindings: Vec<&[Binding]> = flow
+            .steps
+            .iter()
+            .map(|step| step.bindings.as_slice())
+            .collect();
+        assert_eq!(bindings[0], []);
+        assert_eq!(bindings[1], [], "an email no answer gave stays as typed");
+        assert_eq!(
+            bindings[2],
+            [binding(
+                Input::Path("person_id".into()),
+                "get_person",
+                "/id"
+            )],
+            "the get answered the same person after the create: the later answer wins"
+        );
+        assert_eq!(
+            bindings[3],
+            [binding(
+                Input::Body("/person_id".into()),
+                "register_device",
+                "/person_id"
+            )]
+        );
+        assert_eq!(
+            bindings[4],
+            [binding(
+                Input::Path("id".into()),
+                "get_person",
+                "/external_id"
+            )]
+        );
+        assert_eq!(flow.base_url, BASE);
+        assert!(flow.steps.iter().all(|step| step.base_url.is_none()));
+        let names: Vec<String> = flow
+            .variables()
+            .into_iter()
+            .map(|variable| variable.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "get_person_external_id",
+                "get_person_id",
+                "register_device_person_id"
+            ],
+            "by step, then by place in the answer"
+        );
+    }
+
+    #[test]
+    fn a_value_is_bound_only_where_its_kind_fits() {
+        // The device path takes Flameup's UUID: your own id "ada", though equal, is not one.
+        let entries = [
+            entry(
+                "createPerson",
+                &[],
+                Some(json!({"userId": "ada"})),
+                201,
+                &person(UUID, "ada"),
+            ),
+            entry(
+                "registerDevice",
+                &[("person_id", "ada")],
+                Some(json!({"token": "t", "platform": "ios"})),
+                404,
+                &json!({"error": "Not Found"}),
+            ),
+            // An error's answer gives nothing, and a later step does not take from it.
+            entry(
+                "getPerson",
+                &[("id", "ada")],
+                None,
+                200,
+                &person(UUID, "ada"),
+            ),
+        ];
+        let flow = Flow::from_history(&entries).unwrap();
+        assert_eq!(flow.steps[1].bindings, []);
+        assert_eq!(
+            flow.steps[2].bindings,
+            [binding(
+                Input::Path("id".into()),
+                "create_person",
+                "/external_id"
+            )]
+        );
+    }
+
+    #[test]
+    fn each_step_keeps_the_address_it_went_to_when_not_the_first_steps() {
+        let staging = "https://staging.example.com/v2";
+        let entries = [
+            entry(
+                "getPerson",
+                &[("id", "a b/c")],
+                None,
+                200,
+                &person(UUID, "a b/c"),
+            ),
+            entry_at(staging, "getPerson", &[("id", "x")], None, 200, &json!({})),
+            entry("deletePerson", &[("id", "a b/c")], None, 204, &json!(null)),
+        ];
+        let flow = Flow::from_history(&entries).unwrap();
+        assert_eq!(flow.base_url, BASE);
+        let bases: Vec<Option<&str>> = flow
+            .steps
+            .iter()
+            .map(|step| step.base_url.as_deref())
+            .collect();
+        assert_eq!(bases, [None, Some(staging), None]);
+        assert_eq!(
+            flow.steps[0].name, "get_person",
+            "names are the operations', made unique"
+        );
+        assert_eq!(flow.steps[1].name, "get_person_2");
+    }
+
+    #[test]
+    fn the_json_form_reads_back_and_refuses_what_it_cannot_run() {
+        let flow = Flow::from_history(&lifecycle()).unwrap();
+        assert_eq!(Flow::from_json(&flow.to_json()).unwrap(), flow);
+        assert_eq!(
+            Flow::from_json(&json!({"version": 2, "future": true}).to_string()),
+            Err(FlowError::NewerVersion(2))
+        );
+        assert!(matches!(
+            Flow::from_json("{"),
+            Err(FlowError::Unreadable(_))
+        ));
+        let refused = |edit: &dyn Fn(&mut Value)| {
+            let mut value: Value = serde_json::from_str(&flow.to_json()).unwrap();
+            edit(&mut value);
+            Flow::from_json(&value.to_string()).unwrap_err().to_string()
+        };
+        assert_eq!(
+            refused(&|v| v["steps"] = json!([])),
+            "the flow has no steps"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][1]["operation"] = json!("getPeople")),
+            "step 2: the API has no operation \"getPeople\" (see `flameup-explorer operations`)"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][1]["name"] = json!("Get person")),
+            "step 2: the name \"Get person\" must be lower-case letters, digits and _, starting with a letter"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][1]["name"] = json!("create_person")),
+            "step 2: another step is called create_person already"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][2]["bindings"][0]["from"] = json!("send_push")),
+            "step 3: the path value person_id is taken from \"send_push\", which is not an earlier step"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][2]["bindings"][0]["at"] = json!("id")),
+            "step 3: \"id\" is not a JSON Pointer into get_person's answer (it starts with /)"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][3]["bindings"][0]["input"] = json!({"body": "/user"})),
+            "step 4: the body's /user is bound, but sendPush has no such input"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][4]["bindings"][0]["input"] = json!({"path": "personId"})),
+            "step 5: the path value personId is bound, but deletePerson has no such input"
+        );
+        assert_eq!(
+            refused(&|v| v["steps"][4]["path"]["id"] = json!("..")),
+            "step 5: id cannot be \"..\": a path value is one segment, and \"..\" would change the path to another endpoint."
+        );
+    }
+
+    /// A send that answers from `answers` in order and keeps every request.
+    fn scripted(
+        answers: Vec<(u16, Value)>,
+        sent: &mut Vec<HttpRequest>,
+    ) -> impl FnMut(&HttpRequest) -> crate::transport::Outcome + '_ {
+        let mut answers = answers.into_iter();
+        move |request| {
+            sent.push(request.clone());
+            let (status, body) = answers.next().unwrap();
+            Ok(HttpResponse::from_parts(
+                status,
+                "Reason".into(),
+                Vec::new(),
+                body.to_string().into_bytes(),
+                std::time::Duration::ZERO,
+            ))
+        }
+    }
+
+    #[test]
+    fn a_replay_passes_the_new_answers_values_on_and_stops_at_the_first_failure() {
+        let flow = Flow::from_history(&lifecycle()).unwrap();
+        let fresh = person("new uuid/1", "ada");
+        let answers = vec![
+            (201, fresh.clone()),
+            (200, fresh.clone()),
+            (201, json!({"person_id": "new uuid/1"})),
+            (200, json!({})),
+            (204, json!(null)),
+        ];
+        let mut sent = Vec::new();
+        let mut seen = Vec::new();
+        replay(
+            &flow,
+            Some("http://sandbox.test/api/v1"),
+            &Credential::Token("t".into()),
+            scripted(answers, &mut sent),
+            |step, response| seen.push(format!("{step} {}", response.status)),
+        )
+        .unwrap();
+        assert_eq!(
+            sent[2].url.as_str(),
+            "http://sandbox.test/api/v1/people/new%20uuid%2F1/devices",
+            "the new answer's UUID, as one segment, at the replay's address"
+        );
+        let push: Value = serde_json::from_slice(&sent[3].body).unwrap();
+        assert_eq!(push["person_id"], "new uuid/1");
+        assert_eq!(push["title"], "Hi", "the other values as recorded");
+        assert_eq!(seen.len(), 5);
+
+        let mut sent = Vec::new();
+        let stopped = replay(
+            &flow,
+            None,
+            &Credential::Token("t".into()),
+            scripted(vec![(201, fresh), (404, json!({}))], &mut sent),
+            |_, _| {},
+        );
+        assert!(
+            matches!(&stopped, Err(ReplayError::Status { step, response }) if step == "get_person" && response.status == 404),
+            "{stopped:?}"
+        );
+        assert_eq!(sent.len(), 2, "nothing after the failure");
+        assert_eq!(sent[0].url.as_str(), format!("{BASE}/people"));
+
+        let mut sent = Vec::new();
+        let missing = replay(
+            &flow,
+            None,
+            &Credential::Token("t".into()),
+            scripted(
+                vec![(201, json!({})), (200, json!({"id": UUID}))],
+                &mut sent,
+            ),
+            |_, _| {},
+        );
+        assert_eq!(
+            missing.unwrap_err().to_string(),
+            "get_person's answer has no text at /external_id, which a later step needs: the flow stops here"
+        );
+    }
+
+    #[test]
+    fn no_program_writes_a_bound_value_as_it_was_recorded() {
+        let flow = Flow::from_history(&lifecycle()).unwrap();
+        for target in Target::ALL {
+            let program = render(&flow, target).unwrap();
+            if target == Target::Json {
+                assert!(program.contains(UUID), "the file keeps it, for the reader");
+                continue;
+            }
+            assert!(!program.contains(UUID), "{target:?}:\n{program}");
+            let camel_case = matches!(target, Target::JavaScript | Target::Go);
+            let variable = if camel_case {
+                "getPersonId"
+            } else {
+                "get_person_id"
+            };
+            assert!(program.contains(variable), "{target:?}:\n{program}");
+            assert!(
+                program.contains(crate::model::TOKEN_ENV_VAR),
+                "{target:?}:\n{program}"
+            );
+        }
+    }
 }

@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn names_are_identifiers_in_every_language() {
         assert_eq!(snake("createPerson"), "create_person");
-        assert_eq!(snake("sendWorkspaceTransactional"), "send_workspace_transactional");
+        assert_eq!(
+            snake("sendWorkspaceTransactional"),
+            "send_workspace_transactional"
+        );
         assert_eq!(snake("traits.first-name"), "traits_first_name");
         assert_eq!(snake("HTTPStatus"), "httpstatus");
         assert_eq!(snake("2fa"), "step_2fa");

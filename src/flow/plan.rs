@@ -51,7 +51,9 @@ pub enum UrlPart {
 impl StepPlan {
     /// Whether the body has any variable in it.
     pub fn body_has_holes(&self) -> bool {
-        self.body.as_ref().is_some_and(|(_, holes)| !holes.is_empty())
+        self.body
+            .as_ref()
+            .is_some_and(|(_, holes)| !holes.is_empty())
     }
 }
 
@@ -74,7 +76,10 @@ impl Plan {
                 .bindings
                 .iter()
                 .filter_map(|binding| {
-                    Some((binding.input.clone(), variable_of(&binding.from, &binding.at)?))
+                    Some((
+                        binding.input.clone(),
+                        variable_of(&binding.from, &binding.at)?,
+                    ))
                 })
                 .collect();
             let base = flow.base_of(step, None);
@@ -260,7 +265,38 @@ mod tests {
             ]
         );
         assert_eq!(plan.steps[0].exports.len(), 1);
-        assert_eq!(plan.steps[0].url, [UrlPart::Base, UrlPart::Text("/people".into())]);
+        assert_eq!(
+            plan.steps[0].url,
+            [UrlPart::Base, UrlPart::Text("/people".into())]
+        );
+    }
+
+    #[test]
+    fn a_bound_query_value_is_a_variable_in_the_contracts_order() {
+        let mut create = step("create_person", "createPerson");
+        create.body = Some(serde_json::json!({"userId": "ada"}));
+        let mut list = step("list_people", "listPeople");
+        list.query.insert("search".into(), "ada".into());
+        list.query.insert("limit".into(), "5".into());
+        list.bindings.push(Binding {
+            input: Input::Query("search".into()),
+            from: "create_person".into(),
+            at: "/external_id".into(),
+        });
+        let plan = Plan::of(&flow_of(vec![create, list])).unwrap();
+        let recorded = plan.steps[1].request.url.as_str().to_owned();
+        let search_at = recorded.find("search=").unwrap();
+        let (before, after) = recorded.split_at(search_at + "search=".len());
+        let mut expected = vec![
+            UrlPart::Base,
+            UrlPart::Text(before.trim_start_matches(&plan.base_url).to_owned()),
+            UrlPart::Encoded("create_person_external_id".into()),
+        ];
+        let rest = after.trim_start_matches("ada");
+        if !rest.is_empty() {
+            expected.push(UrlPart::Text(rest.to_owned()));
+        }
+        assert_eq!(plan.steps[1].url, expected, "{recorded}");
     }
 
     #[test]

@@ -15,7 +15,11 @@ use crate::transport::{Outcome, TransportError};
 #[derive(Debug)]
 pub enum ReplayError {
     /// A step's answer was not 2xx.
-    Status { step: String, response: HttpResponse },
+    Status {
+        step: String,
+        /// Boxed: an answer is large beside the other reasons.
+        response: Box<HttpResponse>,
+    },
     /// A step's answer lacks a value a later step needs.
     MissingValue { step: String, at: String },
     /// A step could not be made into a request (a value from an answer that cannot be a path
@@ -70,12 +74,11 @@ pub fn replay(
             })
             .collect();
         let draft = step.draft_with(flow.base_of(step, base_url), &inputs);
-        let request = build_request(&draft, None, credential).map_err(|error| {
-            ReplayError::Build {
+        let request =
+            build_request(&draft, None, credential).map_err(|error| ReplayError::Build {
                 step: step.name.clone(),
                 error,
-            }
-        })?;
+            })?;
         let response = send(&request).map_err(|error| ReplayError::Transport {
             step: step.name.clone(),
             error,
@@ -84,7 +87,7 @@ pub fn replay(
         if !response.is_success() {
             return Err(ReplayError::Status {
                 step: step.name.clone(),
-                response,
+                response: Box::new(response),
             });
         }
         let wanted: Vec<&str> = variables
@@ -97,13 +100,12 @@ pub fn replay(
         }
         let answer = serde_json::from_slice::<Value>(&response.body).unwrap_or(Value::Null);
         for at in wanted {
-            let text = answer
-                .pointer(at)
-                .and_then(Value::as_str)
-                .ok_or_else(|| ReplayError::MissingValue {
+            let text = answer.pointer(at).and_then(Value::as_str).ok_or_else(|| {
+                ReplayError::MissingValue {
                     step: step.name.clone(),
                     at: at.to_owned(),
-                })?;
+                }
+            })?;
             values.insert((index, at), text.to_owned());
         }
     }

@@ -191,6 +191,38 @@ mod tests {
     }
 
     #[test]
+    fn holes_take_the_place_of_the_values_at_their_pointers() {
+        let value = json!({"person_id": "uuid", "tags": ["a", "uuid"], "a/b": {"c": 1}});
+        let holes: BTreeMap<String, String> = [
+            ("/person_id".to_owned(), "who".to_owned()),
+            ("/tags/1".to_owned(), "tag".to_owned()),
+            ("/a~1b".to_owned(), "nested".to_owned()),
+        ]
+        .into();
+        let parts = native_parts(&value, &JSON, 0, &holes);
+        let text = |text: &str| Part::Text(text.to_owned());
+        let hole = |name: &str| Part::Hole(name.to_owned());
+        assert_eq!(
+            parts,
+            [
+                text("{\n  \"person_id\": "),
+                hole("who"),
+                text(",\n  \"tags\": [\n    \"a\",\n    "),
+                hole("tag"),
+                text("\n  ],\n  \"a/b\": "),
+                hole("nested"),
+                text("\n}"),
+            ]
+        );
+        let no_holes = native_parts(&value, &JSON, 0, &BTreeMap::new());
+        assert_eq!(
+            no_holes,
+            [text(&serde_json::to_string_pretty(&value).unwrap())],
+            "without holes, JSON syntax is serde_json's pretty text"
+        );
+    }
+
+    #[test]
     fn python_literals() {
         let value = json!({"a": [true, false, null, 1.5, "x\"y\n\u{2028}"], "b": {}, "c": []});
         assert_eq!(

@@ -50,7 +50,7 @@ function field(step, answer, path, pointer) {
 pub fn render(plan: &Plan) -> String {
     let mut text = comments("//", &intro(plan, "Needs Node 18+: node flow.mjs"));
     text.push_str(&format!(
-        "\nconst baseUrl = (process.env.{} ?? {}).replace(/\\/+$/, \"\");\n\n{SEND}",
+        "\nconst baseUrl = (process.env.{} || {}).replace(/\\/+$/, \"\");\n\n{SEND}",
         super::BASE_URL_ENV_VAR,
         quoted(&plan.base_url)
     ));

@@ -43,13 +43,14 @@ fn intro(plan: &Plan, needs: &str) -> Vec<String> {
         count => format!("{count} steps"),
     };
     vec![
-        format!("A Flameup flow of {steps}, exported by Flameup Explorer: {}.", names.join(" → ")),
+        format!(
+            "A Flameup flow of {steps}, exported by Flameup Explorer: {}.",
+            names.join(" → ")
+        ),
         "Each step prints its status and stops the flow unless the answer is 2xx; identifiers"
             .to_owned(),
         "an earlier answer gave go into later requests as variables.".to_owned(),
-        format!(
-            "The token is read from {TOKEN_ENV_VAR}, the base URL from {BASE_URL_ENV_VAR}"
-        ),
+        format!("The token is read from {TOKEN_ENV_VAR}, the base URL from {BASE_URL_ENV_VAR}"),
         "(by default, where the steps were sent).".to_owned(),
         needs.to_owned(),
     ]
@@ -60,11 +61,7 @@ fn intro(plan: &Plan, needs: &str) -> Vec<String> {
 fn step_comment(step: &StepPlan, name_of: impl Fn(&str) -> String) -> Vec<String> {
     let mut lines = vec![format!(
         "{}. {}: {} {} ({})",
-        step.number,
-        step.name,
-        step.request.method,
-        step.operation.path,
-        step.operation.id
+        step.number, step.name, step.request.method, step.operation.path, step.operation.id
     )];
     for (input, variable) in &step.bound {
         lines.push(format!("   {input} is {}", name_of(variable)));

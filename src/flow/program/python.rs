@@ -42,8 +42,14 @@ const SEGMENT: &str = r#"def segment(value):
 "#;
 
 pub fn render(plan: &Plan) -> String {
-    let mut text = comments("#", &intro(plan, "Needs Python 3 and requests (pip install requests)."));
-    let text_bodies = plan.steps.iter().any(|step| step.body_has_holes() && !native(step));
+    let mut text = comments(
+        "#",
+        &intro(plan, "Needs Python 3 and requests (pip install requests)."),
+    );
+    let text_bodies = plan
+        .steps
+        .iter()
+        .any(|step| step.body_has_holes() && !native(step));
     for (module, used) in [
         ("json", text_bodies),
         ("os", true),
@@ -56,7 +62,7 @@ pub fn render(plan: &Plan) -> String {
     }
     text.push_str(&format!(
         "\nimport requests\n\n\
-         BASE_URL = os.environ.get(\"{}\", {}).rstrip(\"/\")\n\n\n{CHECK}",
+         BASE_URL = (os.environ.get(\"{}\") or {}).rstrip(\"/\")\n\n\n{CHECK}",
         super::BASE_URL_ENV_VAR,
         quoted(&plan.base_url),
     ));
@@ -133,6 +139,6 @@ fn step_text(step: &StepPlan) -> String {
             quoted(&variable.at)
         ));
     }
-    text.push_str("\n");
+    text.push('\n');
     text
 }

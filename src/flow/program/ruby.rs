@@ -49,7 +49,7 @@ pub fn render(plan: &Plan) -> String {
     }
     text.push_str(&format!(
         "require 'json'\nrequire 'net/http'\n\n\
-         BASE_URL = ENV.fetch('{}', {}).sub(%r{{/+\\z}}, '')\n\n{SEND}",
+         BASE_URL = (ENV['{}'].to_s.empty? ? {} : ENV['{0}']).sub(%r{{/+\\z}}, '')\n\n{SEND}",
         super::BASE_URL_ENV_VAR,
         ruby::single_quoted(&plan.base_url),
     ));

@@ -57,7 +57,10 @@ pub fn render(plan: &Plan) -> String {
     let mut text = format!("{CARGO_ADD}\n//\n");
     text.push_str(&comments(
         "//",
-        &intro(plan, "Needs a cargo project with ureq 3 and serde_json: cargo run"),
+        &intro(
+            plan,
+            "Needs a cargo project with ureq 3 and serde_json: cargo run",
+        ),
     ));
     text.push('\n');
     text.push_str(HELPERS);
@@ -76,7 +79,9 @@ pub fn render(plan: &Plan) -> String {
          }}\n\n\
          fn run() -> Result<(), Failure> {{\n    \
              let base_url = std::env::var({})\n        \
-                 .unwrap_or_else(|_| {}.to_owned());\n    \
+                 .ok()\n        \
+                 .filter(|url| !url.is_empty())\n        \
+                 .unwrap_or_else(|| {}.to_owned());\n    \
              let base_url = base_url.trim_end_matches('/');\n\n",
         quoted(super::BASE_URL_ENV_VAR),
         quoted(&plan.base_url)
