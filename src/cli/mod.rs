@@ -5,6 +5,7 @@
 //! them together.
 
 mod args;
+mod import;
 mod inputs;
 mod output;
 mod run;
@@ -13,5 +14,6 @@ pub use args::{
     Cli, Command, NameValue, Output, PresetsCommand, RateLimitArg, RequestArgs, SandboxArgs,
     TokenStyle,
 };
+pub use import::ImportArgs;
 pub use output::usage_error;
 pub use run::run;
