@@ -43,8 +43,12 @@ pub enum Verdict {
     /// A 429: wait (`Retry-After`, when sent) and send the same batch again.
     RateLimited { retry_after: Option<Duration> },
     /// Worth another try later (a 5xx, a timeout, a dropped connection); `unreachable` when the
-    /// server could not be reached at all.
-    Retry { reason: String, unreachable: bool },
+    /// server could not be reached at all, `retry_after` when it said how long to wait.
+    Retry {
+        reason: String,
+        unreachable: bool,
+        retry_after: Option<Duration>,
+    },
     /// A 413: the batch is too large for the server; smaller ones may pass.
     TooLarge,
     /// Every batch would meet the same (a refused token, an unknown workspace, a redirect):
@@ -63,18 +67,28 @@ pub fn judge(outcome: &transport::Outcome, user_ids: &[Option<&str>], now: Syste
                     error.kind,
                     FailureKind::Refused | FailureKind::Dns | FailureKind::Tls
                 ),
+                retry_after: None,
             };
         }
     };
     let status = response.status;
     match status {
-        200..=299 => Verdict::Stored(stored(&response.body, user_ids)),
+        200..=299 => match batch_result(&response.body) {
+            Some(answer) => Verdict::Stored(stored(&answer, user_ids)),
+            None => Verdict::Stop(format!(
+                "the server answered {} {} without a batch result ({}): check the base URL",
+                status,
+                response.reason,
+                excerpt(&response.body)
+            )),
+        },
         429 => Verdict::RateLimited {
             retry_after: retry_after(&response.headers, now),
         },
         408 | 500..=599 => Verdict::Retry {
             reason: format!("the server answered {}", said(response)),
             unreachable: false,
+            retry_after: retry_after(&response.headers, now),
         },
         413 => Verdict::TooLarge,
         401 | 403 => Verdict::Stop(format!(
@@ -114,9 +128,34 @@ fn said(response: &HttpResponse) -> String {
     }
 }
 
+/// The body as a `BatchResult`: a JSON object with the people or their counts. Anything else
+/// (a proxy's page, an empty body) says nothing of what was stored.
+fn batch_result(body: &[u8]) -> Option<Value> {
+    let answer: Value = serde_json::from_slice(body).ok()?;
+    let fields = ["people", "created_count", "updated_count"];
+    fields
+        .iter()
+        .any(|field| answer.get(field).is_some())
+        .then_some(answer)
+}
+
+/// The start of a body, for a message.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "an empty body".to_owned();
+    }
+    let start: String = text.chars().take(60).collect();
+    if start.len() < text.len() {
+        format!("{start}…")
+    } else {
+        start
+    }
+}
+
 /// Each row's outcome in a `BatchResult`.
-fn stored(body: &[u8], user_ids: &[Option<&str>]) -> Vec<Stored> {
-    let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Stored> {
     let people = answer
         .get("people")
         .and_then(Value::as_array)
@@ -368,6 +407,23 @@ mod tests {
         ));
         assert_eq!(verdict(413, "", &["a"]), Verdict::TooLarge);
         assert!(matches!(verdict(401, "", &["a"]), Verdict::Stop(_)));
+        assert!(
+            matches!(verdict(200, "<html>Welcome</html>", &["a"]), Verdict::Stop(m) if m.contains("<html>Welcome"))
+        );
+        assert!(matches!(verdict(200, "{}", &["a"]), Verdict::Stop(_)));
+        let unavailable = r#"{"error":"Unavailable","message":"Down for a minute"}"#;
+        assert_eq!(
+            judge(
+                &answer(503, &headers, unavailable),
+                &[Some("a")],
+                SystemTime::now()
+            ),
+            Verdict::Retry {
+                reason: "the server answered 503 Reason (Down for a minute)".to_owned(),
+                unreachable: false,
+                retry_after: Some(Duration::from_secs(7))
+            }
+        );
         assert!(matches!(verdict(404, "", &["a"]), Verdict::Stop(_)));
         let refused = Err(TransportError::classify("Connection refused"));
         assert!(matches!(

@@ -269,6 +269,7 @@ impl Import {
             started: Instant::now(),
             last_progress: None,
             bytes: (0, None),
+            invalid_lines: LineSet::default(),
         };
         let thread = std::thread::Builder::new()
             .name("import".to_owned())
@@ -394,6 +395,8 @@ struct Engine {
     last_progress: Option<Instant>,
     /// Read so far, and the file's size.
     bytes: (u64, Option<u64>),
+    /// The lines the check found invalid: the sending pass checks only these again.
+    invalid_lines: LineSet,
 }
 
 impl Engine {
@@ -445,6 +448,7 @@ impl Engine {
         match row.invalid_result() {
             Some(result) => {
                 self.counts.invalid += 1;
+                self.invalid_lines.insert(result.line);
                 (self.on_event)(Event::Invalid(result));
             }
             None => self.counts.valid += 1,
@@ -688,10 +692,14 @@ impl<'e> Delivery<'e> {
             Verdict::Retry {
                 reason,
                 unreachable,
+                retry_after,
             } => {
                 batch.failures += 1;
                 if batch.failures <= self.settings.retries {
-                    batch.not_before = Some(now + self.backoff(batch.failures));
+                    let wait = self
+                        .backoff(batch.failures)
+                        .max(retry_after.unwrap_or_default());
+                    batch.not_before = Some(now + wait);
                     self.queue.push_back(batch);
                     Ok(())
                 } else if unreachable {
@@ -818,17 +826,26 @@ impl<'e> Delivery<'e> {
         Ok(())
     }
 
-    /// Sends batches while the pace and the concurrency allow; whether any went.
+    /// Sends batches while the pace and the concurrency allow; whether any went. The next batch
+    /// is found first, so the end of the file is seen without waiting for the rate limit.
     fn send_what_may_go(&mut self) -> Result<bool, String> {
         let mut sent = false;
         loop {
             let now = Instant::now();
+            let Some(batch) = self.next_batch(now)? else {
+                return Ok(sent);
+            };
             match self
                 .pacer
                 .permit(self.in_flight.len(), self.settings.concurrency, now)
             {
-                Permit::Go => {}
+                Permit::Go => {
+                    self.state.waiting = None;
+                    self.start(batch)?;
+                    sent = true;
+                }
                 Permit::Wait(until) => {
+                    self.queue.push_front(batch);
                     self.state.waiting = Some(Wait {
                         until,
                         reason: WaitReason::RateLimit,
@@ -836,16 +853,11 @@ impl<'e> Delivery<'e> {
                     return Ok(sent);
                 }
                 Permit::Full => {
+                    self.queue.push_front(batch);
                     self.state.waiting = None;
                     return Ok(sent);
                 }
             }
-            let Some(batch) = self.next_batch(now)? else {
-                return Ok(sent);
-            };
-            self.state.waiting = None;
-            self.start(batch)?;
-            sent = true;
         }
     }
 
@@ -896,7 +908,11 @@ impl<'e> Delivery<'e> {
                 }
                 continue;
             }
-            let checked = self.source.check(&raw, &self.engine.check);
+            let checked = if self.engine.invalid_lines.contains(raw.line) {
+                self.source.check(&raw, &self.engine.check)
+            } else {
+                self.source.read_checked(&raw, &self.engine.check)
+            };
             match checked.invalid_result() {
                 Some(result) => invalid.push(result),
                 None => {
