@@ -10,12 +10,14 @@
 //! - [`answer`]: what a batch's answer means for each of its rows;
 //! - [`results`]: the results file, and what an earlier run already finished;
 //! - [`runner`]: the import itself, on a thread of its own, driven by [`Import`] (pause, resume,
-//!   cancel from any thread, at once) and reporting through a callback.
+//!   cancel from any thread, at once) and reporting through a callback; its sending pass is
+//!   `delivery`.
 //!
 //! The window and the command line drive the same [`Import`]; neither blocks on it.
 
 pub mod answer;
 mod csv_rows;
+mod delivery;
 mod json_rows;
 pub mod pacing;
 pub mod person;
