@@ -55,6 +55,8 @@ struct Stored {
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
 struct Logged {
+    /// The request line's method and target, e.g. `POST /api/v1/people/batch`.
+    target: String,
     user_ids: Vec<String>,
     status: u16,
 }
@@ -138,7 +140,7 @@ impl Drop for BatchServer {
 }
 
 fn serve(mut stream: TcpStream, shared: &(Mutex<State>, Condvar)) {
-    let Some(body) = read_request(&mut stream) else {
+    let Some((target, body)) = read_request(&mut stream) else {
         return;
     };
     let (state, changed) = shared;
@@ -155,7 +157,11 @@ fn serve(mut stream: TcpStream, shared: &(Mutex<State>, Condvar)) {
         .map(|person| person["userId"].as_str().unwrap_or_default().to_owned())
         .collect();
     let (status, headers, reply) = answer(&mut guard, number, &user_ids);
-    guard.log.push(Logged { user_ids, status });
+    guard.log.push(Logged {
+        target,
+        user_ids,
+        status,
+    });
     changed.notify_all();
     if guard.rules.hold == Some(number) {
         guard = changed
@@ -266,19 +272,27 @@ fn answer(state: &mut State, number: usize, user_ids: &[String]) -> Reply {
     (200, headers, body.to_string())
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+/// Reads one request: its method and target, and its body.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let mut raw = Vec::new();
     let mut buf = [0u8; 16384];
     loop {
         if let Some(end) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..end]).to_lowercase();
+            let head = String::from_utf8_lossy(&raw[..end]).into_owned();
             let length = head
+                .to_lowercase()
                 .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
+                .find_map(|line| line.strip_prefix("content-length:").map(str::to_owned))
                 .and_then(|value| value.trim().parse::<usize>().ok())
                 .unwrap_or(0);
             if raw.len() >= end + 4 + length {
-                return Some(raw[end + 4..end + 4 + length].to_vec());
+                let target = head
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .rsplit_once(' ')
+                    .map_or(String::new(), |(target, _)| target.to_owned());
+                return Some((target, raw[end + 4..end + 4 + length].to_vec()));
             }
         }
         let read = stream.read(&mut buf).ok()?;
@@ -622,6 +636,45 @@ fn every_valid_row_is_sent_in_batches_and_recorded_once() {
         })
         .sum();
     assert_eq!(reported, 250, "the caller hears of every outcome");
+}
+
+#[test]
+fn a_workspace_import_goes_to_its_batch_path_and_is_checked_against_its_schema() {
+    let server = BatchServer::start(Rules::default());
+    let scratch = Scratch::new("workspace");
+    let file = scratch.file(
+        "people.jsonl",
+        b"{\"userId\":\"a\",\"email\":\"a@example.com\"}\n{\"userId\":\"b\",\"traits\":{\"phone\":\"+1\"}}\n",
+    );
+    let mut workspace = settings(&file, Some(send_settings(&server, 100)));
+    workspace.workspace = Some("ws sandbox/1".to_owned());
+    let (summary, _) = run(workspace);
+    assert_eq!((summary.end, summary.counts.created), (End::Complete, 2));
+    assert_eq!(
+        server.log()[0].target,
+        "POST /api/v1/workspaces/ws%20sandbox%2F1/people/batch",
+        "built by the app's own request builder: one encoded path segment"
+    );
+
+    // The workspace batch has no top-level phone: a CSV column for it is refused up front.
+    let csv = scratch.file("people.csv", b"userId,phone\na,+1\n");
+    let output = binary()
+        .args(["import", "--dry-run", "--workspace", "ws_1"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 1: the column \"phone\" is not a field of a person"),
+        "{stderr}"
+    );
+    let output = binary()
+        .args(["import", "--dry-run"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "the key's batch has a phone");
 }
 
 #[test]

@@ -313,8 +313,11 @@ impl Report {
 
     fn finish(&mut self, summary: &Summary) -> Result<(), String> {
         self.clear_bar();
+        // An import stopped before its first row has nothing to count: its reason says it all.
+        let counted = summary.counts.rows > 0 || !matches!(summary.end, End::Stopped(_));
         match self.format {
-            SummaryFormat::Pretty => self.pretty_summary(summary)?,
+            SummaryFormat::Pretty if counted => self.pretty_summary(summary)?,
+            SummaryFormat::Pretty => {}
             SummaryFormat::Json => self.json_summary(summary)?,
         }
         if let End::Stopped(message) = &summary.end {
