@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod contract;
+pub mod import;
 pub mod model;
 pub mod sandbox;
 pub mod snippet;

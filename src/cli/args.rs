@@ -84,6 +84,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Output::Pretty)]
         output: Output,
     },
+    /// Import people from a file (CSV, JSON Lines or a JSON array) in batches, at the pace the
+    /// server's rate limit allows. The token is read from FLAMEUP_API_TOKEN, as for `send`.
+    Import(super::import::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]

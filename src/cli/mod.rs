@@ -7,6 +7,7 @@
 
 mod answer;
 mod args;
+mod import;
 mod inputs;
 mod output;
 mod run;
@@ -15,5 +16,6 @@ pub use args::{
     AnswerArgs, Cli, Command, NameValue, Output, PresetsCommand, RateLimitArg, RequestArgs,
     SandboxArgs, TokenStyle,
 };
+pub use import::ImportArgs;
 pub use output::usage_error;
 pub use run::run;

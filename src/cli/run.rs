@@ -69,6 +69,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Presets { command } => presets(command),
         Command::Contract => print_contract(),
         Command::Operations { output } => print_operations(output),
+        Command::Import(args) => Ok(super::import::run(&args)),
     };
     match result {
         Ok(code) => code,
