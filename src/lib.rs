@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod contract;
 pub mod flow;
+pub mod import;
 pub mod model;
 pub mod sandbox;
 pub mod snippet;

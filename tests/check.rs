@@ -324,7 +324,10 @@ fn findings_deep_in_a_list_carry_their_index() {
             ("/people/1/extra", AnswerFindingKind::UndocumentedField),
         ]
     );
-    let device = json!({"devices": [{"platform": "windows", "is_active": "yes"}]});
+    let device = json!({"devices": [{
+        "id": "123e4567-e89b-12d3-a456-426614174000", "device_token": "tok",
+        "platform": "windows", "is_active": "yes"
+    }]});
     assert_eq!(
         found(&check("listWorkspaceDevices", 200, &device)),
         [

@@ -92,6 +92,9 @@ pub enum Command {
         #[command(subcommand)]
         command: super::flow::FlowCommand,
     },
+    /// Import people from a file (CSV, JSON Lines or a JSON array) in batches, at the pace the
+    /// server's rate limit allows. The token is read from FLAMEUP_API_TOKEN, as for `send`.
+    Import(super::import::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]

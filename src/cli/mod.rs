@@ -8,6 +8,7 @@
 mod answer;
 mod args;
 mod flow;
+mod import;
 mod inputs;
 mod output;
 mod run;
@@ -17,5 +18,6 @@ pub use args::{
     SandboxArgs, TokenStyle,
 };
 pub use flow::FlowCommand;
+pub use import::ImportArgs;
 pub use output::usage_error;
 pub use run::run;

@@ -72,6 +72,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Contract => print_contract(),
         Command::Operations { output } => print_operations(output),
         Command::Flow { command } => Ok(super::flow::run(command)),
+        Command::Import(args) => Ok(super::import::run(&args)),
     };
     match result {
         Ok(code) => code,
