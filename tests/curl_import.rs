@@ -456,6 +456,27 @@ fn hand_written_cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "long options only, as API tools export them (--location, --request, --header, --data-raw)",
+            command: r#"curl --location --request POST 'https://api.flameup.ai/api/v1/workspaces/ws_abc123/people/upsert' \
+--header 'Content-Type: application/json' \
+--header 'Authorization: Bearer ws_test_x' \
+--data-raw '{
+    "userId": "u_1",
+    "email": "ada@example.com"
+}'"#,
+            expected: Expected {
+                operation: "upsertWorkspacePerson",
+                base_url: None,
+                path: &[("workspaceId", "ws_abc123")],
+                query: &[],
+                body: Some(json!({"userId": "u_1", "email": "ada@example.com"})),
+                token: Some("ws_test_x"),
+                ignored: &["--location"],
+                notes: &[],
+                shell: Shell::Posix,
+            },
+        },
+        Case {
             name: "a prompt before curl and a pipe after it",
             command: "$ curl -s https://api.flameup.ai/api/v1/people/u_1 -H 'Authorization: Bearer ws_test_x' | jq .",
             expected: Expected {
@@ -596,6 +617,10 @@ const REFUSED: &[(&str, &str)] = &[
         "the URL https://api.flameup.ai/api/v1/people/{ada,bob} holds {, and curl reads [ ] and { } in a URL as a pattern of several requests: write \\{ for the character itself, or add -g",
     ),
     (
+        "curl.exe 'https://api.flameup.ai/api/v1/people/ada' `\n  -H 'Authorization: Bearer ws_test_x'",
+        "the command is written for PowerShell (` at the end of a line), which the import does not read: copy it as cURL for bash or for cmd",
+    ),
+    (
         "curl -X POST \"$BASE_URL/people\"",
         "the URL uses $BASE_URL, whose value is not in the command: write the URL itself",
     ),
@@ -626,7 +651,11 @@ fn what_cannot_be_honoured_is_refused_by_name() {
             Err(err) => assert_eq!(err.to_string(), *message, "{command}"),
         }
     }
-    assert!(REFUSED[24].1.ends_with(FILES_NOT_READ));
+    assert!(
+        REFUSED
+            .iter()
+            .any(|(_, message)| message.ends_with(FILES_NOT_READ))
+    );
 }
 
 #[test]

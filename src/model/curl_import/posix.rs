@@ -63,6 +63,7 @@ impl Scanner {
                 '\'' => self.single_quoted()?,
                 '"' => self.double_quoted()?,
                 '$' => self.dollar(false)?,
+                '`' if self.peek(1) == Some('\n') => return Err(powershell()),
                 '`' => return Err(command_substitution()),
                 '#' if word_start => self.comment(),
                 '|' | ';' | '&' | '<' | '>' => return self.operator(c),
@@ -363,6 +364,14 @@ fn unclosed(quote: &str, line: usize) -> CurlError {
     CurlError::new(format!(
         "the {quote} quote opened on line {line} is never closed: the command seems cut short"
     ))
+}
+
+/// A backquote at the end of a line is PowerShell's line continuation, not bash's command.
+fn powershell() -> CurlError {
+    CurlError::new(
+        "the command is written for PowerShell (` at the end of a line), which the import does not read: copy it as cURL for bash or for cmd"
+            .to_owned(),
+    )
 }
 
 fn command_substitution() -> CurlError {
