@@ -1596,3 +1596,74 @@ fn head_answers_like_get_without_a_body() {
     assert_eq!(answer.status, 200);
     assert!(answer.body.is_empty());
 }
+
+/// The app's own answer check (the one the window and `send --output json` run) on a sandbox
+/// answer: each finding's path and kind.
+fn check_findings(id: &str, answer: &Answer) -> Vec<(String, &'static str)> {
+    operation(id)
+        .check_answer(answer.status, Some("application/json"), &answer.body)
+        .findings
+        .into_iter()
+        .map(|finding| (finding.path, finding.kind.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_answer_check_passes_every_answer_and_names_exactly_each_drift() {
+    let sandbox = default_sandbox();
+    for (id, answer) in every_operation_once(&sandbox, Drift::default()) {
+        assert_eq!(check_findings(id, &answer), [], "{id} matches the docs");
+    }
+    for kind in Drift::KINDS {
+        let sandbox = default_sandbox();
+        for (id, answer) in every_operation_once(&sandbox, Drift::of(&[kind])) {
+            let at = format!("{kind:?} {id}");
+            let found = check_findings(id, &answer);
+            if kind == DriftKind::UndocumentedStatus {
+                assert_eq!(found, [(String::new(), "undocumented_status")], "{at}");
+                continue;
+            }
+            let Some(schema) = documented_schema(operation(id), answer.status) else {
+                assert_eq!(found, [], "{at}: no body to drift");
+                continue;
+            };
+            let listed = properties(schema);
+            let required: Vec<String> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|names| names.iter().map(text).collect())
+                .unwrap_or_default();
+            let expected: Vec<(String, &str)> = match kind {
+                // A schema that lists its fields is closed: an extra one is undocumented.
+                DriftKind::ExtraField if !listed.is_empty() => {
+                    vec![(format!("/{EXTRA_FIELD}"), "undocumented_field")]
+                }
+                DriftKind::MissingField => required
+                    .first()
+                    .map(|name| vec![(format!("/{name}"), "missing_field")])
+                    .unwrap_or_default(),
+                DriftKind::WrongType => listed
+                    .first()
+                    .map(|name| vec![(format!("/{name}"), "wrong_type")])
+                    .unwrap_or_default(),
+                DriftKind::RenamedField => listed
+                    .first()
+                    .map(|name| {
+                        let mut expected =
+                            vec![(format!("/{}", renamed(name)), "undocumented_field")];
+                        if required.contains(name) {
+                            expected.push((format!("/{name}"), "missing_field"));
+                        }
+                        expected
+                    })
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let mut found = found;
+            let mut expected: Vec<(String, &str)> = expected;
+            found.sort();
+            expected.sort();
+            assert_eq!(found, expected, "{at}");
+        }
+    }
+}

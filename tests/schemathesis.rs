@@ -33,21 +33,26 @@ fn start(drift: Drift) -> Sandbox {
     Sandbox::start("127.0.0.1:0".parse().unwrap(), settings).expect("the sandbox starts")
 }
 
-/// Schemathesis's command line, through the python3 it is installed for; a test that cannot
-/// run it fails and says how to install it.
-fn schemathesis() -> Command {
+/// Schemathesis's command line, through the python3 it is installed for. Missing, it skips the
+/// test with a message, except under `CI=true`, where `.ci/run` must have installed it.
+fn schemathesis() -> Option<Command> {
     let probe = Command::new("python3")
         .args(["-m", "schemathesis.cli", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
-    assert!(
-        probe.is_ok_and(|status| status.success()),
-        "Schemathesis is not installed: python3 -m pip install schemathesis (.ci/run installs it)"
-    );
+    if !probe.is_ok_and(|status| status.success()) {
+        let install = "python3 -m pip install schemathesis";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "Schemathesis is not installed: .ci/run must install it ({install})"
+        );
+        eprintln!("skipped: Schemathesis is not installed ({install})");
+        return None;
+    }
     let mut command = Command::new("python3");
     command.args(["-m", "schemathesis.cli"]);
-    command
+    Some(command)
 }
 
 /// A directory of its own for each run: Schemathesis keeps caches (and replays earlier
@@ -64,9 +69,10 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `st run` against the sandbox's document with all checks, a fixed seed, one worker and no
 /// example database, plus `extra` arguments.
-fn run(sandbox: &Sandbox, name: &str, extra: &[&str]) -> Output {
+fn run(sandbox: &Sandbox, name: &str, extra: &[&str]) -> Option<Output> {
+    let mut command = schemathesis()?;
     let dir = scratch(name);
-    let output = schemathesis()
+    let output = command
         .current_dir(&dir)
         .arg("run")
         .arg(format!("{}/openapi.json", sandbox.base_url()))
@@ -85,7 +91,7 @@ fn run(sandbox: &Sandbox, name: &str, extra: &[&str]) -> Output {
         .output()
         .expect("python3 runs");
     let _ = std::fs::remove_dir_all(&dir);
-    output
+    Some(output)
 }
 
 fn text(output: &Output) -> String {
@@ -108,7 +114,9 @@ fn summary_line<'a>(report: &'a str, label: &str) -> Option<&'a str> {
 fn schemathesis_finds_nothing_wrong_with_any_operation() {
     let sandbox = start(Drift::default());
     let started = Instant::now();
-    let output = run(&sandbox, "clean", &[]);
+    let Some(output) = run(&sandbox, "clean", &[]) else {
+        return;
+    };
     let elapsed = started.elapsed();
     let report = text(&output);
     assert!(
@@ -138,7 +146,7 @@ fn schemathesis_notices_a_drifted_sandbox() {
     // The run above passing means something only if the same run fails on a sandbox that
     // breaks its contract: here the answer of one operation, a required field left out.
     let sandbox = start(Drift::of(&[DriftKind::MissingField]));
-    let output = run(
+    let Some(output) = run(
         &sandbox,
         "drifted",
         &[
@@ -147,7 +155,9 @@ fn schemathesis_notices_a_drifted_sandbox() {
             "--max-failures",
             "1",
         ],
-    );
+    ) else {
+        return;
+    };
     let report = text(&output);
     assert!(
         !output.status.success(),

@@ -264,6 +264,17 @@ pub struct RequestArgs {
     /// The workspace: fills the path value workspaceId of a workspace-scoped operation.
     #[arg(long, value_name = "ID")]
     pub workspace: Option<String>,
+    /// Take the request from a cURL command in FILE, or `-` for standard input: its operation,
+    /// path and query values, body and base URL (--base-url overrides it). The docs' commands,
+    /// browsers' "Copy as cURL" (bash or cmd) and hand-written ones are understood; a file it
+    /// reads (-d @FILE) is read from the current folder. `send` uses the command's Bearer token
+    /// only when FLAMEUP_API_TOKEN is not set.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["path", "query", "body", "preset", "workspace"]
+    )]
+    pub from_curl: Option<PathBuf>,
 }
 
 /// A `NAME=VALUE` pair of `--path` or `--query`, split at the first `=` (a value may hold more).

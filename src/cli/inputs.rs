@@ -4,13 +4,17 @@
 //! and every refusal names what is wrong and what is accepted, in one line.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::args::{NameValue, RequestArgs};
 use crate::contract::{Contract, Operation};
+use crate::model::curl_import::import_curl_reading;
+use crate::model::response::human_size;
 use crate::model::{DEFAULT_OPERATION, Draft, Environment};
+use crate::store::body_file::DEFAULT_BODY_LIMIT;
 use crate::store::presets::printable;
 
 /// The create-person operation on the workspace-scoped path: what `--workspace` makes of the
@@ -376,6 +380,106 @@ fn joined(items: &[&str], last_word: &str) -> String {
     }
 }
 
+/// A request taken from a cURL command (`--from-curl`): the draft, the token the command sends
+/// (for this request only: never saved), and what the import has to say, a line each.
+pub(super) struct FromCurl {
+    pub draft: Draft,
+    pub token: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// The request of the cURL command in `file` (`-` for standard input). A file the command reads
+/// (`-d @FILE`) is read from the current folder, as curl would read it; `@-` is standard input,
+/// unless that holds the command.
+pub(super) fn from_curl(args: &RequestArgs, file: &Path) -> Result<FromCurl, String> {
+    let from_stdin = file == Path::new("-");
+    let bytes = read_bounded(file)?;
+    let command =
+        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", source_name(file)))?;
+    imported(args, &command, &mut |path| {
+        if from_stdin && path == "-" {
+            return Err("standard input holds the cURL command already: put the body in the command or in a file".to_owned());
+        }
+        read_bounded(Path::new(path))
+    })
+}
+
+/// `command` imported, checked against the OPERATION_ID given with it, and sent to --base-url
+/// when one is given.
+fn imported(
+    args: &RequestArgs,
+    command: &str,
+    read_file: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<FromCurl, String> {
+    let contract = crate::contract::embedded()
+        .map_err(|err| format!("the built-in contract cannot be read: {err}"))?;
+    let named = args
+        .operation
+        .as_deref()
+        .map(|id| find_operation(contract, id))
+        .transpose()?;
+    let import = import_curl_reading(command, contract, read_file)
+        .map_err(|err| format!("cannot import the cURL command: {err}"))?;
+    let mut draft = import.draft;
+    if let Some(named) = named.filter(|named| named.id != draft.operation) {
+        let calls = contract
+            .operation(&draft.operation)
+            .map_or_else(String::new, |op| format!(" ({} {})", op.method, op.path));
+        return Err(format!(
+            "the cURL command calls {}{calls}, not {}: leave out the operation, or import another command",
+            draft.operation, named.id
+        ));
+    }
+    if let Some(base_url) = &args.base_url {
+        draft.environment = Environment::Custom;
+        draft.custom_base_url = base_url.clone();
+    }
+    let skipped = (!import.ignored_flags.is_empty()).then(|| {
+        format!(
+            "Skipped options that change nothing in the request: {}.",
+            import.ignored_flags.join(", ")
+        )
+    });
+    Ok(FromCurl {
+        draft,
+        token: import.token,
+        notes: skipped.into_iter().chain(import.notes).collect(),
+    })
+}
+
+/// What a file given on the command line is called in messages.
+fn source_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        printable(&path.display().to_string())
+    }
+}
+
+/// The bytes of `path` (standard input for `-`), read up to [`DEFAULT_BODY_LIMIT`]: a command
+/// holds its body, so it may be as large as one.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let name = source_name(path);
+    let reader: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => format!("{name} does not exist"),
+            _ => format!("{name} cannot be read: {err}"),
+        })?)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(DEFAULT_BODY_LIMIT.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read {name}: {err}"))?;
+    if bytes.len() as u64 > DEFAULT_BODY_LIMIT {
+        let limit = human_size(usize::try_from(DEFAULT_BODY_LIMIT).unwrap_or(usize::MAX));
+        return Err(format!("{name} is larger than {limit}, the most read"));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,5 +607,45 @@ mod tests {
             error,
             "updatePerson needs a body: give --body FILE or --preset NAME"
         );
+    }
+
+    #[test]
+    fn a_curl_command_gives_the_request_and_an_operation_given_too_must_match() {
+        let command = "curl -sS https://api.flameup.ai/api/v1/people/ada -H 'Authorization: Bearer ws_test_x'";
+        let mut no_files = |_: &str| -> Result<Vec<u8>, String> { panic!("no file is read") };
+        let from = imported(&args(&[]), command, &mut no_files).unwrap();
+        assert_eq!(from.draft.operation, "getPerson");
+        assert_eq!(from.draft.values.path["id"], "ada");
+        assert_eq!(from.token.as_deref(), Some("ws_test_x"));
+        assert_eq!(
+            from.notes,
+            ["Skipped options that change nothing in the request: -s, -S."]
+        );
+        let moved = imported(
+            &args(&["getPerson", "--base-url", "http://127.0.0.1:9/v1"]),
+            command,
+            &mut no_files,
+        )
+        .unwrap();
+        assert_eq!(moved.draft.environment, Environment::Custom);
+        assert_eq!(moved.draft.custom_base_url, "http://127.0.0.1:9/v1");
+        let error = imported(&args(&["deletePerson"]), command, &mut no_files)
+            .err()
+            .unwrap();
+        assert_eq!(
+            error,
+            "the cURL command calls getPerson (GET /people/{id}), not deletePerson: leave out the operation, or import another command"
+        );
+        let error = imported(&args(&["getPersn"]), command, &mut no_files)
+            .err()
+            .unwrap();
+        assert!(
+            error.starts_with("there is no operation \"getPersn\""),
+            "{error}"
+        );
+        let error = imported(&args(&[]), "curl -u a:b x", &mut no_files)
+            .err()
+            .unwrap();
+        assert!(error.starts_with("cannot import the cURL command: the command's -u "));
     }
 }

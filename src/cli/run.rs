@@ -230,6 +230,29 @@ fn token_from_env() -> Result<String, &'static str> {
     }
 }
 
+/// The token `send` sends: FLAMEUP_API_TOKEN's, else the one a --from-curl command sends (for
+/// this request only). When the command has one, standard error says which is used.
+fn send_token(from_curl: Option<String>) -> Result<String, Failure> {
+    match (token_from_env(), from_curl) {
+        (Ok(token), None) => Ok(token),
+        (Ok(token), Some(_)) => {
+            output::print_warning(&format!(
+                "the cURL command's token is not used: {TOKEN_ENV_VAR} is set, and comes first"
+            ));
+            Ok(token)
+        }
+        (Err(why), Some(token)) => {
+            output::print_warning(&format!(
+                "sending the cURL command's token, for this request only ({TOKEN_ENV_VAR} {why})"
+            ));
+            Ok(token)
+        }
+        (Err(why), None) => Err(Failure(format!(
+            "{TOKEN_ENV_VAR} {why}: export it with your API key first"
+        ))),
+    }
+}
+
 /// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
 /// exactly.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
@@ -280,7 +303,7 @@ struct HowToSend {
 
 fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
     let deadline = deadline(how.timeout)?;
-    let draft = args.draft()?;
+    let (draft, curl_token) = args.request()?;
     let operation = draft.operation().ok_or_else(|| {
         Failure(format!(
             "there is no operation \"{}\" (see `flameup-explorer operations`)",
@@ -294,11 +317,7 @@ fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
         .as_deref()
         .map(Baseline::read)
         .transpose()?;
-    let token = token_from_env().map_err(|why| {
-        Failure(format!(
-            "{TOKEN_ENV_VAR} {why}: export it with your API key first"
-        ))
-    })?;
+    let token = send_token(curl_token)?;
     let request = build_request(&draft, None, &Credential::Token(token))?;
     let options = SendOptions {
         deadline,
@@ -421,14 +440,29 @@ fn exchange(request: &HttpRequest, options: SendOptions, follow: bool) -> Outcom
 }
 
 impl RequestArgs {
-    /// The draft these arguments describe, over the preset they name (see [`inputs::draft`]).
+    /// The draft these arguments describe (see [`RequestArgs::request`]).
     fn draft(&self) -> Result<Draft, Failure> {
+        Ok(self.request()?.0)
+    }
+
+    /// The draft these arguments describe: the cURL command's of --from-curl (what its import
+    /// has to say told on standard error), or over the preset they name (see [`inputs::draft`]);
+    /// and the token the cURL command sends, for this request only.
+    fn request(&self) -> Result<(Draft, Option<String>), Failure> {
+        if let Some(file) = &self.from_curl {
+            let imported = inputs::from_curl(self, file)?;
+            imported
+                .notes
+                .iter()
+                .for_each(|note| output::print_warning(note));
+            return Ok((imported.draft, imported.token));
+        }
         let preset = self.preset.as_deref().map(find_preset).transpose()?;
         let preset = preset.as_ref().map(|preset| inputs::FromPreset {
             name: &preset.name,
             draft: preset.request.to_draft(),
         });
-        Ok(inputs::draft(self, preset, read_body)?)
+        Ok((inputs::draft(self, preset, read_body)?, None))
     }
 }
 

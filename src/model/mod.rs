@@ -1,6 +1,7 @@
 //! Pure data and rules: no I/O, no egui. Shared by the window and the command line.
 
 pub mod body;
+pub mod curl_import;
 pub mod diff;
 pub mod draft;
 pub mod field_notes;

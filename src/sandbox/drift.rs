@@ -42,6 +42,19 @@ pub enum DriftKind {
     UndocumentedStatus,
 }
 
+impl DriftKind {
+    /// The name `--drift` takes, e.g. `missing-field`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ExtraField => "extra-field",
+            Self::MissingField => "missing-field",
+            Self::WrongType => "wrong-type",
+            Self::RenamedField => "renamed-field",
+            Self::UndocumentedStatus => "undocumented-status",
+        }
+    }
+}
+
 /// Which drifts are on. Persisted as one switch per kind, so a saved state from a version with
 /// other kinds still loads (unknown switches are ignored, missing ones are off).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,7 +106,7 @@ impl Drift {
     }
 
     /// `answer` of `operation`, drifted. Error answers are left as they are.
-    pub fn apply(self, operation: &Operation, mut answer: Answer) -> Answer {
+    pub(crate) fn apply(self, operation: &Operation, mut answer: Answer) -> Answer {
         if self.is_off() || !(200..300).contains(&answer.status) {
             return answer;
         }
@@ -333,6 +346,15 @@ mod tests {
             json!({"success": true, "event_id": "evt_1"}),
         );
         assert_eq!(answer.body.unwrap()["success"], "drifted");
+    }
+
+    #[test]
+    fn names_are_the_command_lines() {
+        use clap::ValueEnum as _;
+        for kind in Drift::KINDS {
+            let possible = kind.to_possible_value().unwrap();
+            assert_eq!(possible.get_name(), kind.name());
+        }
     }
 
     #[test]

@@ -138,5 +138,9 @@ mod tests {
         assert_eq!(settings.on_duplicate, OnDuplicate::Conflict);
         assert_eq!(settings.latency_ms, 5);
         assert_eq!(settings.idle_timeout, DEFAULT_IDLE_TIMEOUT);
+        assert!(
+            settings.drift.is_off(),
+            "saved before drifts existed: none on"
+        );
     }
 }

@@ -105,10 +105,6 @@ impl People {
     pub fn len(&self) -> usize {
         self.people.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,201 @@
+//! Shell words as curl receives them. The shell's own expansions (`$TOKEN`, `%TOKEN%`) are kept as
+//! written and remembered, since their values are not in the command.
+
+use super::{CurlError, shown};
+
+/// One argument as curl would receive it, but for the shell expansions in it, kept as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Word {
+    pub text: String,
+    /// The expansions in the word, as written (`$TOKEN`, `${TOKEN}`, `%TOKEN%`), in order.
+    pub expansions: Vec<String>,
+}
+
+impl Word {
+    /// A word with no expansion in it.
+    #[cfg(test)]
+    pub fn plain(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            expansions: Vec::new(),
+        }
+    }
+}
+
+/// The words of a command, and what the splitting had to say about it.
+#[derive(Debug, Default)]
+pub(super) struct Split {
+    pub words: Vec<Word>,
+    pub notes: Vec<String>,
+}
+
+/// Whether `line` starts with a command that runs curl (`curl`, `curl.exe`, `/usr/bin/curl`).
+pub(super) fn runs_curl(line: &str) -> bool {
+    line.split_whitespace().next().is_some_and(is_curl)
+}
+
+/// Whether `word` names the curl program.
+pub(super) fn is_curl(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    let name = word.rsplit(['/', '\\']).next().unwrap_or_default();
+    matches!(name, "curl" | "curl.exe")
+}
+
+/// The note for what follows `operator` (`|`, `;`, `&`, `>` …), which ends the curl command in a
+/// shell; an error when it runs curl again, since the import takes one request.
+pub(super) fn after_operator(operator: char, rest: &str) -> Result<String, CurlError> {
+    let rest = rest.trim();
+    let commands = rest.split(['|', ';', '&']).map(str::trim_start);
+    if commands.clone().any(runs_curl) {
+        return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
+    }
+    Ok(format!(
+        "Left out {}: the shell ends the curl command at the unquoted {operator}.",
+        shown(rest)
+    ))
+}
+
+/// The error for text that holds a second curl command.
+pub(super) const MORE_THAN_ONE: &str =
+    "the text holds more than one curl command: import one at a time";
+
+/// The note for a line that does not end with the shell's line continuation although more of the
+/// command follows: a shell would end the command there, but what follows is plainly part of it.
+pub(super) fn joined_line_note(line: usize, continuation: char) -> String {
+    format!(
+        "Line {line} does not end with {continuation}, so a shell would end the command there; the lines after it are read as part of it."
+    )
+}
+
+/// A shell's command text with its quoting resolved as far as the splitter needs: text, and the
+/// expansions the shell would replace by values the import cannot know.
+#[derive(Debug, Default)]
+pub(super) struct Pieces(Vec<Piece>);
+
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Expansion(String),
+}
+
+impl Pieces {
+    pub fn push(&mut self, c: char) {
+        match self.0.last_mut() {
+            Some(Piece::Text(text)) => text.push(c),
+            _ => self.0.push(Piece::Text(c.to_string())),
+        }
+    }
+
+    pub fn push_str(&mut self, text: &str) {
+        text.chars().for_each(|c| self.push(c));
+    }
+
+    /// An expansion, as written (`$NAME`): it must hold no blank or quote, so the splitter keeps
+    /// it whole.
+    pub fn push_expansion(&mut self, written: String) {
+        self.0.push(Piece::Expansion(written));
+    }
+
+    /// Drops a word of digits at the end (the `2` of `2>/dev/null`), which belongs to the
+    /// redirection that follows it rather than to the command.
+    pub fn drop_redirected_descriptor(&mut self) {
+        if let Some(Piece::Text(text)) = self.0.last_mut() {
+            let kept = text.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let before = text[..kept].chars().next_back();
+            if kept < text.len() && before.is_none_or(char::is_whitespace) {
+                text.truncate(kept);
+            }
+        }
+    }
+
+    /// Splits the text into words with `split`, and finds the expansions again in them. Each
+    /// expansion goes to the splitter between two marks (a private-use character that no text
+    /// piece holds), so it is known exactly which `$` were the shell's and which were quoted.
+    pub fn split_with(self, split: impl FnOnce(&str) -> Option<Vec<String>>) -> Option<Vec<Word>> {
+        let mark = self.free_mark()?;
+        let mut joined = String::new();
+        for piece in &self.0 {
+            match piece {
+                Piece::Text(text) => joined.push_str(text),
+                Piece::Expansion(written) => {
+                    joined.push(mark);
+                    joined.push_str(written);
+                    joined.push(mark);
+                }
+            }
+        }
+        Some(
+            split(&joined)?
+                .into_iter()
+                .map(|word| unmark(&word, mark))
+                .collect(),
+        )
+    }
+
+    /// A character no text piece holds, to mark expansions with.
+    fn free_mark(&self) -> Option<char> {
+        ('\u{E000}'..='\u{F8FF}').find(|mark| {
+            self.0.iter().all(|piece| match piece {
+                Piece::Text(text) => !text.contains(*mark),
+                Piece::Expansion(_) => true,
+            })
+        })
+    }
+}
+
+/// The word without its marks, with the expansions they enclosed.
+fn unmark(marked: &str, mark: char) -> Word {
+    let mut word = Word::default();
+    let mut expansion: Option<String> = None;
+    for c in marked.chars() {
+        match (c == mark, expansion.as_mut()) {
+            (true, None) => expansion = Some(String::new()),
+            (true, Some(_)) => word.expansions.extend(expansion.take()),
+            (false, Some(written)) => {
+                written.push(c);
+                word.text.push(c);
+            }
+            (false, None) => word.text.push(c),
+        }
+    }
+    word
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansions_are_found_again_after_splitting() {
+        let mut pieces = Pieces::default();
+        pieces.push_str("curl -H 'Authorization: Bearer ");
+        pieces.push_expansion("$TOKEN".into());
+        pieces.push_str("' x");
+        let words = pieces
+            .split_with(|text| Some(text.split(' ').map(str::to_owned).collect()))
+            .unwrap();
+        assert_eq!(words[0], Word::plain("curl"));
+        assert_eq!(words[4].text, "$TOKEN'");
+        assert_eq!(words[4].expansions, ["$TOKEN"]);
+    }
+
+    #[test]
+    fn the_mark_is_a_character_the_text_does_not_hold() {
+        let mut pieces = Pieces::default();
+        pieces.push_str("\u{E000}\u{E001}");
+        assert_eq!(pieces.free_mark(), Some('\u{E002}'));
+    }
+
+    #[test]
+    fn only_a_whole_word_of_digits_is_a_descriptor() {
+        for (text, kept) in [("curl x 2", "curl x "), ("curl x2", "curl x2"), ("7", "")] {
+            let mut pieces = Pieces::default();
+            pieces.push_str(text);
+            pieces.drop_redirected_descriptor();
+            let words = pieces
+                .split_with(|text| Some(vec![text.to_owned()]))
+                .unwrap();
+            assert_eq!(words[0].text, kept);
+        }
+    }
+}
