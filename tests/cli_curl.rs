@@ -55,6 +55,11 @@ fn explorer(token: Option<&str>) -> Command {
         Some(token) => command.env("FLAMEUP_API_TOKEN", token),
         None => command.env_remove("FLAMEUP_API_TOKEN"),
     };
+    // `send` records in the history: a scratch one, never the real home's.
+    command.env(
+        "XDG_DATA_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-curl-data"),
+    );
     command
 }
 
