@@ -82,10 +82,11 @@ pub fn navigator_ui(
 fn operation_row_ui(ui: &mut Ui, operation: &Operation, selected: bool) -> egui::Response {
     ui.horizontal(|ui| {
         method_badge_ui(ui, operation.method);
-        ui.selectable_label(selected, &operation.summary)
+        // Cut with "…" at the panel's edge rather than drawn under it; the hover has it whole.
+        ui.add(egui::Button::selectable(selected, &operation.summary).truncate())
             .on_hover_text(format!(
-                "{}\n{} {}",
-                operation.id, operation.method, operation.path
+                "{}\n{}\n{} {}",
+                operation.summary, operation.id, operation.method, operation.path
             ))
     })
     .inner
