@@ -47,13 +47,21 @@ impl Drop for Scratch {
 pub fn harness_of(app: App, size: egui::Vec2) -> Harness<'static, App> {
     Harness::builder()
         .with_size(size)
+        .with_max_steps(SETTLING_STEPS)
         .build_eframe(move |_cc| app)
 }
+
+/// How many passes `Harness::run` may take to settle. egui repaints once more for every widget it
+/// has not seen before (its style needs the previous pass), so a panel that reveals nested parts
+/// pass after pass (an answer, its review, a pinned diff's rows) settles in more than kittest's
+/// default 4; an app that never settles still fails.
+const SETTLING_STEPS: u64 = 12;
 
 /// A harness around an app started as the real one is, from `startup` and eframe's `storage`.
 pub fn started(startup: Startup, storage: Option<String>) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(SETTLING_STEPS)
         .build_eframe(move |cc| {
             let memory = MemoryStorage(storage);
             App::start(&cc.egui_ctx, Some(&memory), startup)
