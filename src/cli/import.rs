@@ -12,6 +12,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::output;
+use super::run::token_from_env;
 use crate::import::{
     Destination, End, Event, Import, MAX_BATCH_SIZE, Phase, Progress, ResultsFile, RowResult,
     SendSettings, Settings, Summary, WaitReason,
@@ -157,16 +158,6 @@ fn settings(args: &ImportArgs) -> Result<Settings, String> {
         workspace: args.workspace.clone(),
         send,
     })
-}
-
-/// The token from the environment, trimmed, as `send` reads it; else why there is none.
-fn token_from_env() -> Result<String, &'static str> {
-    match std::env::var(TOKEN_ENV_VAR) {
-        Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_owned()),
-        Ok(_) => Err("is set but blank"),
-        Err(std::env::VarError::NotPresent) => Err("is not set"),
-        Err(std::env::VarError::NotUnicode(_)) => Err("holds bytes that are not text"),
-    }
 }
 
 fn exit_code(dry_run: bool, summary: &Summary) -> ExitCode {

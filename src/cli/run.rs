@@ -221,7 +221,7 @@ fn reachable(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
 
 /// The token from the environment, trimmed; else why there is none, in words that follow the
 /// variable's name ("FLAMEUP_API_TOKEN is set but blank").
-fn token_from_env() -> Result<String, &'static str> {
+pub(super) fn token_from_env() -> Result<String, &'static str> {
     match std::env::var(TOKEN_ENV_VAR) {
         Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_owned()),
         Ok(_) => Err("is set but blank"),
