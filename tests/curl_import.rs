@@ -105,22 +105,6 @@ fn check(case: &Case) {
 }
 
 /// The docs' create-person page's cURL example, byte for byte (reference/docs-create-person-page.txt).
-const DOCS_CREATE_PERSON: &str = r#"curl -X POST "https://api.flameup.ai/api/v1/people" \
--H "Content-Type: application/json" \
--H "Authorization: Bearer YOUR_API_TOKEN" \
--d '{
-"userId": "example_string",
-"email": "user@example.com",
-"phone": "+1-555-0123",
-"traits": {
-"first_name": "John Doe",
-"last_name": "John Doe",
-"phone": "+1-555-0123",
-"avatar_url": "example_string",
-"timezone": "example_string",
-"locale": "example_string"
-}
-}'"#;
 
 const PLACEHOLDER_NOTE: &str =
     "The command holds the docs' placeholder YOUR_API_TOKEN instead of a token.";
@@ -130,7 +114,7 @@ fn docs_cases() -> Vec<Case> {
     vec![
         Case {
             name: "the docs' create person",
-            command: DOCS_CREATE_PERSON,
+            command: support::DOCS_CREATE_PERSON_CURL,
             expected: Expected {
                 operation: "createPerson",
                 base_url: None,
@@ -527,7 +511,7 @@ fn hand_written_commands_in_every_quoting_style_import_as_their_operations() {
 
 #[test]
 fn the_docs_create_person_is_the_docs_example_draft() {
-    let import = import_curl(DOCS_CREATE_PERSON, contract()).unwrap();
+    let import = import_curl(support::DOCS_CREATE_PERSON_CURL, contract()).unwrap();
     assert_eq!(import.draft, Draft::docs_example());
 }
 
