@@ -101,8 +101,6 @@ fn assert_refused(output: &Output, message: &str) {
     assert!(output.stdout.is_empty());
 }
 
-/// The docs' create-person cURL example (reference/docs-create-person-page.txt).
-
 #[test]
 fn preview_of_the_docs_command_is_the_docs_example() {
     let scratch = Scratch::new("preview");

@@ -104,8 +104,6 @@ fn check(case: &Case) {
     assert_same_request(&build(&import.draft), &build(&expected.draft()), case.name);
 }
 
-/// The docs' create-person page's cURL example, byte for byte (reference/docs-create-person-page.txt).
-
 const PLACEHOLDER_NOTE: &str =
     "The command holds the docs' placeholder YOUR_API_TOKEN instead of a token.";
 const ENV_TOKEN_NOTE: &str = "The command reads the token from $FLAMEUP_API_TOKEN when it runs, so it holds no token to import.";
