@@ -136,6 +136,17 @@ pub fn contract_view_ui(ui: &mut Ui, review: Option<&Review>) {
                     ui.label(RichText::new(format!("Docs note: {note}")).weak().small());
                 }
             }
+            if check.unlisted > 0 {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(format!(
+                        "... and {} more differences, not listed: only the first {} are.",
+                        check.unlisted,
+                        crate::contract::LISTED_FINDINGS
+                    ))
+                    .weak(),
+                );
+            }
         });
 }
 
