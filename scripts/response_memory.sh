@@ -43,6 +43,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args):
         pass
+    def do_GET(self):
+        self.do_POST()
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length", 0)))
         if self.path.startswith("/bomb"):
