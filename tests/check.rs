@@ -157,14 +157,14 @@ fn each_error_shape_is_recognised_with_its_name() {
 
 #[test]
 fn an_error_in_no_documented_shape_is_measured_against_the_closest() {
-    // The errors page's standard shape with a `details` it does not show.
+    // The errors page's standard shape with a `hint` no page shows.
     let body = json!({"success": false, "error": {"type": "VALIDATION_ERROR", "message": "No",
-                      "details": {"email": "Invalid"}}, "request_id": "req_1"});
+                      "hint": "Try again"}, "request_id": "req_1"});
     let result = check("createPerson", 400, &body);
     assert_eq!(result.documented_as.as_deref(), Some("ErrorStandard"));
     assert_eq!(
         found(&result),
-        [("/error/details", AnswerFindingKind::UndocumentedField)]
+        [("/error/hint", AnswerFindingKind::UndocumentedField)]
     );
     let note = result.findings[0].note.as_deref().unwrap();
     assert!(note.contains("six error bodies"), "{note}");
