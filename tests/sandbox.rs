@@ -380,6 +380,15 @@ fn the_validation422_dialect() {
         &request("POST", "/api/v1/people", &[JSON], b"{}"),
     );
     assert_eq!(unauthorized.json()["error"]["code"], "unauthorized");
+    // Its other errors are the errors page's coded shape, which has no details.
+    for answer in [&malformed, &unauthorized] {
+        assert_eq!(
+            check_findings("createPerson", answer),
+            [],
+            "{}",
+            answer.status
+        );
+    }
 }
 
 #[test]
