@@ -247,7 +247,7 @@ impl App {
             dismissed = ui.small_button("Dismiss").clicked();
         });
         for note in &banner.notes {
-            ui.label(RichText::new(note).weak().small());
+            ui.label(RichText::new(note).weak());
         }
         if dismissed {
             self.curl.banner = None;

@@ -104,6 +104,9 @@ impl HistorySelection {
     }
 }
 
+/// The most "Select last" offers; a history holds far fewer sends than that in a flow.
+const MAX_LAST: usize = 999;
+
 /// The History tab's selection bar: pick the last N, clear, and export what is picked.
 pub fn selection_bar_ui(
     ui: &mut Ui,
@@ -121,7 +124,7 @@ pub fn selection_bar_ui(
         {
             selection.pick_last(selection.last, total);
         }
-        ui.add(egui::DragValue::new(&mut selection.last).range(1..=total.max(1)))
+        ui.add(egui::DragValue::new(&mut selection.last).range(1..=MAX_LAST))
             .accessible_name("How many of the last sends");
         if !selection.is_empty() && ui.small_button("None").clicked() {
             selection.clear();
@@ -147,7 +150,7 @@ pub fn selection_bar_ui(
         1 => "1 send picked.".to_owned(),
         n => format!("{n} sends picked."),
     };
-    ui.label(RichText::new(said).weak().small());
+    ui.label(RichText::new(said).weak());
 }
 
 /// The box beside a history entry that picks it for a flow.
@@ -168,6 +171,13 @@ pub fn pick_box_ui(ui: &mut Ui, selection: &mut HistorySelection, index: usize, 
 pub struct FlowState {
     export: Option<FlowExport>,
     target: FlowTarget,
+}
+
+impl FlowState {
+    /// Whether the export dialog is open.
+    pub fn is_open(&self) -> bool {
+        self.export.is_some()
+    }
 }
 
 /// An open export dialog.

@@ -19,6 +19,7 @@ impl eframe::App for App {
         };
         self.actions.extend(shortcuts::pressed(&ctx, &window));
         if !self.curl.dialog_open()
+            && !self.flow.is_open()
             && let Some(command) = curl_ui::pasted_command(&ctx)
         {
             self.actions.push(Action::ImportCurl(command));

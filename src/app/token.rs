@@ -288,6 +288,11 @@ mod tests {
             KeyringNote::new(&token, &keyring).note,
             "Saved in the system keyring."
         );
+        let pasted = TokenInput::from_pasted_curl("ws_live_pasted".into());
+        assert!(
+            !Keyring::Ready { saved: None }.should_save(&pasted),
+            "a token from a pasted cURL is for this session only"
+        );
         let mut from_keyring = TokenInput::from_keyring("ws_live_real".into());
         from_keyring.text.push('x');
         from_keyring.edited();
