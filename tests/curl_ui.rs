@@ -206,6 +206,12 @@ fn the_import_dialog_reads_a_sandbox_curl_and_imports_it_on_enter() {
     );
     // The sandbox's stand-in token stays: the command held none.
     assert_eq!(harness.state().token.origin, TokenOrigin::Sandbox);
+
+    // After a later reset, the form's undo is the reset's: the banner no longer offers its own.
+    harness.get_by_label("Undo import");
+    harness.get_by_label("Reset to example").click();
+    harness.run();
+    assert!(harness.query_by_label("Undo import").is_none());
 }
 
 #[test]

@@ -233,10 +233,16 @@ impl App {
         let Some(banner) = &self.curl.banner else {
             return;
         };
+        // Only while the form's undo would put back what the import replaced (not a later reset).
+        let can_undo = self
+            .curl
+            .replaced
+            .as_ref()
+            .is_some_and(|replaced| self.undo_reset.as_ref() == Some(&replaced.draft));
         let mut dismissed = false;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&banner.summary).strong());
-            if self.undo_reset.is_some()
+            if can_undo
                 && ui
                     .small_button("Undo import")
                     .on_hover_text("Put back the request (and token) the import replaced")
