@@ -192,6 +192,11 @@ fn the_import_dialog_reads_a_sandbox_curl_and_imports_it_on_enter() {
     harness.get_by_label("-s -S");
     assert_eq!(harness.state().state.draft.operation, "createPerson");
     harness.check_accessibility();
+    // The window's shortcuts wait behind the dialog: Ctrl+Enter sends nothing.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    assert!(matches!(harness.state().exchange, Exchange::Idle));
+    assert!(harness.state().curl.dialog_open());
 
     harness.key_press(Key::Enter);
     harness.run();

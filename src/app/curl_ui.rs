@@ -143,6 +143,11 @@ impl App {
         }
     }
 
+    /// Whether a dialog of its own (cURL import, flow export) is open, in front of the panels.
+    pub(super) fn dialog_open(&self) -> bool {
+        self.curl.dialog_open() || self.flow.is_open()
+    }
+
     pub(super) fn open_curl_dialog(&mut self) {
         if self.curl.dialog.is_none() {
             self.curl.dialog = Some(CurlDialog::with(String::new()));

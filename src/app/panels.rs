@@ -17,12 +17,12 @@ impl eframe::App for App {
             running: self.is_running(),
             shortcuts_open: self.show_shortcuts,
         };
-        self.actions.extend(shortcuts::pressed(&ctx, &window));
-        if !self.curl.dialog_open()
-            && !self.flow.is_open()
-            && let Some(command) = curl_ui::pasted_command(&ctx)
-        {
-            self.actions.push(Action::ImportCurl(command));
+        // A dialog (cURL import, flow export) has the keys: nothing behind it acts on them.
+        if !self.dialog_open() {
+            self.actions.extend(shortcuts::pressed(&ctx, &window));
+            if let Some(command) = curl_ui::pasted_command(&ctx) {
+                self.actions.push(Action::ImportCurl(command));
+            }
         }
         for file in ctx.input(|input| input.raw.dropped_files.clone()) {
             self.actions
