@@ -67,6 +67,12 @@ pub const GO_TO_OPERATION: Shortcut = Shortcut {
     what: "Go to an operation by name",
     action: Action::GoToOperation,
 };
+pub const IMPORT_CURL: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::I),
+    label: "Ctrl+I",
+    what: "Import a cURL command (or paste one onto the window)",
+    action: Action::OpenCurlImport,
+};
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
     label: "F1 or ?",
@@ -75,10 +81,11 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 8] = [
+pub const SHORTCUTS: [&Shortcut; 9] = [
     &SEND,
     &CANCEL,
     &GO_TO_OPERATION,
+    &IMPORT_CURL,
     &COPY_SNIPPET,
     &SAVE_PRESET,
     &SEARCH_PRESETS,
