@@ -17,26 +17,7 @@ use flameup_explorer::model::{Draft, Environment};
 use flameup_explorer::store::token::TokenStore;
 use serde_json::json;
 use support::app::{MemoryStorage, Scratch, started, step_until, type_into};
-use support::{LoopbackServer, Reply};
-
-/// The create-person command of the docs page, as the page shows it
-/// (/work/shared/reference/docs-create-person-page.txt).
-const DOCS_CREATE_PERSON: &str = r#"curl -X POST "https://api.flameup.ai/api/v1/people" \
--H "Content-Type: application/json" \
--H "Authorization: Bearer YOUR_API_TOKEN" \
--d '{
-"userId": "example_string",
-"email": "user@example.com",
-"phone": "+1-555-0123",
-"traits": {
-"first_name": "John Doe",
-"last_name": "John Doe",
-"phone": "+1-555-0123",
-"avatar_url": "example_string",
-"timezone": "example_string",
-"locale": "example_string"
-}
-}'"#;
+use support::{DOCS_CREATE_PERSON_CURL, LoopbackServer, Reply};
 
 /// A token no other test uses, to look for in what the app keeps.
 const PASTED_TOKEN: &str = "ws_live_pasted.curl-0123456789abcdef";
@@ -82,7 +63,7 @@ fn the_docs_create_person_curl_pasted_onto_the_window_becomes_the_form() {
     harness.state_mut().state.draft.values.path.clear();
     let before = harness.state().state.draft.clone();
 
-    paste(&mut harness, DOCS_CREATE_PERSON);
+    paste(&mut harness, DOCS_CREATE_PERSON_CURL);
     let draft = harness.state().state.draft.clone();
     assert_eq!(draft.operation, "createPerson");
     assert_eq!(draft.environment, Environment::Production);
@@ -112,7 +93,7 @@ fn the_docs_create_person_curl_pasted_onto_the_window_becomes_the_form() {
     assert_ne!(harness.state().token.origin, TokenOrigin::PastedCurl);
 
     // The same command with a real token: the token goes into the field, for this session only.
-    let with_token = DOCS_CREATE_PERSON.replace("YOUR_API_TOKEN", PASTED_TOKEN);
+    let with_token = DOCS_CREATE_PERSON_CURL.replace("YOUR_API_TOKEN", PASTED_TOKEN);
     paste(&mut harness, &with_token);
     assert_eq!(harness.state().token.text, PASTED_TOKEN);
     assert_eq!(harness.state().token.origin, TokenOrigin::PastedCurl);
@@ -295,7 +276,7 @@ fn pasted_token_inside_a_private_session() {
         !app.keyring_busy()
     });
 
-    let command = DOCS_CREATE_PERSON
+    let command = DOCS_CREATE_PERSON_CURL
         .replace("https://api.flameup.ai/api/v1", &server.base_url())
         .replace("YOUR_API_TOKEN", PASTED_TOKEN);
     paste(&mut harness, &command);
