@@ -54,6 +54,21 @@ fn intro(plan: &Plan, needs: &str) -> Vec<String> {
         "(by default, where the steps were sent).".to_owned(),
         needs.to_owned(),
     ]
+    .into_iter()
+    .chain(
+        plan.notes
+            .iter()
+            .flat_map(|note| ["".to_owned(), one_line(note)]),
+    )
+    .collect()
+}
+
+/// `text` with its control characters as blanks: a line break in a note (a hand-edited flow
+/// file's) would end the comment and make the rest of it code.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The comment lines of a step, without comment marks: what it calls, and where its bound
