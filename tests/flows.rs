@@ -540,3 +540,38 @@ fn flow_commands_refuse_what_they_cannot_do_with_exit_2() {
         "flameup-explorer: step 1: the path value id is taken from \"create_person\", which is not an earlier step\n"
     );
 }
+
+/// Finding 17: `flow run` refuses what `send` refuses, naming the step and the input, with exit
+/// 2 and nothing sent, instead of leaving it out of the request without a word.
+#[test]
+fn flow_run_refuses_inputs_send_would_refuse_and_sends_nothing() {
+    let home = scratch_dir("flows-stray-inputs");
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let cases = [
+        (
+            json!({"name": "get_person", "operation": "getPerson", "path": {"id": "x", "extra": "y"}}),
+            "step 1: getPerson has no path parameter \"extra\": its path /people/{id} takes id",
+        ),
+        (
+            json!({"name": "list_people", "operation": "listPeople", "query": {"bogus": "x"}}),
+            "step 1: listPeople has no query parameter \"bogus\": it takes limit, offset, status or search",
+        ),
+        (
+            json!({"name": "get_person", "operation": "getPerson", "path": {"id": "x"}, "body": {"a": 1}}),
+            "step 1: getPerson takes no body (GET /people/{id}): leave out the step's \"body\"",
+        ),
+    ];
+    for (step, message) in cases {
+        let file = home.join("stray.json");
+        let flow = json!({"version": 1, "base_url": server.base_url(), "steps": [step]});
+        std::fs::write(&file, flow.to_string()).unwrap();
+        let output = explorer(&home)
+            .args(["flow", "run"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(stderr(&output), format!("flameup-explorer: {message}\n"));
+    }
+    assert!(server.requests().is_empty(), "nothing is sent");
+}

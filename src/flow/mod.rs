@@ -249,9 +249,25 @@ impl Flow {
                 base_url: Some(
                     base_url_of(entry, operation).map_err(|why| step_error(index, why))?,
                 ),
-                path: entry.request.path.clone(),
-                query: entry.request.query.clone(),
-                body: entry.request.body.clone(),
+                path: sent_values(
+                    &entry.request.path,
+                    operation
+                        .path_params
+                        .iter()
+                        .map(|param| param.name.as_str()),
+                ),
+                query: sent_values(
+                    &entry.request.query,
+                    operation
+                        .query_params
+                        .iter()
+                        .map(|param| param.name.as_str()),
+                ),
+                body: entry
+                    .request
+                    .body
+                    .clone()
+                    .filter(|_| operation.body.is_some()),
                 bindings: Vec::new(),
             };
             let bindings = bindings_of(&step, operation, &steps, &answers);
@@ -396,6 +412,8 @@ impl Flow {
             let operation = step
                 .operation_in_contract()
                 .map_err(|why| step_error(index, why))?;
+            step.check_inputs(operation)
+                .map_err(|why| step_error(index, why))?;
             for binding in &step.bindings {
                 self.check_binding(index, step, operation, binding)?;
             }
@@ -468,6 +486,53 @@ impl Flow {
 }
 
 impl Step {
+    /// Refuses what the request builder would leave out without a word, as `send` refuses it:
+    /// a path or query value the operation does not take, a body for one that takes none.
+    fn check_inputs(&self, operation: &Operation) -> Result<(), String> {
+        let path_names: Vec<&str> = operation
+            .path_params
+            .iter()
+            .map(|param| param.name.as_str())
+            .collect();
+        if let Some(name) = self
+            .path
+            .keys()
+            .find(|name| !path_names.contains(&name.as_str()))
+        {
+            return Err(format!(
+                "{} has no path parameter \"{}\": its path {} takes {}",
+                operation.id,
+                name.escape_debug(),
+                operation.path,
+                listed(&path_names, "nothing")
+            ));
+        }
+        let query_names: Vec<&str> = operation
+            .query_params
+            .iter()
+            .map(|param| param.name.as_str())
+            .collect();
+        if let Some(name) = self
+            .query
+            .keys()
+            .find(|name| !query_names.contains(&name.as_str()))
+        {
+            return Err(format!(
+                "{} has no query parameter \"{}\": it takes {}",
+                operation.id,
+                name.escape_debug(),
+                listed(&query_names, "none")
+            ));
+        }
+        if self.body.is_some() && operation.body.is_none() {
+            return Err(format!(
+                "{} takes no body ({} {}): leave out the step's \"body\"",
+                operation.id, operation.method, operation.path
+            ));
+        }
+        Ok(())
+    }
+
     fn operation_in_contract(&self) -> Result<&'static Operation, String> {
         contract::embedded()
             .ok()
@@ -517,6 +582,28 @@ impl Step {
         }
         saved.to_draft()
     }
+}
+
+/// `names` in a sentence (`a, b or c`), or `none` when there are none.
+fn listed(names: &[&str], none: &str) -> String {
+    match names {
+        [] => none.to_owned(),
+        [only] => (*only).to_owned(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    }
+}
+
+/// The recorded `values` the request builder sent: those the operation takes, by `names`.
+fn sent_values<'a>(
+    values: &BTreeMap<String, String>,
+    names: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    let names: BTreeSet<&str> = names.collect();
+    values
+        .iter()
+        .filter(|(name, _)| names.contains(name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
 }
 
 /// The base URL `entry` was sent to: its URL without the operation's path and the query. Each
@@ -1109,6 +1196,19 @@ mod tests {
                 "{target:?}:\n{program}"
             );
         }
+    }
+
+    #[test]
+    fn a_step_from_history_keeps_only_what_was_sent() {
+        let mut get = entry("getPerson", &[("id", "ada")], None, 200, &person(UUID, "ada"));
+        // Values the form kept from another operation, which the request builder left out.
+        get.request.path.insert("person_id".into(), UUID.into());
+        get.request.query.insert("limit".into(), "5".into());
+        get.request.body = Some(json!({"userId": "ada"}));
+        let flow = Flow::from_history(&[get]).unwrap();
+        assert_eq!(flow.steps[0].path.keys().collect::<Vec<_>>(), ["id"]);
+        assert!(flow.steps[0].query.is_empty());
+        assert_eq!(flow.steps[0].body, None);
     }
 
     #[test]
