@@ -345,7 +345,10 @@ fn the_variables_token_bound_for_another_host_is_told_before_sending() {
     assert_eq!(output.status.code(), Some(2), "{told}");
     let warning = "flameup-explorer: warning: sending FLAMEUP_API_TOKEN to api.example.invalid, the host the cURL command names, which is neither the Flameup API nor this machine (--base-url sends the request elsewhere)\n";
     assert!(told.starts_with(warning), "{told}");
-    assert!(!told.contains(ENV_TOKEN), "the token is never printed: {told}");
+    assert!(
+        !told.contains(ENV_TOKEN),
+        "the token is never printed: {told}"
+    );
 
     let server = LoopbackServer::start(Reply::json(200, "{}"));
     for extra in [&[][..], &["--base-url", &server.base_url()][..]] {
@@ -365,6 +368,10 @@ fn the_variables_token_bound_for_another_host_is_told_before_sending() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(0), "{base}: {}", stderr(&output));
-        assert!(!stderr(&output).contains("neither"), "{base}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("neither"),
+            "{base}: {}",
+            stderr(&output)
+        );
     }
 }

@@ -267,7 +267,11 @@ fn warn_of_a_foreign_host(request: &HttpRequest) {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
     };
-    if loopback || url.host_str().is_some_and(|host| Some(host) == production.as_deref()) {
+    if loopback
+        || url
+            .host_str()
+            .is_some_and(|host| Some(host) == production.as_deref())
+    {
         return;
     }
     output::print_warning(&format!(

@@ -1200,7 +1200,13 @@ mod tests {
 
     #[test]
     fn a_step_from_history_keeps_only_what_was_sent() {
-        let mut get = entry("getPerson", &[("id", "ada")], None, 200, &person(UUID, "ada"));
+        let mut get = entry(
+            "getPerson",
+            &[("id", "ada")],
+            None,
+            200,
+            &person(UUID, "ada"),
+        );
         // Values the form kept from another operation, which the request builder left out.
         get.request.path.insert("person_id".into(), UUID.into());
         get.request.query.insert("limit".into(), "5".into());
