@@ -51,7 +51,7 @@ fn intro(plan: &Plan, needs: &str) -> Vec<String> {
             .to_owned(),
         "an earlier answer gave go into later requests as variables.".to_owned(),
         format!("The token is read from {TOKEN_ENV_VAR}, the base URL from {BASE_URL_ENV_VAR}"),
-        "(by default, where the steps were sent).".to_owned(),
+        "(by default, where the first step was sent), for every step.".to_owned(),
         needs.to_owned(),
     ]
     .into_iter()
