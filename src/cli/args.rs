@@ -268,7 +268,8 @@ pub struct RequestArgs {
     /// path and query values, body and base URL (--base-url overrides it). The docs' commands,
     /// browsers' "Copy as cURL" (bash or cmd) and hand-written ones are understood; a file it
     /// reads (-d @FILE) is read from the current folder. `send` uses the command's Bearer token
-    /// only when FLAMEUP_API_TOKEN is not set.
+    /// only when FLAMEUP_API_TOKEN is not set; when FLAMEUP_API_TOKEN goes to a host that is
+    /// neither the Flameup API nor this machine, standard error says so before sending.
     #[arg(
         long,
         value_name = "FILE",
