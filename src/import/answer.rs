@@ -35,8 +35,9 @@ pub struct ItemProblem {
 /// What to do with a batch after its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The server took the batch: each row's outcome, in the batch's order.
-    Stored(Vec<Stored>),
+    /// The server took the batch: each row's outcome, in the batch's order; `None` for a row
+    /// its answer does not list, which may or may not be stored.
+    Stored(Vec<Option<Stored>>),
     /// The server refused the batch: for each row, its problems if it was named (rejected), or
     /// `None` (not at fault: to send again).
     Refused(Vec<Option<Vec<ItemProblem>>>),
@@ -154,8 +155,11 @@ fn excerpt(body: &[u8]) -> String {
     }
 }
 
-/// Each row's outcome in a `BatchResult`.
-fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Stored> {
+/// Each row's outcome in a `BatchResult`, or `None` for a row the answer does not list (no
+/// evidence it was stored). The counts decide when they settle the batch (all created, all
+/// updated); otherwise a row whose userId came earlier in the batch was updated by it, and the
+/// others go by their timestamps.
+fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Option<Stored>> {
     let people = answer
         .get("people")
         .and_then(Value::as_array)
@@ -167,26 +171,35 @@ fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Stored> {
         (Some(0), Some(updated)) if updated == size => Some(Outcome::Updated),
         _ => None,
     };
+    let mut listed = vec![false; people.len()];
     user_ids
         .iter()
         .enumerate()
         .map(|(index, user_id)| {
-            let person = people
-                .get(index)
-                .filter(|person| is_person(person, *user_id))
+            let at = Some(index)
+                .filter(|at| {
+                    people
+                        .get(*at)
+                        .is_some_and(|person| !listed[*at] && is_person(person, *user_id))
+                })
                 .or_else(|| {
                     let user_id = (*user_id)?;
-                    people
-                        .iter()
-                        .find(|person| external_id(person) == Some(user_id))
-                });
-            Stored {
-                outcome: settled.unwrap_or_else(|| person.map_or(Outcome::Created, by_timestamps)),
-                id: person
-                    .and_then(|person| person.get("id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            }
+                    people.iter().enumerate().position(|(at, person)| {
+                        !listed[at] && external_id(person) == Some(user_id)
+                    })
+                })?;
+            listed[at] = true;
+            let person = &people[at];
+            let again = user_id.is_some() && user_ids[..index].contains(user_id);
+            let guessed = if again {
+                Outcome::Updated
+            } else {
+                by_timestamps(person)
+            };
+            Some(Stored {
+                outcome: settled.unwrap_or(guessed),
+                id: person.get("id").and_then(Value::as_str).map(str::to_owned),
+            })
         })
         .collect()
 }
@@ -302,11 +315,11 @@ mod tests {
         judge(&answer(status, &[], body), &ids, SystemTime::now())
     }
 
-    fn stored(outcome: Outcome, id: &str) -> Stored {
-        Stored {
+    fn stored(outcome: Outcome, id: &str) -> Option<Stored> {
+        Some(Stored {
             outcome,
             id: Some(id.to_owned()),
-        }
+        })
     }
 
     #[test]

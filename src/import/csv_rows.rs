@@ -106,7 +106,10 @@ impl CsvRows {
         let mut reader = Records {
             input,
             delimiter,
-            line: 1,
+            line: Lines {
+                line: 1,
+                after_cr: false,
+            },
         };
         let Some((line, header)) = reader.next_record()? else {
             return Err(SourceError::at(1, "the file has no header row"));
@@ -130,6 +133,7 @@ impl CsvRows {
             let blank = record.len() == 1 && record.field(0).iter().all(u8::is_ascii_whitespace);
             if !blank {
                 return Ok(Some(RawRow {
+                    row: 0,
                     line,
                     data: RawData::Csv(record),
                 }));
@@ -254,7 +258,24 @@ struct Records {
     input: Input,
     delimiter: u8,
     /// The line the scanner is on, from 1.
+    line: Lines,
+}
+
+/// Counts lines as spreadsheets end them: LF, CRLF, or a CR alone (old Mac Excel), so a file
+/// of CR-ended rows does not read as one line.
+#[derive(Clone, Copy)]
+struct Lines {
     line: u64,
+    after_cr: bool,
+}
+
+impl Lines {
+    /// Takes in the file's next byte.
+    fn see(&mut self, byte: u8) {
+        let new_line = byte == b'\r' || (byte == b'\n' && !self.after_cr);
+        self.line += u64::from(new_line);
+        self.after_cr = byte == b'\r';
+    }
 }
 
 impl Records {
@@ -262,7 +283,7 @@ impl Records {
         if !self.skip_line_breaks()? {
             return Ok(None);
         }
-        let start = self.line;
+        let start = self.line.line;
         let mut record = Record {
             bytes: Vec::new(),
             ends: Vec::new(),
@@ -273,11 +294,11 @@ impl Records {
             let buffer = self
                 .input
                 .fill_buf()
-                .map_err(|err| read_failure(self.line, &err))?;
+                .map_err(|err| read_failure(self.line.line, &err))?;
             if buffer.is_empty() {
                 if cell == Cell::Quoted {
                     return Err(SourceError::at(
-                        self.line,
+                        self.line.line,
                         format!(
                             "the file ends inside a quoted cell of the row that starts at line {start}: a closing \" is missing"
                         ),
@@ -306,7 +327,7 @@ impl Records {
             let buffer = self
                 .input
                 .fill_buf()
-                .map_err(|err| read_failure(self.line, &err))?;
+                .map_err(|err| read_failure(self.line.line, &err))?;
             if buffer.is_empty() {
                 return Ok(false);
             }
@@ -314,7 +335,9 @@ impl Records {
                 .iter()
                 .position(|byte| !matches!(byte, b'\n' | b'\r'))
                 .unwrap_or(buffer.len());
-            self.line += buffer[..breaks].iter().filter(|b| **b == b'\n').count() as u64;
+            for &byte in &buffer[..breaks] {
+                self.line.see(byte);
+            }
             let more = breaks < buffer.len();
             self.input.consume(breaks);
             if more {
@@ -332,16 +355,16 @@ fn scan(
     delimiter: u8,
     cell: &mut Cell,
     record: &mut Record,
-    line: &mut u64,
+    line: &mut Lines,
 ) -> (usize, bool) {
     for (at, &byte) in bytes.iter().enumerate() {
         let line_break = byte == b'\n' || byte == b'\r';
+        line.see(byte);
         match *cell {
             Cell::Quoted => {
                 if byte == b'"' {
                     *cell = Cell::QuoteInQuoted;
                 } else {
-                    *line += u64::from(byte == b'\n');
                     record.push(byte);
                 }
             }
@@ -356,7 +379,6 @@ fn scan(
             }
             _ if line_break => {
                 record.end_field();
-                *line += u64::from(byte == b'\n');
                 return (at + 1, true);
             }
             _ => {

@@ -43,6 +43,7 @@ impl JsonLines {
                 continue;
             }
             return Ok(Some(RawRow {
+                row: 0,
                 line: self.line,
                 data: RawData::Json { bytes, too_large },
             }));
@@ -236,6 +237,7 @@ impl JsonArray {
             bytes.pop();
         }
         Ok(RawRow {
+            row: 0,
             line: start,
             data: RawData::Json { bytes, too_large },
         })

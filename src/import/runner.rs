@@ -264,7 +264,8 @@ impl Import {
             started: Instant::now(),
             last_progress: None,
             bytes: (0, None),
-            invalid_lines: LineSet::default(),
+            invalid_rows: LineSet::default(),
+            last_line: 0,
         };
         let thread = std::thread::Builder::new()
             .name("import".to_owned())
@@ -390,8 +391,10 @@ pub(super) struct Engine {
     last_progress: Option<Instant>,
     /// Read so far, and the file's size.
     bytes: (u64, Option<u64>),
-    /// The lines the check found invalid: the sending pass checks only these again.
-    pub(super) invalid_lines: LineSet,
+    /// The rows (by ordinal) the check found invalid: the sending pass checks only these again.
+    pub(super) invalid_rows: LineSet,
+    /// The line the last row starts on.
+    pub(super) last_line: u64,
 }
 
 impl Engine {
@@ -440,10 +443,11 @@ impl Engine {
 
     fn count(&mut self, row: &CheckedRow) {
         self.counts.rows += 1;
+        self.last_line = row.line;
         match row.invalid_result() {
             Some(result) => {
                 self.counts.invalid += 1;
-                self.invalid_lines.insert(result.line);
+                self.invalid_rows.insert(result.row);
                 (self.on_event)(Event::Invalid(result));
             }
             None => self.counts.valid += 1,

@@ -88,6 +88,8 @@ impl std::error::Error for SourceError {}
 
 /// One row as found in the file, not yet read into a person.
 pub struct RawRow {
+    /// See [`RowResult::row`]: the row's place among the file's rows, from 1.
+    pub row: u64,
     /// See [`RowResult::line`].
     pub line: u64,
     pub(super) data: RawData,
@@ -112,6 +114,8 @@ pub struct ReadRow {
 
 /// A row read and checked against the contract.
 pub struct CheckedRow {
+    /// See [`RowResult::row`].
+    pub row: u64,
     pub line: u64,
     /// The userId as text, when the row has one.
     pub user_id: Option<String>,
@@ -129,6 +133,7 @@ impl CheckedRow {
             outcome: super::Outcome::Invalid,
             id: None,
             errors: errors.clone(),
+            row: self.row,
         })
     }
 }
@@ -136,6 +141,8 @@ impl CheckedRow {
 /// The file being read.
 pub struct Source {
     rows: Rows,
+    /// Rows handed out so far: the next row's ordinal is one more.
+    handed_out: u64,
     bytes_read: Arc<AtomicU64>,
     bytes_total: Option<u64>,
 }
@@ -193,6 +200,7 @@ impl Source {
         };
         Ok(Self {
             rows,
+            handed_out: 0,
             bytes_read,
             bytes_total: size,
         })
@@ -226,11 +234,16 @@ impl Source {
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<RawRow>, SourceError> {
-        match &mut self.rows {
+        let row = match &mut self.rows {
             Rows::Csv(csv) => csv.next_row(),
             Rows::Lines(lines) => lines.next_row(),
             Rows::Array(array) => array.next_row(),
-        }
+        }?;
+        Ok(row.map(|mut row| {
+            self.handed_out += 1;
+            row.row = self.handed_out;
+            row
+        }))
     }
 
     /// The person a row holds, with every problem met reading it.
@@ -261,6 +274,7 @@ impl Source {
         let ReadRow { person, mut errors } = self.read(row);
         let Some(person) = person else {
             return CheckedRow {
+                row: row.row,
                 line: row.line,
                 user_id: None,
                 person: Err(errors),
@@ -275,6 +289,7 @@ impl Source {
             }
         }
         CheckedRow {
+            row: row.row,
             line: row.line,
             user_id,
             person: if errors.is_empty() {
@@ -294,6 +309,7 @@ impl Source {
                 person: Some(person),
                 errors,
             } if errors.is_empty() => CheckedRow {
+                row: row.row,
                 line: row.line,
                 user_id: user_id_text(&person),
                 person: Ok(person),
