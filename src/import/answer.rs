@@ -101,8 +101,9 @@ pub fn judge(outcome: &transport::Outcome, user_ids: &[Option<&str>], now: Syste
             said(response)
         )),
         300..=399 => Verdict::Stop(format!(
-            "the server answered {} and points to {}: use that address as the base URL",
-            said(response),
+            "the server answered {} {} and sends the batch to {} (redirects are not followed, so the token goes nowhere else): give the base URL that address belongs to",
+            response.status,
+            response.reason,
             response.header("location").unwrap_or("nowhere").trim()
         )),
         400..=499 => Verdict::Refused(refused(response, user_ids.len())),

@@ -174,6 +174,12 @@ impl Source {
     /// Opens the file and tells its format from its first bytes.
     /// `check` says which fields a person has, so a CSV header can be checked.
     pub fn open(path: &Path, check: &PersonCheck) -> Result<Self, SourceError> {
+        if path.is_dir() {
+            return Err(SourceError::at(
+                0,
+                format!("{} is a folder: name a file of people", path.display()),
+            ));
+        }
         let file = File::open(path)
             .map_err(|err| SourceError::at(0, format!("cannot open {}: {err}", path.display())))?;
         let size = file.metadata().ok().map(|meta| meta.len());
