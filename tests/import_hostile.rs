@@ -540,3 +540,148 @@ fn a_folder_as_input_is_refused_without_a_line_number() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Findings 4, 18-21: what the check lets through.
+
+/// Each invalid row's (line, column, reason) in a dry run of `file`.
+fn dry_run_invalid(file: &Path, workspace: Option<&str>) -> Vec<(u64, Option<String>, String)> {
+    let (events_in, events) = mpsc::channel();
+    let settings = Settings {
+        file: file.to_owned(),
+        workspace: workspace.map(str::to_owned),
+        send: None,
+    };
+    let import = Import::start(settings, move |event| {
+        let _ = events_in.send(event);
+    })
+    .unwrap();
+    let summary = import.wait();
+    assert_eq!(summary.end, End::Complete, "{summary:?}");
+    events
+        .try_iter()
+        .filter_map(|event| match event {
+            Event::Invalid(row) => Some(row),
+            _ => None,
+        })
+        .flat_map(|row| {
+            row.errors
+                .into_iter()
+                .map(move |error| (row.line, error.column, error.reason))
+        })
+        .collect()
+}
+
+#[test]
+fn unknown_fields_of_json_rows_are_refused_like_unknown_csv_columns() {
+    let scratch = Scratch::new("unknown");
+    let file = scratch.file(
+        "people.jsonl",
+        b"{\"userId\":\"w1\",\"email\":\"w1@example.com\"}\n{\"userId\":\"w3\",\"Email\":\"x@example.com\",\"bogus\":1}\n",
+    );
+    let found = dry_run_invalid(&file, None);
+    let places: Vec<(u64, Option<&str>)> = found
+        .iter()
+        .map(|(line, column, _)| (*line, column.as_deref()))
+        .collect();
+    assert_eq!(places, [(2, Some("Email")), (2, Some("bogus"))], "{found:?}");
+    assert!(found[0].2.contains("did you mean email?"), "{found:?}");
+    assert!(found[1].2.contains("traits"), "{found:?}");
+
+    let phone = scratch.file("ws.jsonl", b"{\"userId\":\"p1\",\"phone\":\"+15550100\"}\n");
+    let found = dry_run_invalid(&phone, Some("ws_sandbox"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1.as_deref(), Some("phone"), "a workspace person has no phone");
+}
+
+#[test]
+fn the_first_content_decides_the_format_however_far_down_and_lines_stay_true() {
+    let scratch = Scratch::new("far");
+    let mut bytes = vec![b'\n'; 70_000];
+    bytes.extend_from_slice(b"{\"userId\":\"a\"}\n{\"userId\":\"b\",\"email\":\"nope\"}\n");
+    let file = scratch.file("far.jsonl", &bytes);
+    let found = dry_run_invalid(&file, None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1.as_deref()), (70_002, Some("email")));
+}
+
+#[test]
+fn a_nul_byte_anywhere_makes_its_row_invalid() {
+    let scratch = Scratch::new("nul");
+    let mut text = String::from("userId,email\n");
+    for index in 0..5_000 {
+        text.push_str(&format!("user{index},user{index}@example.com\n"));
+    }
+    text.push_str("bad\0id,z@example.com\n");
+    let file = scratch.file("nul.csv", text.as_bytes());
+    let found = dry_run_invalid(&file, None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1.as_deref()), (5_002, Some("userId")));
+    assert!(found[0].2.contains("NUL"), "{found:?}");
+}
+
+#[test]
+fn pretty_printed_json_objects_are_named_with_the_fix() {
+    let scratch = Scratch::new("pretty");
+    let file = scratch.file(
+        "pretty.json",
+        b"{\n  \"userId\": \"a\"\n}\n{\n  \"userId\": \"b\"\n}\n",
+    );
+    let found = dry_run_invalid(&file, None);
+    assert!(!found.is_empty());
+    assert!(found[0].2.contains("jq -c"), "{found:?}");
+}
+
+/// A person whose traits nest lists `levels` deep in all.
+fn nested(user_id: &str, levels: usize) -> String {
+    // The person and its traits are two levels; the rest are lists.
+    let lists = levels - 2;
+    format!(
+        "{{\"userId\":\"{user_id}\",\"traits\":{{\"deep\":{}1{}}}}}",
+        "[".repeat(lists),
+        "]".repeat(lists)
+    )
+}
+
+#[test]
+fn a_person_too_deep_for_a_batch_is_invalid_and_the_deepest_allowed_is_stored() {
+    let scratch = Scratch::new("deep");
+    let deepest = flameup_explorer::import::source::MAX_PERSON_DEPTH;
+    let file = scratch.file(
+        "deep.jsonl",
+        format!(
+            "{}\n{}\n",
+            nested("fits", deepest),
+            nested("too-deep", deepest + 1)
+        )
+        .as_bytes(),
+    );
+    let found = dry_run_invalid(&file, None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(found[0].2.contains("nested"), "{found:?}");
+
+    let sandbox = sandbox();
+    let (summary, _) = run(&file, Some(send_settings(sandbox.base_url(), None)));
+    assert_eq!(
+        (summary.counts.created, summary.counts.invalid, summary.counts.rejected),
+        (1, 1, 0),
+        "the deepest allowed person passes the server: {summary:?}"
+    );
+}
+
+#[test]
+fn control_characters_from_the_file_are_escaped_in_messages() {
+    let scratch = Scratch::new("escape");
+    let file = scratch.file(
+        "esc.csv",
+        b"userId,traits.age:number\nu1,\x1b[2Jx\n",
+    );
+    let out = import_cli(&scratch, &["--dry-run", arg(&file)]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("\\u{1b}[2Jx"), "{stdout:?}");
+    assert!(stdout.starts_with("line 2, column traits.age:number"), "{stdout:?}");
+    assert!(stdout.contains("1 row: 0 valid, 1 invalid"), "{stdout:?}");
+}

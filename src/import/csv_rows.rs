@@ -101,13 +101,18 @@ pub(super) struct CsvRows {
 
 impl CsvRows {
     /// Reads the header, checking each column names a field of a person as `check` knows it.
-    pub(super) fn new(mut input: Input, check: &PersonCheck) -> Result<Self, SourceError> {
+    /// `blank_lines` were read before the header.
+    pub(super) fn new(
+        mut input: Input,
+        blank_lines: u64,
+        check: &PersonCheck,
+    ) -> Result<Self, SourceError> {
         let delimiter = delimiter(input.fill_buf().unwrap_or_default());
         let mut reader = Records {
             input,
             delimiter,
             line: Lines {
-                line: 1,
+                line: 1 + blank_lines,
                 after_cr: false,
             },
         };
@@ -173,6 +178,7 @@ impl CsvRows {
             }
             let value = std::str::from_utf8(cell)
                 .map_err(|err| not_utf8(cell, err))
+                .and_then(|text| no_nul(text, column))
                 .and_then(|text| column.kind.value(text));
             match value {
                 Ok(value) => place(&mut person, &column.target, value),
@@ -513,6 +519,19 @@ fn unknown_field(text: &str, name: &str, check: &PersonCheck) -> String {
         "the column \"{text}\" is not a field of a person: the columns are {} and traits.NAME for a trait (did you mean traits.{name}?)",
         fields.join(", ")
     )
+}
+
+/// The cell's text, unless it holds a NUL byte: no person's field holds one, and it is the mark
+/// of a file that is not text (or not all of it).
+fn no_nul<'t>(text: &'t str, column: &Column) -> Result<&'t str, String> {
+    match text.find('\0') {
+        None => Ok(text),
+        Some(at) => Err(format!(
+            "This cell holds a NUL byte (at character {} of {}): the file is not all text",
+            text[..at].chars().count() + 1,
+            column.header
+        )),
+    }
 }
 
 /// A key as one JSON Pointer segment.
