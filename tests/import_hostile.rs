@@ -148,7 +148,9 @@ fn arg(path: &Path) -> &str {
 #[test]
 fn a_one_line_json_array_resumes_by_row_not_by_line() {
     let scratch = Scratch::new("array");
-    let people: Vec<Value> = (0..6).map(|i| json!({"userId": format!("arr{i}")})).collect();
+    let people: Vec<Value> = (0..6)
+        .map(|i| json!({"userId": format!("arr{i}")}))
+        .collect();
     let file = scratch.file("people.json", Value::Array(people).to_string().as_bytes());
     // A run killed after its first row: every person of the file is on line 1.
     let results = scratch.file(
@@ -166,7 +168,11 @@ fn a_one_line_json_array_resumes_by_row_not_by_line() {
     let lines = result_lines(&results);
     assert!(lines.iter().all(|row| row.line == 1));
     let rows: Vec<u64> = lines.iter().map(|row| row.row).collect();
-    assert_eq!(rows, [1, 2, 3, 4, 5, 6], "each row once, the first not again");
+    assert_eq!(
+        rows,
+        [1, 2, 3, 4, 5, 6],
+        "each row once, the first not again"
+    );
 }
 
 #[test]
@@ -369,7 +375,10 @@ fn rows_failed_by_a_server_error_are_resent_by_a_resume_once_it_recovers() {
 #[test]
 fn a_user_id_twice_in_one_batch_is_created_then_updated() {
     let scratch = Scratch::new("twice");
-    let file = scratch.file("people.csv", b"userId,email\nd1,a@example.com\nd1,b@example.com\n");
+    let file = scratch.file(
+        "people.csv",
+        b"userId,email\nd1,a@example.com\nd1,b@example.com\n",
+    );
     let results = scratch.path("results.jsonl");
     let sandbox = sandbox();
     let (summary, _) = run(
@@ -422,7 +431,8 @@ fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 fn an_absurd_reset_on_a_success_does_not_stop_the_import() {
     let scratch = Scratch::new("okreset");
     let file = scratch.file("people.csv", b"userId\nok1\n");
-    let body = r#"{"people":[{"id":"p1","external_id":"ok1"}],"created_count":1,"updated_count":0}"#;
+    let body =
+        r#"{"people":[{"id":"p1","external_id":"ok1"}],"created_count":1,"updated_count":0}"#;
     let server = LoopbackServer::start(Reply::Respond {
         status: 200,
         headers: headers(&[
@@ -445,10 +455,7 @@ fn absurd_waits_are_capped_and_never_overflow() {
         let wait = retry_after(&headers(&[("Retry-After", value)]), now).unwrap();
         assert_eq!(wait, MAX_WAIT, "Retry-After: {value}");
         let quota = Quota::from_headers(
-            &headers(&[
-                ("X-RateLimit-Remaining", "0"),
-                ("X-RateLimit-Reset", value),
-            ]),
+            &headers(&[("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", value)]),
             now,
         )
         .unwrap();
@@ -485,7 +492,11 @@ fn repeated_429s_asking_for_no_wait_wait_longer_each_time_then_give_up() {
     assert!(waits[1] >= Duration::from_secs(1), "{waits:?}");
     assert_eq!(pacer.rate_limited_in_a_row(), MAX_RATE_LIMITED_IN_A_ROW);
     pacer.observe(None, now);
-    assert_eq!(pacer.rate_limited_in_a_row(), 0, "an answer ends the streak");
+    assert_eq!(
+        pacer.rate_limited_in_a_row(),
+        0,
+        "an answer ends the streak"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,7 +521,9 @@ fn standard_input_is_imported_with_a_dash() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"{\"userId\":\"in1\"}\n{\"userId\":\"in2\"}\n{\"userId\":\"in3\",\"email\":\"x\"}\n")
+        .write_all(
+            b"{\"userId\":\"in1\"}\n{\"userId\":\"in2\"}\n{\"userId\":\"in3\",\"email\":\"x\"}\n",
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let summary: Value = serde_json::from_slice(&out.stdout)
@@ -584,14 +597,22 @@ fn unknown_fields_of_json_rows_are_refused_like_unknown_csv_columns() {
         .iter()
         .map(|(line, column, _)| (*line, column.as_deref()))
         .collect();
-    assert_eq!(places, [(2, Some("Email")), (2, Some("bogus"))], "{found:?}");
+    assert_eq!(
+        places,
+        [(2, Some("Email")), (2, Some("bogus"))],
+        "{found:?}"
+    );
     assert!(found[0].2.contains("did you mean email?"), "{found:?}");
     assert!(found[1].2.contains("traits"), "{found:?}");
 
     let phone = scratch.file("ws.jsonl", b"{\"userId\":\"p1\",\"phone\":\"+15550100\"}\n");
     let found = dry_run_invalid(&phone, Some("ws_sandbox"));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].1.as_deref(), Some("phone"), "a workspace person has no phone");
+    assert_eq!(
+        found[0].1.as_deref(),
+        Some("phone"),
+        "a workspace person has no phone"
+    );
 }
 
 #[test]
@@ -664,7 +685,11 @@ fn a_person_too_deep_for_a_batch_is_invalid_and_the_deepest_allowed_is_stored() 
     let sandbox = sandbox();
     let (summary, _) = run(&file, Some(send_settings(sandbox.base_url(), None)));
     assert_eq!(
-        (summary.counts.created, summary.counts.invalid, summary.counts.rejected),
+        (
+            summary.counts.created,
+            summary.counts.invalid,
+            summary.counts.rejected
+        ),
         (1, 1, 0),
         "the deepest allowed person passes the server: {summary:?}"
     );
@@ -673,15 +698,49 @@ fn a_person_too_deep_for_a_batch_is_invalid_and_the_deepest_allowed_is_stored() 
 #[test]
 fn control_characters_from_the_file_are_escaped_in_messages() {
     let scratch = Scratch::new("escape");
-    let file = scratch.file(
-        "esc.csv",
-        b"userId,traits.age:number\nu1,\x1b[2Jx\n",
-    );
+    let file = scratch.file("esc.csv", b"userId,traits.age:number\nu1,\x1b[2Jx\n");
     let out = import_cli(&scratch, &["--dry-run", arg(&file)]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("\\u{1b}[2Jx"), "{stdout:?}");
-    assert!(stdout.starts_with("line 2, column traits.age:number"), "{stdout:?}");
+    assert!(
+        stdout.starts_with("line 2, column traits.age:number"),
+        "{stdout:?}"
+    );
     assert!(stdout.contains("1 row: 0 valid, 1 invalid"), "{stdout:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding 15: a Reset given in seconds from now.
+
+#[test]
+fn a_falling_relative_reset_is_the_same_window_and_its_remaining_counts() {
+    let now = SystemTime::now();
+    let quota = |remaining: &str, reset: &str| {
+        Quota::from_headers(
+            &headers(&[
+                ("X-RateLimit-Limit", "5"),
+                ("X-RateLimit-Remaining", remaining),
+                ("X-RateLimit-Reset", reset),
+            ]),
+            now,
+        )
+    };
+    let start = Instant::now();
+    let mut pacer = Pacer::default();
+    pacer.observe(quota("4", "10"), start);
+    // A second later the same window says 9 s and none left: nothing may go until it ends.
+    let later = start + Duration::from_secs(1);
+    pacer.observe(quota("0", "9"), later);
+    assert!(
+        matches!(pacer.permit(0, 1, later), Permit::Wait(_)),
+        "none remain"
+    );
+    // Once it has ended, the next window starts full.
+    let after = start + Duration::from_secs(11);
+    assert_eq!(pacer.permit(0, 1, after), Permit::Go);
+    pacer.observe(quota("3", "10"), after);
+    assert_eq!(pacer.permit(0, 1, after), Permit::Go);
+    assert_eq!(pacer.state(), Some((Some(5), 3)));
 }

@@ -494,9 +494,9 @@ fn describe(progress: &Progress, now: Instant) -> String {
         parts.push(format!("{rate:.0} people/s"));
         let left = counts.rows.saturating_sub(progress.done) as f64;
         // The current wait is part of what is left, whatever the average rate says.
-        let waiting = progress
-            .waiting
-            .map_or(Duration::ZERO, |wait| wait.until.saturating_duration_since(now));
+        let waiting = progress.waiting.map_or(Duration::ZERO, |wait| {
+            wait.until.saturating_duration_since(now)
+        });
         let eta = Duration::try_from_secs_f64(left / rate)
             .unwrap_or(Duration::MAX)
             .max(waiting);

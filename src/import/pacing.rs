@@ -38,8 +38,8 @@ pub struct Quota {
     pub limit: Option<u64>,
     /// Requests left in the current window.
     pub remaining: u64,
-    /// The window's end as the server wrote it (to tell windows apart), and how long from the
-    /// answer's arrival until then.
+    /// The window's end as the server wrote it (to tell windows apart; 0 for a number of seconds
+    /// from now), and how long from the answer's arrival until then.
     pub reset: Option<(u64, Duration)>,
 }
 
@@ -55,8 +55,15 @@ impl Quota {
             } else {
                 reset as f64 - server_now(headers, now)
             };
+            // A delta falls as its window goes by, so it cannot tell windows apart: every delta
+            // is the current window's (a new one starts once that one has ended).
+            let key = if reset < SMALLEST_UNIX_RESET {
+                0
+            } else {
+                reset
+            };
             (
-                reset,
+                key,
                 Duration::try_from_secs_f64(from_now)
                     .unwrap_or(Duration::ZERO)
                     .min(MAX_WAIT),
@@ -77,7 +84,11 @@ pub fn retry_after(headers: &[(String, String)], now: SystemTime) -> Option<Dura
         return Some(Duration::from_secs(seconds).min(MAX_WAIT));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO).min(MAX_WAIT))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_WAIT),
+    )
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -415,7 +426,7 @@ mod tests {
             now,
         )
         .unwrap();
-        assert_eq!(delta.reset, Some((30, Duration::from_secs(30))));
+        assert_eq!(delta.reset, Some((0, Duration::from_secs(30))));
         // The server's clock is an hour behind: its Date decides how far the reset is.
         let skewed = Quota::from_headers(
             &headers(&[

@@ -254,7 +254,7 @@ fn refuse_unfit(path: &Path, input: &Path) -> Result<(), String> {
             "the results file {shown} is not a regular file (a device or a pipe): name a file"
         ));
     }
-    if std::fs::metadata(input).is_ok_and(|input| same_file(&meta, &input)) {
+    if same_file(path, &meta, input) {
         return Err(format!(
             "the results file {shown} is the file being imported: name another file"
         ));
@@ -262,16 +262,21 @@ fn refuse_unfit(path: &Path, input: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `input` is the file at `path` (whose metadata is `meta`), by any name.
 #[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+fn same_file(_path: &Path, meta: &std::fs::Metadata, input: &Path) -> bool {
     use std::os::unix::fs::MetadataExt as _;
-    (a.dev(), a.ino()) == (b.dev(), b.ino())
+    std::fs::metadata(input)
+        .is_ok_and(|input| (meta.dev(), meta.ino()) == (input.dev(), input.ino()))
 }
 
+/// Whether `input` is the file at `path`, by any name.
 #[cfg(not(unix))]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    // Without inode numbers: the same size and modification time is as close as it gets.
-    a.len() == b.len() && a.modified().ok() == b.modified().ok()
+fn same_file(path: &Path, _meta: &std::fs::Metadata, input: &Path) -> bool {
+    match (std::fs::canonicalize(path), std::fs::canonicalize(input)) {
+        (Ok(path), Ok(input)) => path == input,
+        _ => false,
+    }
 }
 
 /// Why `path` is refused as a results file: its `number`th line is not what one holds.
@@ -441,10 +446,7 @@ mod tests {
         file.write_all(b"{\"line\":5,\"outcome\":\"crea").unwrap();
         drop(file);
 
-        assert!(
-            open(&path, false).is_err(),
-            "never overwritten"
-        );
+        assert!(open(&path, false).is_err(), "never overwritten");
         let (mut writer, earlier) = open(&path, true).unwrap();
         assert_eq!(earlier.finished(), 3);
         assert!(earlier.is_finished(2, 3) && !earlier.is_finished(4, 5));
