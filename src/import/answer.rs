@@ -172,6 +172,12 @@ fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Option<Stored>> {
         (Some(0), Some(updated)) if updated == size => Some(Outcome::Updated),
         _ => None,
     };
+    if answer.get("people").is_none()
+        && let Some(outcome) = settled
+    {
+        // No list, but counts that account for every row: evidence enough.
+        return vec![Some(Stored { outcome, id: None }); user_ids.len()];
+    }
     let mut listed = vec![false; people.len()];
     user_ids
         .iter()
@@ -352,6 +358,47 @@ mod tests {
             Verdict::Stored(vec![
                 stored(Outcome::Created, "1"),
                 stored(Outcome::Updated, "2")
+            ])
+        );
+    }
+
+    #[test]
+    fn only_rows_the_answer_accounts_for_get_an_outcome() {
+        let empty = r#"{"people":[],"created_count":0,"updated_count":0}"#;
+        assert_eq!(
+            verdict(200, empty, &["a", "b"]),
+            Verdict::Stored(vec![None, None])
+        );
+        let one =
+            r#"{"people":[{"id":"1","external_id":"b"}],"created_count":1,"updated_count":0}"#;
+        assert_eq!(
+            verdict(200, one, &["a", "b"]),
+            Verdict::Stored(vec![None, stored(Outcome::Created, "1")])
+        );
+        let counts_only = r#"{"created_count":0,"updated_count":2}"#;
+        assert_eq!(
+            verdict(200, counts_only, &["a", "b"]),
+            Verdict::Stored(vec![
+                Some(Stored {
+                    outcome: Outcome::Updated,
+                    id: None
+                });
+                2
+            ])
+        );
+    }
+
+    #[test]
+    fn a_user_id_again_in_its_batch_is_an_update() {
+        let body = r#"{"people":[
+            {"id":"1","external_id":"a","created_at":"t1","updated_at":"t1"},
+            {"id":"1","external_id":"a","created_at":"t1","updated_at":"t1"}
+        ],"created_count":1,"updated_count":1}"#;
+        assert_eq!(
+            verdict(200, body, &["a", "a"]),
+            Verdict::Stored(vec![
+                stored(Outcome::Created, "1"),
+                stored(Outcome::Updated, "1")
             ])
         );
     }
