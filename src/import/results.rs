@@ -120,16 +120,11 @@ impl Earlier {
     /// complete line, the latest one of each row counting. Also returns where the complete
     /// lines end: a torn last line starts there. A line that is no result, or a row the file
     /// does not have, means this is not that import's results file: it is refused.
-    pub fn read(path: &Path, extent: Extent) -> Result<(Self, u64), String> {
+    /// `file` is the results file at `path`, read from its start (through the handle that holds
+    /// its lock: on some systems no other handle may read a locked file).
+    pub fn read(file: &File, path: &Path, extent: Extent) -> Result<(Self, u64), String> {
         let shown = path.display();
         let cannot = |err: io::Error| format!("cannot read the results file {shown}: {err}");
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Ok((Self::default(), 0));
-            }
-            Err(err) => return Err(cannot(err)),
-        };
         let mut reader = BufReader::new(file);
         let mut earlier = Self::default();
         let mut complete_end = 0;
@@ -322,7 +317,7 @@ impl ResultsWriter {
             }
         })?;
         let (earlier, complete_end) = if resume {
-            Earlier::read(path, extent)?
+            Earlier::read(&file, path, extent)?
         } else {
             let holds_something = file.metadata().is_ok_and(|meta| meta.len() > 0);
             if holds_something {
