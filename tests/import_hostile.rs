@@ -744,3 +744,22 @@ fn a_falling_relative_reset_is_the_same_window_and_its_remaining_counts() {
     assert_eq!(pacer.permit(0, 1, after), Permit::Go);
     assert_eq!(pacer.state(), Some((Some(5), 3)));
 }
+
+#[test]
+fn the_json_summary_tells_bad_rows_of_one_line_apart_by_row() {
+    let scratch = Scratch::new("json-rows");
+    let file = scratch.file(
+        "people.json",
+        br#"[{"userId":"a","email":"x"},{"userId":"b"},{"userId":"c","email":"y"}]"#,
+    );
+    let out = import_cli(&scratch, &["--dry-run", "--output", "json", arg(&file)]);
+    let summary: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|err| panic!("{err}: {}", text(&out.stderr)));
+    let places: Vec<(u64, u64)> = summary["invalid_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["line"].as_u64().unwrap(), row["row"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [(1, 1), (1, 3)], "{summary}");
+}

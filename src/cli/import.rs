@@ -77,7 +77,8 @@ pub enum SummaryFormat {
     /// One line per bad row, then the counts in words.
     Pretty,
     /// One JSON object: {"rows", "valid", "invalid", "created", "updated", "rejected", "failed",
-    /// "requests", "rate_limited", "elapsed_ms", "invalid_rows": [{"line", "column", "reason"}]},
+    /// "requests", "rate_limited", "elapsed_ms", "invalid_rows": [{"line", "column", "reason",
+    /// "row"}]},
     /// and "error" when the import stopped.
     Json,
 }
@@ -312,7 +313,7 @@ impl Report {
                         if count > 0 {
                             out.write_all(b",")?;
                         }
-                        let entry = json!({"line": row.line, "column": error.column, "reason": error.reason});
+                        let entry = json!({"line": row.line, "column": error.column, "reason": error.reason, "row": row.row});
                         serde_json::to_writer(&mut *out, &entry)?;
                         count += 1;
                     }
