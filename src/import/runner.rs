@@ -191,6 +191,9 @@ pub enum Event {
     Finished(Summary),
 }
 
+/// Why an import that met a bug ended.
+const UNEXPECTED: &str = "the import stopped unexpectedly (a bug): the results file keeps every outcome recorded so far, and a resume goes on from there";
+
 /// The most often progress is reported without a change that forces it.
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
@@ -399,7 +402,11 @@ pub(super) struct Engine {
 
 impl Engine {
     fn run(mut self) -> Summary {
-        let end = self.run_phases().unwrap_or_else(End::Stopped);
+        // Should a bug panic, the counts so far and the Finished event still go out: a summary
+        // of zeros beside listed invalid rows, or a window waiting forever, would mislead.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_phases()));
+        let end = ran.unwrap_or_else(|_| Err(UNEXPECTED.to_owned()));
+        let end = end.unwrap_or_else(End::Stopped);
         let summary = Summary {
             counts: self.counts,
             elapsed: self.started.elapsed(),
