@@ -763,3 +763,102 @@ fn the_json_summary_tells_bad_rows_of_one_line_apart_by_row() {
         .collect();
     assert_eq!(places, [(1, 1), (1, 3)], "{summary}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Finding 4: a refusal that names no row.
+
+/// A server that refuses, naming no item, every batch holding a person whose userId starts with
+/// "poison", and stores every other batch; the batches it saw, as their userIds.
+fn picky_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>) {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 8192];
+            let body = loop {
+                let read = stream.read(&mut buf).unwrap_or(0);
+                if read == 0 {
+                    break None;
+                }
+                raw.extend_from_slice(&buf[..read]);
+                let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&raw[..end]).to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                if raw.len() >= end + 4 + length {
+                    break Some(raw[end + 4..end + 4 + length].to_vec());
+                }
+            };
+            let Some(body) = body else { continue };
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            let ids: Vec<String> = body["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|person| person["userId"].as_str().unwrap().to_owned())
+                .collect();
+            log.lock().unwrap().push(ids.clone());
+            let (status, answer) = if ids.iter().any(|id| id.starts_with("poison")) {
+                (
+                    400,
+                    json!({"error": "Bad Request", "message": "Recursion limit exceeded"}),
+                )
+            } else {
+                let people: Vec<Value> = ids
+                    .iter()
+                    .map(|id| json!({"id": format!("id-{id}"), "external_id": id}))
+                    .collect();
+                let count = people.len();
+                (
+                    200,
+                    json!({"people": people, "created_count": count, "updated_count": 0}),
+                )
+            };
+            let answer = answer.to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (base, seen)
+}
+
+#[test]
+fn a_refusal_naming_no_row_is_narrowed_down_to_its_row() {
+    let scratch = Scratch::new("whole");
+    let file = scratch.file("people.csv", b"userId\ng1\ng2\npoison3\ng4\ng5\ng6\n");
+    let results = scratch.path("results.jsonl");
+    let (base, seen) = picky_server();
+    let mut send = send_settings(base, Some((&results, false)));
+    send.batch_size = 6;
+    let (summary, _) = run(&file, Some(send));
+    assert_eq!(summary.end, End::Complete, "{summary:?}");
+    assert_eq!(
+        (summary.counts.created, summary.counts.rejected),
+        (5, 1),
+        "only the row at fault is rejected: {:?}",
+        seen.lock().unwrap()
+    );
+    let outcomes = latest(&results);
+    assert_eq!(outcomes[&3], Outcome::Rejected);
+    let rejected = result_lines(&results)
+        .into_iter()
+        .find(|row| row.row == 3)
+        .unwrap();
+    assert!(
+        rejected.errors[0].reason.contains("Recursion limit"),
+        "{rejected:?}"
+    );
+}

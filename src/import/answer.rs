@@ -41,6 +41,10 @@ pub enum Verdict {
     /// The server refused the batch: for each row, its problems if it was named (rejected), or
     /// `None` (not at fault: to send again).
     Refused(Vec<Option<Vec<ItemProblem>>>),
+    /// The server refused the batch without naming an item (say, nesting too deep somewhere):
+    /// which row is at fault is unknown, so a batch of several is split to find it, and a row
+    /// alone is rejected with these problems.
+    RefusedWhole(Vec<ItemProblem>),
     /// A 429: wait (`Retry-After`, when sent) and send the same batch again.
     RateLimited { retry_after: Option<Duration> },
     /// Worth another try later (a 5xx, a timeout, a dropped connection); `unreachable` when the
@@ -106,7 +110,7 @@ pub fn judge(outcome: &transport::Outcome, user_ids: &[Option<&str>], now: Syste
             response.reason,
             response.header("location").unwrap_or("nowhere").trim()
         )),
-        400..=499 => Verdict::Refused(refused(response, user_ids.len())),
+        400..=499 => refused(response, user_ids.len()),
         _ => Verdict::Stop(format!(
             "the server answered {}, which is no answer to a batch",
             said(response)
@@ -237,9 +241,8 @@ fn by_timestamps(person: &Value) -> Outcome {
     }
 }
 
-/// Which rows a refusal names, with its problems; when it names none, every row gets the
-/// whole refusal.
-fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>> {
+/// Which rows a refusal names, with its problems; or, when it names none, the whole refusal.
+fn refused(response: &HttpResponse, size: usize) -> Verdict {
     let problem = response
         .problem
         .clone()
@@ -257,7 +260,7 @@ fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>
         }
     }
     if named {
-        return rows;
+        return Verdict::Refused(rows);
     }
     let mut whole = vec![ItemProblem {
         pointer: None,
@@ -267,7 +270,7 @@ fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>
         pointer: None,
         message: format!("{field}: {message}"),
     }));
-    vec![Some(whole); size]
+    Verdict::RefusedWhole(whole)
 }
 
 /// The item a field path names and the place inside it as a JSON Pointer: `people[3].email`,
@@ -422,15 +425,12 @@ mod tests {
                 "{body}"
             );
         }
-        let Verdict::Refused(rows) =
+        let Verdict::RefusedWhole(problems) =
             verdict(400, r#"{"error":"Bad","message":"Too many"}"#, &["a", "b"])
         else {
-            panic!("refused");
+            panic!("refused as a whole");
         };
-        assert!(rows.iter().all(|row| {
-            row.as_ref()
-                .is_some_and(|p| p[0].message.contains("Too many"))
-        }));
+        assert!(problems[0].message.contains("Too many"), "{problems:?}");
     }
 
     #[test]

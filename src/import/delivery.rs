@@ -216,6 +216,11 @@ impl<'e> Delivery<'e> {
         match verdict {
             Verdict::Stored(stored) => self.record_stored(batch, stored),
             Verdict::Refused(problems) => self.record_refused(batch, problems),
+            Verdict::RefusedWhole(_) if batch.rows.len() > 1 => {
+                self.split(batch);
+                Ok(())
+            }
+            Verdict::RefusedWhole(problems) => self.record_refused(batch, vec![Some(problems)]),
             Verdict::RateLimited { .. } => {
                 self.engine.counts.rate_limited += 1;
                 if self.pacer.rate_limited_in_a_row() >= MAX_RATE_LIMITED_IN_A_ROW {
@@ -250,9 +255,7 @@ impl<'e> Delivery<'e> {
                 }
             }
             Verdict::TooLarge if batch.rows.len() > 1 => {
-                let second = batch.rows.split_off(batch.rows.len() / 2);
-                self.queue.push_front(Batch::new(second));
-                self.queue.push_front(Batch::new(batch.rows));
+                self.split(batch);
                 Ok(())
             }
             Verdict::TooLarge => self.record_all(
@@ -262,6 +265,14 @@ impl<'e> Delivery<'e> {
             ),
             Verdict::Stop(message) => Err(message),
         }
+    }
+
+    /// Sends the batch's halves next, in their order: a refusal of the whole (too large, or
+    /// naming no row) may pass, or find its row, in smaller batches.
+    fn split(&mut self, mut batch: Batch) {
+        let second = batch.rows.split_off(batch.rows.len() / 2);
+        self.queue.push_front(Batch::new(second));
+        self.queue.push_front(Batch::new(batch.rows));
     }
 
     /// The wait before the `failures`th retry: doubling, with a little randomness so parallel
