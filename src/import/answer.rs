@@ -176,10 +176,10 @@ fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Option<Stored>> {
         (Some(0), Some(updated)) if updated == size => Some(Outcome::Updated),
         _ => None,
     };
-    if answer.get("people").is_none()
+    if answer.get("people").and_then(Value::as_array).is_none()
         && let Some(outcome) = settled
     {
-        // No list, but counts that account for every row: evidence enough.
+        // No list (or not a list), but counts that account for every row: evidence enough.
         return vec![Some(Stored { outcome, id: None }); user_ids.len()];
     }
     let mut listed = vec![false; people.len()];
