@@ -3,9 +3,10 @@
 //! fixed window, 429s, refusals naming `people[i].field`), and the import runs through the
 //! library or the real binary.
 //!
-//! The same server also relays to the real sandbox (in-process or the `sandbox` binary with a
-//! short `--rate-window`): the sandbox stores and answers, the relay only sees each request and
-//! can hold an answer back, so a kill lands at a known moment with no sleeps.
+//! The same server also relays to the real `sandbox` binary (with a short `--rate-window`): the
+//! sandbox stores and answers, the relay only sees each request and can hold an answer back, so
+//! a kill lands at a known moment with no sleeps. The 429 and pacing tests drive the real
+//! sandbox in-process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
@@ -1201,20 +1202,20 @@ fn assert_every_row_once(
     rows: &BTreeMap<u64, RowResult>,
     count: usize,
     invalid: &BTreeSet<u64>,
-    seed: u64,
+    context: &str,
 ) {
-    assert_eq!(rows.len(), count, "seed {seed}: one line per source row");
+    assert_eq!(rows.len(), count, "{context}: one line per source row");
     for (line, row) in rows {
         assert_eq!(
             row.user_id.as_deref(),
             Some(format!("user{}", line - 2).as_str())
         );
         if invalid.contains(line) {
-            assert_eq!(row.outcome, Outcome::Invalid, "seed {seed}, line {line}");
+            assert_eq!(row.outcome, Outcome::Invalid, "{context}, line {line}");
         } else {
             assert!(
                 row.outcome.is_stored(),
-                "seed {seed}, line {line}: {:?}",
+                "{context}, line {line}: {:?}",
                 row.outcome
             );
         }
@@ -1234,7 +1235,12 @@ fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
     let code = import_killed_and_resumed(&server, &file, &results_path, 600 / 20, &mut random);
     assert_eq!(code, Some(0), "seed {seed}");
 
-    assert_every_row_once(&results(&results_path), 600, &invalid, seed);
+    assert_every_row_once(
+        &results(&results_path),
+        600,
+        &invalid,
+        &format!("seed {seed}"),
+    );
     let state = server.state();
     assert_eq!(state.people.len(), 600 - invalid.len(), "seed {seed}");
     assert!(
@@ -1262,7 +1268,7 @@ fn killed_at_random_moments_then_resumed_against_the_sandbox_binary_every_person
     assert_eq!(code, Some(0), "seed {seed}");
 
     let rows = results(&results_path);
-    assert_every_row_once(&rows, 600, &invalid, seed);
+    assert_every_row_once(&rows, 600, &invalid, &format!("seed {seed}"));
     let stored = sandbox_people(sandbox.addr);
     assert_eq!(
         stored,
@@ -1359,7 +1365,7 @@ fn against_the_sandbox_a_429_mid_run_is_waited_out_and_the_batch_resent() {
         "each 429 cost exactly one resend"
     );
     let rows = results(&results_path);
-    assert_every_row_once(&rows, 200, &invalid, 0);
+    assert_every_row_once(&rows, 200, &invalid, "after the 429");
     assert!(
         rows.values()
             .all(|row| row.outcome == Outcome::Invalid || row.outcome == Outcome::Created),
