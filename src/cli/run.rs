@@ -98,6 +98,7 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         errors: args.errors,
         on_duplicate: args.on_duplicate,
         rate_limit: args.rate_limit.0,
+        rate_window_secs: args.rate_window,
         latency_ms: args.latency,
         fail_rate: args.fail_rate,
         hang: args.never_answer,

@@ -316,7 +316,13 @@ async fn gate(
             .limiter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
+            .hit(
+                token.as_deref(),
+                peer.addr.ip(),
+                key_limit,
+                settings.rate_window(),
+                unix_now(),
+            )
     });
 
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {
