@@ -75,6 +75,8 @@ pub enum Action {
     /// Parse a large answer's body again for the tree view, off the UI thread.
     BuildTree,
     DismissNotice,
+    /// Something the Import view asks for.
+    Import(super::ImportAction),
 }
 
 impl App {
@@ -158,6 +160,7 @@ impl App {
             Action::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
             Action::BuildTree => self.response_view.build_tree(&self.exchange, ctx),
             Action::DismissNotice => self.notice = None,
+            Action::Import(action) => self.apply_import(action, ctx),
         }
     }
 

@@ -9,6 +9,9 @@ mod derived;
 mod exchange;
 mod form_ui;
 mod highlight;
+mod import_export;
+mod import_ui;
+mod import_view;
 mod json_tree;
 mod library;
 mod library_ui;
@@ -32,10 +35,11 @@ use background::Dialog;
 use derived::Derived;
 pub use exchange::Exchange;
 use exchange::Sent;
+pub use import_view::ImportAction;
 pub use library::Library as PresetLibrary;
 pub use panels::run_native;
 pub use response_ui::{BodyTab, ResponseView};
-pub use state::{AppState, Theme};
+pub use state::{AppState, ImportSettings, Theme, View};
 pub use token::{Keyring, KeyringNote, TokenDisplay, TokenInput, TokenOrigin};
 
 use crate::model::{Draft, Environment};
@@ -140,6 +144,8 @@ pub struct App {
     copied: Option<Copied>,
     /// Something the user should know once (a saved state or history that could not be read).
     pub notice: Option<String>,
+    /// The Import view's file, its check and its import.
+    pub import: import_view::ImportView,
 }
 
 impl App {
@@ -215,6 +221,7 @@ impl App {
             reviews: review::Reviews::default(),
             review: None,
             origins: value_ui::Origins::default(),
+            import: import_view::ImportView::default(),
         }
     }
 
@@ -259,6 +266,7 @@ impl App {
         self.poll_background();
         self.poll_exchange(ctx);
         self.poll_preparing();
+        self.poll_import(ctx);
         self.token.follow_environment(
             self.state.draft.environment,
             self.sandbox_base_url().is_some(),

@@ -67,6 +67,12 @@ pub const GO_TO_OPERATION: Shortcut = Shortcut {
     what: "Go to an operation by name",
     action: Action::GoToOperation,
 };
+pub const SWITCH_VIEW: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::I),
+    label: "Ctrl+I",
+    what: "Switch between Requests and Import people",
+    action: Action::Import(super::ImportAction::ToggleView),
+};
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
     label: "F1 or ?",
@@ -75,7 +81,7 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 8] = [
+pub const SHORTCUTS: [&Shortcut; 9] = [
     &SEND,
     &CANCEL,
     &GO_TO_OPERATION,
@@ -83,6 +89,7 @@ pub const SHORTCUTS: [&Shortcut; 8] = [
     &SAVE_PRESET,
     &SEARCH_PRESETS,
     &EDIT_BASE_URL,
+    &SWITCH_VIEW,
     &SHOW_SHORTCUTS,
 ];
 
