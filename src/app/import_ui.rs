@@ -99,6 +99,9 @@ impl App {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        if std::mem::take(&mut self.import.focus_file) {
+            field.request_focus();
+        }
         if field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
             actions.push(Action::Import(ImportAction::OpenTyped));
         }
@@ -330,12 +333,7 @@ impl App {
                 .monospace()
                 .strong(),
         );
-        egui::CollapsingHeader::new("Preview: the first rows")
-            .default_open(true)
-            .show(ui, |ui| preview_ui(ui, &file.preview));
-        egui::CollapsingHeader::new("Check (dry run)")
-            .default_open(true)
-            .show(ui, |ui| check_ui(ui, file, actions));
+        // Once sending has started, its progress comes first: it is what the user watches.
         if file.run.is_some() {
             egui::CollapsingHeader::new("Import")
                 .default_open(true)
@@ -344,7 +342,23 @@ impl App {
                     results_ui(ui, file, actions);
                 });
         }
+        let preview_first = file.run.is_none();
+        if preview_first {
+            preview_section_ui(ui, file);
+        }
+        egui::CollapsingHeader::new("Check (dry run)")
+            .default_open(true)
+            .show(ui, |ui| check_ui(ui, file, actions));
+        if !preview_first {
+            preview_section_ui(ui, file);
+        }
     }
+}
+
+fn preview_section_ui(ui: &mut Ui, file: &OpenFile) {
+    egui::CollapsingHeader::new("Preview: the first rows")
+        .default_open(true)
+        .show(ui, |ui| preview_ui(ui, &file.preview));
 }
 
 fn empty_view_ui(ui: &mut Ui) {
@@ -439,7 +453,10 @@ fn preview_table_ui(ui: &mut Ui, table: &PreviewTable) {
                     ui.label(RichText::new("line").weak());
                     for column in &table.columns {
                         ui.vertical(|ui| {
-                            ui.label(RichText::new(&column.name).strong());
+                            ui.add(
+                                egui::Label::new(RichText::new(&column.name).strong())
+                                    .wrap_mode(egui::TextWrapMode::Extend),
+                            );
                             ui.label(RichText::new(column.kind).small().weak());
                         });
                     }
@@ -454,7 +471,10 @@ fn preview_table_ui(ui: &mut Ui, table: &PreviewTable) {
                                 .on_hover_text(reasons.join("\n"));
                         }
                         for cell in &row.cells {
-                            ui.add(egui::Label::new(short(cell, 40)).truncate());
+                            ui.add(
+                                egui::Label::new(short(cell, 40))
+                                    .wrap_mode(egui::TextWrapMode::Extend),
+                            );
                         }
                         ui.end_row();
                     }
@@ -529,13 +549,16 @@ fn check_ui(ui: &mut Ui, file: &mut OpenFile, actions: &mut Vec<Action>) {
             "Listing the first {MAX_LISTED_BAD_ROWS} bad rows of {invalid}; the export writes them all."
         )).small().weak());
     }
-    ui.columns(2, |columns| {
-        bad_rows_table_ui(&mut columns[0], &check.bad_rows, file.selected_bad, actions);
+    split_ui(ui, |ui, part| {
+        if part == 0 {
+            bad_rows_table_ui(ui, &check.bad_rows, file.selected_bad, actions);
+            return;
+        }
         let selected = file
             .selected_bad
             .and_then(|place| check.bad_rows.get(place));
         row_detail_ui(
-            &mut columns[1],
+            ui,
             selected,
             file.bad_row_text.as_ref(),
             "Click a bad row to see it.",
@@ -565,9 +588,7 @@ fn bad_rows_table_ui(
             for place in range {
                 let Some(row) = rows.get(place) else { continue };
                 ui.horizontal(|ui| {
-                    let line =
-                        ui.selectable_label(selected == Some(place), format!("line {}", row.line));
-                    if line.clicked() {
+                    if line_cell_ui(ui, selected == Some(place), row.line).clicked() {
                         actions.push(Action::Import(ImportAction::SelectBadRow(place)));
                     }
                     let first = row.errors.first().map(error_text).unwrap_or_default();
@@ -577,10 +598,26 @@ fn bad_rows_table_ui(
                     } else {
                         first
                     };
-                    ui.add(egui::Label::new(text).truncate());
+                    let all: Vec<String> = row.errors.iter().map(error_text).collect();
+                    ui.add(egui::Label::new(text).truncate())
+                        .on_hover_text(all.join("\n"));
                 });
             }
         });
+}
+
+/// The widths of the tables' fixed columns, so rows line up whatever their numbers.
+const LINE_WIDTH: f32 = 84.0;
+const OUTCOME_WIDTH: f32 = 64.0;
+const USER_ID_WIDTH: f32 = 110.0;
+
+/// A row's line number, selectable: clicking it (or Enter on it) shows the row.
+fn line_cell_ui(ui: &mut Ui, selected: bool, line: u64) -> egui::Response {
+    let height = ui.spacing().interact_size.y;
+    ui.add_sized(
+        [LINE_WIDTH, height],
+        egui::Button::selectable(selected, format!("line {line}")),
+    )
 }
 
 /// A row's reasons and its text as the file holds it.
@@ -659,28 +696,41 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
     };
     ui.add(egui::ProgressBar::new(share).text(format!(
         "{} of {} rows done ({} valid)",
-        progress.done, counts.rows, counts.valid
+        thousands(progress.done),
+        thousands(counts.rows),
+        thousands(counts.valid)
     )));
     let batch = if run.batch_size > 0 {
         run.batch_size
     } else {
         batch_limit
     };
-    let limit = progress
-        .rate_limit
-        .and_then(|rate| rate.limit)
-        .unwrap_or(u64::from(DOCUMENTED_RATE_LIMIT));
-    let ceiling = limit * batch as u64;
+    let told = progress.rate_limit.and_then(|rate| rate.limit);
+    let limit = told.unwrap_or(u64::from(DOCUMENTED_RATE_LIMIT));
+    let source = if told.is_some() {
+        "the server's limit"
+    } else {
+        "the documented limit"
+    };
+    let ceiling = thousands(limit * batch as u64);
     let now = run
         .rate
         .per_minute()
-        .map_or("-".to_owned(), |rate| format!("{rate:.0}"));
-    ui.label(format!(
-        "People a minute: {now} now, ceiling {ceiling} ({limit} requests a minute x {batch} a batch)"
-    ));
+        .map_or("-".to_owned(), |rate| thousands(rate.round() as u64));
+    ui.label(RichText::new(format!("People a minute: {now} now, ceiling {ceiling}")).strong())
+        .on_hover_text(format!(
+            "{source}: {limit} requests a minute x {batch} people a batch"
+        ));
+    ui.label(
+        RichText::new(format!(
+            "Ceiling: {source}, {limit} requests a minute x {batch} people a batch"
+        ))
+        .small()
+        .weak(),
+    );
     let finished = run.is_finished();
     let mut parts = vec![
-        format!("Requests: {}", counts.requests),
+        format!("Requests: {}", thousands(counts.requests)),
         format!("429s: {}", counts.rate_limited),
         format!("in flight: {}", progress.in_flight),
     ];
@@ -719,6 +769,19 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
                 .weak(),
         );
     }
+}
+
+/// 12345 as "12,345".
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut text = String::new();
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
 }
 
 /// "4 min 38 s", "23 s": rounded up to whole seconds.
@@ -763,40 +826,58 @@ fn results_ui(ui: &mut Ui, file: &mut OpenFile, actions: &mut Vec<Action>) {
     });
     let shown = counts_for(file.filter, &counts, total);
     let height = row_height(ui);
-    let mut selected_row = None;
-    ui.columns(2, |columns| {
-        egui::ScrollArea::vertical()
-            .id_salt(("import_results", file.filter.map(Outcome::as_str)))
-            .max_height(TABLE_HEIGHT)
-            .auto_shrink([false, true])
-            .show_rows(&mut columns[0], height, shown, |ui, range| {
-                let offsets: Vec<(usize, Option<u64>)> = match index.lock() {
-                    Ok(index) => range
-                        .map(|place| (place, index.offset(file.filter, place)))
-                        .collect(),
-                    Err(_) => return,
-                };
-                for (place, offset) in offsets {
-                    let row = offset.and_then(|offset| file.result_at(offset));
-                    ui.horizontal(|ui| {
-                        result_row_ui(ui, place, row.as_ref(), file.selected_result, actions)
-                    });
-                }
-            });
-        if let Some(place) = file.selected_result {
-            let offset = index
+    split_ui(ui, |ui, part| {
+        if part == 0 {
+            egui::ScrollArea::vertical()
+                .id_salt(("import_results", file.filter.map(Outcome::as_str)))
+                .max_height(TABLE_HEIGHT)
+                .auto_shrink([false, true])
+                .show_rows(ui, height, shown, |ui, range| {
+                    let offsets: Vec<(usize, Option<u64>)> = match index.lock() {
+                        Ok(index) => range
+                            .map(|place| (place, index.offset(file.filter, place)))
+                            .collect(),
+                        Err(_) => return,
+                    };
+                    for (place, offset) in offsets {
+                        let row = offset.and_then(|offset| file.result_at(offset));
+                        ui.horizontal(|ui| {
+                            result_row_ui(ui, place, row.as_ref(), file.selected_result, actions)
+                        });
+                    }
+                });
+            return;
+        }
+        let offset = file.selected_result.and_then(|place| {
+            index
                 .lock()
                 .ok()
-                .and_then(|index| index.offset(file.filter, place));
-            selected_row = offset.and_then(|offset| file.result_at(offset));
-        }
+                .and_then(|index| index.offset(file.filter, place))
+        });
+        let selected_row = offset.and_then(|offset| file.result_at(offset));
         row_detail_ui(
-            &mut columns[1],
+            ui,
             selected_row.as_ref(),
             file.result_row_text.as_ref(),
             "Click a row to see it.",
         );
     });
+}
+
+/// Where a table and the detail of its chosen row go: side by side when there is room, else
+/// the detail under the table. `add` draws part 0 (the table), then part 1 (the detail).
+fn split_ui(ui: &mut Ui, mut add: impl FnMut(&mut Ui, usize)) {
+    if ui.available_width() >= 680.0 {
+        ui.columns(2, |columns| {
+            for (part, column) in columns.iter_mut().enumerate() {
+                add(column, part);
+            }
+        });
+    } else {
+        add(ui, 0);
+        ui.add_space(6.0);
+        add(ui, 1);
+    }
 }
 
 fn counts_for(filter: Option<Outcome>, counts: &[usize; 5], total: usize) -> usize {
@@ -820,18 +901,22 @@ fn result_row_ui(
         ui.label(RichText::new("(not readable in the results file)").weak());
         return;
     };
-    if ui
-        .selectable_label(selected == Some(place), format!("line {}", row.line))
-        .clicked()
-    {
+    if line_cell_ui(ui, selected == Some(place), row.line).clicked() {
         actions.push(Action::Import(ImportAction::SelectResult(place)));
     }
     let color = match row.outcome {
         Outcome::Created | Outcome::Updated => ui.visuals().text_color(),
         _ => ui.visuals().warn_fg_color,
     };
-    ui.label(RichText::new(row.outcome.as_str()).color(color));
-    ui.label(row.user_id.as_deref().unwrap_or("-"));
+    let height = ui.spacing().interact_size.y;
+    ui.add_sized(
+        [OUTCOME_WIDTH, height],
+        egui::Label::new(RichText::new(row.outcome.as_str()).color(color)),
+    );
+    ui.add_sized(
+        [USER_ID_WIDTH, height],
+        egui::Label::new(row.user_id.as_deref().unwrap_or("-")).truncate(),
+    );
     if let Some(error) = row.errors.first() {
         ui.add(egui::Label::new(RichText::new(error_text(error)).weak()).truncate());
     }

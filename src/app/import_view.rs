@@ -397,6 +397,8 @@ pub struct ImportView {
     dialog: Option<Promise<DialogAnswer>>,
     /// Something to tell the user: what was done, or why it could not be.
     pub message: Option<Result<String, String>>,
+    /// The path box takes the keyboard on the next frame (the view was just opened, empty).
+    pub focus_file: bool,
 }
 
 impl ImportView {
@@ -513,6 +515,8 @@ impl App {
                     super::View::Requests => super::View::Import,
                     super::View::Import => super::View::Requests,
                 };
+                self.import.focus_file =
+                    self.state.view == super::View::Import && self.import.file.is_none();
             }
             ImportAction::OpenTyped => {
                 let typed = self.state.import.file.trim().to_owned();
@@ -661,6 +665,9 @@ impl App {
         let Some(file) = &self.import.file else {
             return Some("Open a file of people first.".to_owned());
         };
+        if file.run.as_ref().is_some_and(|run| !run.is_finished()) {
+            return Some("The import is running.".to_owned());
+        }
         if file.busy() {
             return Some("Wait for the check to finish.".to_owned());
         }
