@@ -379,21 +379,25 @@ fn empty_view_ui(ui: &mut Ui) {
 fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
     ui.horizontal(|ui| {
         let label = ui.label("API token");
-        let field = ui
-            .add(
-                TextEdit::singleline(&mut token.text)
-                    .password(!token.revealed)
-                    .hint_text("ws_live_... or ws_test_...")
-                    .desired_width(ui.available_width() - 50.0),
-            )
-            .labelled_by(label.id);
-        if field.changed() {
-            token.edited();
-        }
-        let toggle = if token.revealed { "Hide" } else { "Show" };
-        if ui.small_button(toggle).clicked() {
-            token.revealed = !token.revealed;
-        }
+        // Right to left: the button takes its own width and the field what is left, so the
+        // row never pushes the panel wider.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let toggle = if token.revealed { "Hide" } else { "Show" };
+            if ui.small_button(toggle).clicked() {
+                token.revealed = !token.revealed;
+            }
+            let field = ui
+                .add(
+                    TextEdit::singleline(&mut token.text)
+                        .password(!token.revealed)
+                        .hint_text("ws_live_... or ws_test_...")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if field.changed() {
+                token.edited();
+            }
+        });
     });
     let origin = match (token.trimmed().is_empty(), token.origin) {
         (true, _) => "No token yet: the import needs one.",
@@ -736,11 +740,19 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
     ];
     let seconds = progress.sending_for.as_secs_f64();
     if !finished && seconds >= 1.0 && progress.sent > 0 {
-        let rate = progress.sent as f64 / seconds;
+        // At most the ceiling's pace: the average of a first burst overstates what follows.
+        let ceiling_rate = told.map_or(f64::INFINITY, |limit| (limit * batch as u64) as f64 / 60.0);
+        let rate = (progress.sent as f64 / seconds).min(ceiling_rate);
         let left = counts.rows.saturating_sub(progress.done) as f64;
+        // A wait for the rate limit comes first.
+        let waiting = progress.waiting.map_or(0.0, |wait| {
+            wait.until
+                .saturating_duration_since(std::time::Instant::now())
+                .as_secs_f64()
+        });
         parts.push(format!(
             "ETA {}",
-            human(std::time::Duration::from_secs_f64(left / rate))
+            human(std::time::Duration::from_secs_f64(waiting + left / rate))
         ));
     }
     ui.label(parts.join("  |  "));
@@ -919,5 +931,20 @@ fn result_row_ui(
     );
     if let Some(error) = row.errors.first() {
         ui.add(egui::Label::new(RichText::new(error_text(error)).weak()).truncate());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12_000), "12,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(human(std::time::Duration::from_millis(22_100)), "23 s");
+        assert_eq!(human(std::time::Duration::from_secs(278)), "4 min 38 s");
     }
 }

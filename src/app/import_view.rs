@@ -987,3 +987,55 @@ pub fn end_text(summary: &Summary, dry_run: bool) -> String {
         End::Stopped(why) => format!("Stopped: {why}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_million_results_take_about_twelve_bytes_each() {
+        let mut index = ResultsIndex::default();
+        for row in 0..1_000_000u64 {
+            let outcome = Outcome::ALL[(row % 5) as usize];
+            index.push(row * 120, outcome);
+        }
+        assert_eq!(index.len(None), 1_000_000);
+        assert_eq!(index.len(Some(Outcome::Failed)), 200_000);
+        assert_eq!(index.offset(Some(Outcome::Updated), 2), Some(11 * 120));
+        assert_eq!(index.offset(None, 999_999), Some(999_999 * 120));
+        // Vectors grow by doubling: at most twice the 12 MB the rows need.
+        assert!(index.bytes() <= 24_000_000, "{} bytes", index.bytes());
+    }
+
+    #[test]
+    fn the_results_and_the_export_go_beside_the_input() {
+        let input = Path::new("/data/people.csv");
+        assert_eq!(
+            default_results_path(input),
+            Path::new("/data/people.csv.results.jsonl")
+        );
+        assert_eq!(
+            default_export_path(input),
+            Path::new("/data/people.csv.failed.csv")
+        );
+        assert_eq!(
+            super::super::import_export::reasons_path(&default_export_path(input)),
+            Path::new("/data/people.csv.failed.reasons.csv")
+        );
+        assert!(is_people_file(Path::new("a.JSONL")));
+        assert!(!is_people_file(Path::new("preset.txt")));
+    }
+
+    #[test]
+    fn a_csv_row_reads_as_its_headers_and_cells() {
+        let headers = vec!["userId".to_owned(), "email".to_owned()];
+        assert_eq!(
+            cells_text(&headers, &[b"u1", b"a@b.c", b"extra"]),
+            "userId: u1\nemail: a@b.c\n(cell 3 past the header): extra\n"
+        );
+        assert_eq!(
+            cells_text(&headers, &[b"u1"]),
+            "userId: u1\n(1 of the header's 2 columns have no cell)\n"
+        );
+    }
+}
