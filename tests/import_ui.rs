@@ -357,3 +357,69 @@ fn exported_failed_rows_read_back_as_the_same_rows() {
         std::fs::read_to_string(scratch.path().join("people.jsonl.failed.reasons.csv")).unwrap();
     assert!(reasons.contains("2,2,invalid,email,"), "{reasons}");
 }
+
+#[test]
+fn rows_the_server_refused_export_from_the_results_file_with_their_reasons() {
+    let scratch = Scratch::new("import-ui-refused");
+    let file = write(
+        scratch.path(),
+        "people.csv",
+        "userId,email\nu1,a@example.com\n\"u,2\",\"b@example.com\"\nbad,bad-email\n",
+    );
+    // Every batch of one is refused, naming its only person's email.
+    let refusal = r#"{"error":"Bad Request","message":"Invalid","details":[{"field":"people[0].email","message":"Email already taken"}]}"#;
+    let server = LoopbackServer::start(Reply::json(400, refusal));
+    let mut harness = harness_of(app_for(&server), egui::vec2(1280.0, 800.0));
+    harness.run();
+    open_by_path(&mut harness, &file);
+    harness.get_by_label("Start import").click();
+    step_until(&mut harness, "the import's end", run_finished);
+    step_until(&mut harness, "every row in the results table", |app| {
+        indexed(app, None) == 3
+    });
+    harness.run();
+    harness.get_by_label("rejected (2)");
+    harness.get_by_label("invalid (1)");
+
+    harness.get_by_label("Export failed rows").click();
+    step_until(&mut harness, "the export", |app| {
+        app.import
+            .file
+            .as_ref()
+            .is_some_and(|file| file.export.is_none())
+            && app.import.message.is_some()
+    });
+    harness.run();
+    harness.get_by_label_contains("Exported 3 rows (1 invalid, 2 rejected, 0 failed)");
+    // A CSV keeps its header and its cells (a quoted comma stays quoted).
+    let export = scratch.path().join("people.csv.failed.csv");
+    assert_eq!(
+        std::fs::read_to_string(&export).unwrap(),
+        "userId,email\nu1,a@example.com\n\"u,2\",b@example.com\nbad,bad-email\n"
+    );
+    let reasons =
+        std::fs::read_to_string(scratch.path().join("people.csv.failed.reasons.csv")).unwrap();
+    assert!(
+        reasons.contains("2,2,rejected,email,Email already taken\n"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("4,4,invalid,email,"), "{reasons}");
+    let summary = Import::start(
+        Settings {
+            file: export,
+            workspace: None,
+            send: None,
+        },
+        |_| {},
+    )
+    .unwrap()
+    .wait();
+    assert_eq!(
+        (
+            summary.counts.rows,
+            summary.counts.valid,
+            summary.counts.invalid
+        ),
+        (3, 2, 1)
+    );
+}
