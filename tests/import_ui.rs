@@ -423,3 +423,78 @@ fn rows_the_server_refused_export_from_the_results_file_with_their_reasons() {
         (3, 2, 1)
     );
 }
+
+/// A file dropped on the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|err| err.to_string())
+    }
+}
+
+#[test]
+fn ctrl_i_switches_to_import_where_a_dropped_file_opens_with_its_detected_columns() {
+    let scratch = Scratch::new("import-ui-drop");
+    let file = write(
+        scratch.path(),
+        "people.jsonl",
+        "{\"userId\":\"u1\",\"email\":\"a@example.com\",\"traits\":{\"age\":30,\"vip\":true}}\n",
+    );
+    let mut harness = started(scratch.startup(), None);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run();
+    assert_eq!(harness.state().state.view, View::Import);
+    harness.get_by_label("Import a user base");
+    let presets_before = harness
+        .state()
+        .library
+        .presets
+        .as_ref()
+        .unwrap()
+        .list()
+        .len();
+
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(file.clone())));
+    step_until(&mut harness, "the dropped file's dry run", |app| {
+        app.import.file.as_ref().is_some_and(|open| {
+            open.preview.ready().is_some()
+                && open.check.as_ref().is_some_and(|check| check.is_finished())
+        })
+    });
+    harness.run();
+    assert_eq!(harness.state().import.file.as_ref().unwrap().path, file);
+    harness.get_by_label_contains("JSON Lines, ");
+    // Columns detected from the rows, typed by their values.
+    for (column, kind) in [("traits.age", "number"), ("traits.vip", "boolean")] {
+        harness.get_by_label(column);
+        harness.get_by_label(kind);
+    }
+    harness.get_by_label("Checked 1 row: 1 valid, 0 invalid. Nothing was sent.");
+    // No preset was made of it.
+    assert_eq!(
+        harness
+            .state()
+            .library
+            .presets
+            .as_ref()
+            .unwrap()
+            .list()
+            .len(),
+        presets_before
+    );
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run();
+    assert_eq!(harness.state().state.view, View::Requests);
+    harness.get_by_label("Send");
+}

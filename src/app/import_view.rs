@@ -973,8 +973,11 @@ pub fn end_text(summary: &Summary, dry_run: bool) -> String {
     let counts = &summary.counts;
     match &summary.end {
         End::Complete if dry_run => format!(
-            "Checked {} rows: {} valid, {} invalid. Nothing was sent.",
-            counts.rows, counts.valid, counts.invalid
+            "Checked {} row{}: {} valid, {} invalid. Nothing was sent.",
+            counts.rows,
+            if counts.rows == 1 { "" } else { "s" },
+            counts.valid,
+            counts.invalid
         ),
         End::Complete => format!(
             "Done: created {}, updated {}, rejected {}, failed {}, invalid {}.",
