@@ -402,7 +402,8 @@ pub struct ImportView {
 }
 
 impl ImportView {
-    /// Whether anything runs that the window must keep drawing for.
+    /// How long the running import still waits for the rate limit, if it waits: the countdown
+    /// on screen is the one thing that changes without an event.
     pub fn waiting_for_rate_limit(&self) -> Option<Duration> {
         let run = self.file.as_ref()?.run.as_ref()?;
         if run.is_finished() {
@@ -573,12 +574,14 @@ impl App {
     /// before is let go (its import, if one runs, is cancelled: its results file keeps what was
     /// done, for a resume).
     pub(super) fn open_import_file(&mut self, path: PathBuf, ctx: &egui::Context) {
-        if self.import.file.as_ref().is_some_and(OpenFile::busy) {
+        let sending = |file: &OpenFile| file.run.as_ref().is_some_and(|run| !run.is_finished());
+        if self.import.file.as_ref().is_some_and(sending) {
             self.import.message = Some(Err(
                 "An import is running: cancel it before opening another file.".to_owned(),
             ));
             return;
         }
+        // A dry run still checking the file open before is cancelled when its job is dropped.
         self.state.import.file = path.display().to_string();
         let workspace = self.import_workspace();
         let for_preview = path.clone();
@@ -648,11 +651,14 @@ impl App {
             });
         };
         if base_url.trim().is_empty() {
-            return Err("Type the base URL to import into (Ctrl+L in Requests), or choose Production or Sandbox.".to_owned());
+            return Err(
+                "Type the base URL to import into in the top bar, or choose Production or Sandbox."
+                    .to_owned(),
+            );
         }
         let token = self.token.trimmed();
         if token.is_empty() {
-            return Err("No API token: type yours in the API token field above.".to_owned());
+            return Err("No API token: type yours in the API token field.".to_owned());
         }
         Ok(Destination {
             base_url: base_url.trim().to_owned(),
@@ -779,7 +785,10 @@ impl App {
             return;
         }
         let source = file.path.clone();
-        let results = file.run.as_ref().and_then(|run| run.results.clone());
+        // The results file of this file's import, this session's or an earlier one's.
+        let results = Some(PathBuf::from(file.results_path.trim()))
+            .filter(|path| path.is_file())
+            .or_else(|| file.run.as_ref().and_then(|run| run.results.clone()));
         file.export = Some(background::spawn("import export", ctx, move || {
             import_export::export_failed(&source, results.as_deref(), &target, workspace)
         }));
@@ -982,6 +991,10 @@ pub fn end_text(summary: &Summary, dry_run: bool) -> String {
         End::Complete => format!(
             "Done: created {}, updated {}, rejected {}, failed {}, invalid {}.",
             counts.created, counts.updated, counts.rejected, counts.failed, counts.invalid
+        ),
+        End::Cancelled if dry_run => format!(
+            "Check cancelled after {} rows ({} invalid so far).",
+            counts.rows, counts.invalid
         ),
         End::Cancelled => format!(
             "Cancelled: {} valid rows not sent yet. Start again to resume from the results file.",
