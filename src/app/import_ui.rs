@@ -190,26 +190,7 @@ impl App {
                 ui.end_row();
             });
         if let Some(file) = self.import.file.as_mut() {
-            let label = ui.label("Results file (one line per row: its outcome)");
-            ui.add(TextEdit::singleline(&mut file.results_path).desired_width(f32::INFINITY))
-                .labelled_by(label.id);
-            let exists =
-                std::fs::metadata(file.results_path.trim()).is_ok_and(|meta| meta.len() > 0);
-            ui.add_enabled(
-                exists,
-                egui::Checkbox::new(&mut file.resume, "Resume from the results file"),
-            )
-            .on_hover_text("Send only the rows it has no outcome for yet")
-            .on_disabled_hover_text(
-                "No results file there yet: the import starts from the first row",
-            );
-            if exists && !file.resume {
-                ui.label(
-                    RichText::new("That file holds an earlier import's results: resume it, or choose another file.")
-                        .small()
-                        .color(ui.visuals().warn_fg_color),
-                );
-            }
+            results_file_ui(ui, file);
         }
         if let Err(reason) = destination {
             ui.label(RichText::new(reason).color(ui.visuals().error_fg_color));
@@ -373,6 +354,29 @@ fn empty_view_ui(ui: &mut Ui) {
             .weak(),
         );
     });
+}
+
+/// Where each row's outcome is written, and whether a Start resumes what it holds.
+fn results_file_ui(ui: &mut Ui, file: &mut OpenFile) {
+    let label = ui.label("Results file (one line per row: its outcome)");
+    ui.add(TextEdit::singleline(&mut file.results_path).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    let exists = std::fs::metadata(file.results_path.trim()).is_ok_and(|meta| meta.len() > 0);
+    ui.add_enabled(
+        exists,
+        egui::Checkbox::new(&mut file.resume, "Resume from the results file"),
+    )
+    .on_hover_text("Send only the rows it has no outcome for yet")
+    .on_disabled_hover_text("No results file there yet: the import starts from the first row");
+    if exists && !file.resume {
+        ui.label(
+            RichText::new(
+                "That file holds an earlier import's results: resume it, or choose another file.",
+            )
+            .small()
+            .color(ui.visuals().warn_fg_color),
+        );
+    }
 }
 
 /// The token the import sends (the same one Send uses), and where it came from.
@@ -717,14 +721,16 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
         "the documented limit"
     };
     let ceiling = thousands(limit * batch as u64);
-    let now = run
-        .rate
-        .per_minute()
-        .map_or("-".to_owned(), |rate| thousands(rate.round() as u64));
-    ui.label(RichText::new(format!("People a minute: {now} now, ceiling {ceiling}")).strong())
-        .on_hover_text(format!(
-            "{source}: {limit} requests a minute x {batch} people a batch"
-        ));
+    let finished = run.is_finished();
+    let pace = if finished {
+        // Over the whole sending pass: a last burst says nothing once it is over.
+        let minutes = progress.sending_for.as_secs_f64() / 60.0;
+        let average = (minutes > 0.0).then(|| progress.sent as f64 / minutes);
+        format!("{} on average", per_minute_text(average))
+    } else {
+        format!("{} now", per_minute_text(run.rate.per_minute()))
+    };
+    ui.label(RichText::new(format!("People a minute: {pace}, ceiling {ceiling}")).strong());
     ui.label(
         RichText::new(format!(
             "Ceiling: {source}, {limit} requests a minute x {batch} people a batch"
@@ -732,7 +738,6 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
         .small()
         .weak(),
     );
-    let finished = run.is_finished();
     let mut parts = vec![
         format!("Requests: {}", thousands(counts.requests)),
         format!("429s: {}", counts.rate_limited),
@@ -781,6 +786,10 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
                 .weak(),
         );
     }
+}
+
+fn per_minute_text(rate: Option<f64>) -> String {
+    rate.map_or("-".to_owned(), |rate| thousands(rate.round() as u64))
 }
 
 /// 12345 as "12,345".

@@ -375,10 +375,44 @@ impl OpenFile {
         read
     }
 
+    /// Takes in the engine's events, and wakes the results indexer when a batch came (it reads
+    /// the last lines and ends once the import has).
+    fn poll_jobs(&mut self) {
+        if let Some(job) = self.check.as_mut() {
+            job.drain();
+        }
+        if let Some(job) = self.run.as_mut()
+            && job.drain()
+            && let Some(wake) = &self.index_wake
+        {
+            let _ = wake.send(());
+        }
+        if self.run.as_ref().is_some_and(Job::is_finished) {
+            self.index_wake = None;
+        }
+    }
+
     /// Whether an import (or its dry run) is running now.
     pub fn busy(&self) -> bool {
         let running = |job: &Option<Job>| job.as_ref().is_some_and(|job| !job.is_finished());
         running(&self.check) || running(&self.run)
+    }
+}
+
+/// The value of a background task once it is ready, taking it out of `slot`.
+fn take_ready<T: Send>(slot: &mut Option<Promise<T>>) -> Option<T> {
+    slot.as_ref()?.ready()?;
+    slot.take().map(Promise::block_and_take)
+}
+
+/// What the view says when a file dialog gave no file.
+fn dialog_failure(answer: DialogAnswer) -> Option<Result<String, String>> {
+    match answer {
+        Ok(Some(_)) => None,
+        Ok(None) => Some(Err(super::NO_FILE_CHOSEN.to_owned())),
+        Err(reason) => Some(Err(format!(
+            "The file dialog could not open: {reason}. Type the path instead, or drop the file on the window."
+        ))),
     }
 }
 
@@ -436,71 +470,32 @@ impl App {
     /// Everything the Import view waits for, taken in without blocking: dialogs, the preview,
     /// the engine's events, row look-ups. Called every frame from `tick`.
     pub(super) fn poll_import(&mut self, ctx: &egui::Context) {
-        let view = &mut self.import;
-        if view
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.ready().is_some())
-            && let Some(dialog) = view.dialog.take()
-        {
-            {
-                match dialog.block_and_take() {
-                    Ok(Some(path)) => self
-                        .actions
-                        .push(super::Action::Import(ImportAction::Open(path))),
-                    Ok(None) => view.message = Some(Err(super::NO_FILE_CHOSEN.to_owned())),
-                    Err(reason) => {
-                        view.message = Some(Err(format!(
-                            "The file dialog could not open: {reason}. Type the path, or drop the file on the window."
-                        )))
-                    }
-                }
+        if let Some(answer) = take_ready(&mut self.import.dialog) {
+            match answer {
+                Ok(Some(path)) => self
+                    .actions
+                    .push(super::Action::Import(ImportAction::Open(path))),
+                other => self.import.message = dialog_failure(other),
             }
         }
         let Some(file) = self.import.file.as_mut() else {
             return;
         };
-        if let Some(job) = file.check.as_mut() {
-            job.drain();
-        }
-        if let Some(job) = file.run.as_mut()
-            && job.drain()
-            && let Some(wake) = &file.index_wake
-        {
-            let _ = wake.send(());
-        }
-        if file.run.as_ref().is_some_and(Job::is_finished) {
-            // The indexer reads the last lines and ends.
-            file.index_wake = None;
-        }
-        if file
-            .export_dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.ready().is_some())
-            && let Some(dialog) = file.export_dialog.take()
-        {
-            match dialog.block_and_take() {
+        file.poll_jobs();
+        if let Some(answer) = take_ready(&mut file.export_dialog) {
+            match answer {
                 Ok(Some(path)) => {
                     file.export_path = path.display().to_string();
                     self.actions
                         .push(super::Action::Import(ImportAction::Export));
                 }
-                Ok(None) => self.import.message = Some(Err(super::NO_FILE_CHOSEN.to_owned())),
-                Err(reason) => {
-                    self.import.message = Some(Err(format!(
-                        "The file dialog could not open: {reason}. Type the path instead."
-                    )))
-                }
+                other => self.import.message = dialog_failure(other),
             }
         }
         if let Some(file) = self.import.file.as_mut()
-            && file
-                .export
-                .as_ref()
-                .is_some_and(|export| export.ready().is_some())
-            && let Some(export) = file.export.take()
+            && let Some(exported) = take_ready(&mut file.export)
         {
-            self.import.message = Some(export.block_and_take());
+            self.import.message = Some(exported);
         }
         if let Some(wait) = self.import.waiting_for_rate_limit() {
             // The countdown, once a second; nothing else runs while the import waits.
@@ -674,9 +669,6 @@ impl App {
         if file.run.as_ref().is_some_and(|run| !run.is_finished()) {
             return Some("The import is running.".to_owned());
         }
-        if file.busy() {
-            return Some("Wait for the check to finish.".to_owned());
-        }
         if file.results_path.trim().is_empty() {
             return Some("Choose where the results file goes.".to_owned());
         }
@@ -705,6 +697,10 @@ impl App {
         let Some(file) = self.import.file.as_mut() else {
             return;
         };
+        // The import checks every row itself: a dry run still going is not needed any more.
+        if let Some(check) = file.check.as_ref().filter(|check| !check.is_finished()) {
+            check.import.cancel();
+        }
         let results = PathBuf::from(file.results_path.trim());
         let settings = Settings {
             file: file.path.clone(),
