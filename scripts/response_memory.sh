@@ -3,6 +3,7 @@
 #   bomb     a 1 MB gzip answer that inflates to 1 GiB of zeros
 #   endless  a chunked answer that never ends (64 KiB chunks as fast as the client reads)
 #   json50   a 50 MB JSON answer (an array of people), printed pretty and as --output json
+#   list50   the same people as a 50 MB list answer, each person held to the contract
 # Prints one line per case: peak RSS, exit code and the first line of standard error.
 #
 # usage: scripts/response_memory.sh [BINARY]   (default: $CARGO_TARGET_DIR or target, debug build)
@@ -36,17 +37,23 @@ def people(size):
 
 BOMB = bomb()
 JSON50 = people(50_000_000)
+LIST50 = b'{"people":' + JSON50 + b',"total":%d}' % JSON50.count(b'"id"')
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args):
         pass
+    def do_GET(self):
+        self.do_POST()
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length", 0)))
         if self.path.startswith("/bomb"):
             self.answer(BOMB, [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
         elif self.path.startswith("/json50"):
             self.answer(JSON50, [("Content-Type", "application/json")])
+        elif self.path.startswith("/list50"):
+            self.answer(LIST50, [("Content-Type", "application/json")])
         elif self.path.startswith("/endless"):
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -84,11 +91,16 @@ for _ in $(seq 300); do [ -s "$scratch/port" ] && break; sleep 0.1; done
 port=$(cat "$scratch/port")
 echo '{"userId": "u1", "email": "ada@example.com"}' >"$scratch/body.json"
 
-measure() { # NAME PATH [EXTRA ARGS...]
+measure() { # NAME PATH [EXTRA ARGS...]: a create person with a small body
   local name=$1 path=$2; shift 2
+  measure_send "$name" "$path" createPerson --body "$scratch/body.json" "$@"
+}
+
+measure_send() { # NAME PATH OPERATION [EXTRA ARGS...]
+  local name=$1 path=$2 operation=$3; shift 3
   local code=0
   FLAMEUP_API_TOKEN=memory-test /usr/bin/time -f "%M" -o "$scratch/rss" \
-    "$binary" send --body "$scratch/body.json" --base-url "http://127.0.0.1:$port/$path" "$@" \
+    "$binary" send "$operation" --no-history --base-url "http://127.0.0.1:$port/$path" "$@" \
     >/dev/null 2>"$scratch/stderr" || code=$?
   local rss_kb
   rss_kb=$(tail -n 1 "$scratch/rss")
@@ -101,3 +113,5 @@ measure "bomb (1 MB -> 1 GiB)" bomb
 measure "endless chunked, 3 s" endless --timeout 3
 measure "json50, pretty" json50
 measure "json50, --output json" json50 --output json
+# A list of people whose every person the contract check walks (a few fields are undocumented).
+measure_send "list50 (listPeople), json" list50 listPeople --output json

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 use flameup_explorer::contract::{
-    self, AnswerCheck, AnswerFinding, AnswerFindingKind, Contract, Operation,
+    self, AnswerCheck, AnswerFinding, AnswerFindingKind, Contract, LISTED_FINDINGS, Operation,
 };
 use serde_json::{Value, json};
 
@@ -157,14 +157,14 @@ fn each_error_shape_is_recognised_with_its_name() {
 
 #[test]
 fn an_error_in_no_documented_shape_is_measured_against_the_closest() {
-    // The errors page's standard shape with a `details` it does not show.
+    // The errors page's standard shape with a `hint` no page shows.
     let body = json!({"success": false, "error": {"type": "VALIDATION_ERROR", "message": "No",
-                      "details": {"email": "Invalid"}}, "request_id": "req_1"});
+                      "hint": "Try again"}, "request_id": "req_1"});
     let result = check("createPerson", 400, &body);
     assert_eq!(result.documented_as.as_deref(), Some("ErrorStandard"));
     assert_eq!(
         found(&result),
-        [("/error/details", AnswerFindingKind::UndocumentedField)]
+        [("/error/hint", AnswerFindingKind::UndocumentedField)]
     );
     let note = result.findings[0].note.as_deref().unwrap();
     assert!(note.contains("six error bodies"), "{note}");
@@ -177,6 +177,7 @@ fn a_documented_person_matches_and_says_so() {
         result,
         AnswerCheck {
             findings: vec![],
+            unlisted: 0,
             documented_as: Some("Person".into()),
         }
     );
@@ -307,6 +308,35 @@ fn a_value_outside_its_enum() {
         "one of active, unsubscribed, bounced"
     );
     assert_eq!(result.findings[0].actual, "\"deleted\"");
+}
+
+#[test]
+fn a_list_drifted_in_every_item_lists_the_first_findings_and_counts_the_rest() {
+    let drifted = |index: usize| {
+        let mut person = person();
+        person["nickname"] = json!(format!("n{index}"));
+        person
+    };
+    let count = LISTED_FINDINGS + 500;
+    let people: Vec<Value> = (0..count).map(drifted).collect();
+    let body = json!({"people": people, "total": count, "limit": 50, "offset": 0});
+    let result = check("listPeople", 200, &body);
+    assert_eq!(result.findings.len(), LISTED_FINDINGS);
+    assert_eq!(result.unlisted, 500);
+    assert_eq!(result.count(), count);
+    assert!(!result.is_ok());
+    assert_eq!(
+        result.verdict(),
+        format!("{count} differences from the docs")
+    );
+    let last = &result.findings[LISTED_FINDINGS - 1];
+    assert_eq!(
+        last.path,
+        format!("/people/{}/nickname", LISTED_FINDINGS - 1)
+    );
+    // The parsed body is checked the same way.
+    let parsed = operation("listPeople").check_json_answer(200, Some("application/json"), &body);
+    assert_eq!(parsed, result);
 }
 
 #[test]

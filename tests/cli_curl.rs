@@ -101,28 +101,10 @@ fn assert_refused(output: &Output, message: &str) {
     assert!(output.stdout.is_empty());
 }
 
-/// The docs' create-person cURL example (reference/docs-create-person-page.txt).
-const DOCS_CREATE_PERSON: &str = r#"curl -X POST "https://api.flameup.ai/api/v1/people" \
--H "Content-Type: application/json" \
--H "Authorization: Bearer YOUR_API_TOKEN" \
--d '{
-"userId": "example_string",
-"email": "user@example.com",
-"phone": "+1-555-0123",
-"traits": {
-"first_name": "John Doe",
-"last_name": "John Doe",
-"phone": "+1-555-0123",
-"avatar_url": "example_string",
-"timezone": "example_string",
-"locale": "example_string"
-}
-}'"#;
-
 #[test]
 fn preview_of_the_docs_command_is_the_docs_example() {
     let scratch = Scratch::new("preview");
-    let file = scratch.file("create.sh", DOCS_CREATE_PERSON);
+    let file = scratch.file("create.sh", support::DOCS_CREATE_PERSON_CURL);
     let output = explorer(None)
         .args(["preview", "--from-curl"])
         .arg(&file)

@@ -10,6 +10,7 @@
 mod drafts;
 mod support;
 
+use drafts::arbitrary::{self, BASE_URLS, Destination};
 use flameup_explorer::contract::{self, Contract};
 use flameup_explorer::model::curl_import::{
     CurlImport, FILES_NOT_READ, Shell, import_curl, import_curl_reading,
@@ -103,24 +104,6 @@ fn check(case: &Case) {
     assert_same_request(&build(&import.draft), &build(&expected.draft()), case.name);
 }
 
-/// The docs' create-person page's cURL example, byte for byte (reference/docs-create-person-page.txt).
-const DOCS_CREATE_PERSON: &str = r#"curl -X POST "https://api.flameup.ai/api/v1/people" \
--H "Content-Type: application/json" \
--H "Authorization: Bearer YOUR_API_TOKEN" \
--d '{
-"userId": "example_string",
-"email": "user@example.com",
-"phone": "+1-555-0123",
-"traits": {
-"first_name": "John Doe",
-"last_name": "John Doe",
-"phone": "+1-555-0123",
-"avatar_url": "example_string",
-"timezone": "example_string",
-"locale": "example_string"
-}
-}'"#;
-
 const PLACEHOLDER_NOTE: &str =
     "The command holds the docs' placeholder YOUR_API_TOKEN instead of a token.";
 const ENV_TOKEN_NOTE: &str = "The command reads the token from $FLAMEUP_API_TOKEN when it runs, so it holds no token to import.";
@@ -129,7 +112,7 @@ fn docs_cases() -> Vec<Case> {
     vec![
         Case {
             name: "the docs' create person",
-            command: DOCS_CREATE_PERSON,
+            command: support::DOCS_CREATE_PERSON_CURL,
             expected: Expected {
                 operation: "createPerson",
                 base_url: None,
@@ -526,7 +509,7 @@ fn hand_written_commands_in_every_quoting_style_import_as_their_operations() {
 
 #[test]
 fn the_docs_create_person_is_the_docs_example_draft() {
-    let import = import_curl(DOCS_CREATE_PERSON, contract()).unwrap();
+    let import = import_curl(support::DOCS_CREATE_PERSON_CURL, contract()).unwrap();
     assert_eq!(import.draft, Draft::docs_example());
 }
 
@@ -693,12 +676,13 @@ fn a_body_file_is_read_through_the_reader() {
 // ---------------------------------------------------------------------------------------------
 // Round trip: every cURL snippet the app renders imports back to the request it was made from.
 
-/// Base URLs with and without a path, a port, an IPv6 host, an escape and a trailing slash.
-const BASE_URLS: [&str; 4] = [
-    "http://127.0.0.1:8080/api/v1",
-    "https://api.example.com",
-    "http://[::1]:9/a%20b/v1/",
-    "https://host.example/x",
+/// Where the random drafts go: production, or a custom base URL of every shape.
+const DESTINATIONS: [Destination; 5] = [
+    Destination::Production,
+    Destination::Custom(BASE_URLS[0]),
+    Destination::Custom(BASE_URLS[1]),
+    Destination::Custom(BASE_URLS[2]),
+    Destination::Custom(BASE_URLS[3]),
 ];
 
 /// Imports the cURL snippet of `draft` shown with `credential`, and checks that it builds the
@@ -749,103 +733,6 @@ fn every_operation_and_every_hostile_shape_round_trips() {
     }
 }
 
-/// Text any input may hold: anything at all, and runs of the characters URLs and shells give a
-/// meaning to.
-fn arb_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[./%?#&=+;:@!$'()*,\\[\\]~^|`{}<>\"\\\\ \t\n\r\u{0}\u{7f}a-zA-Z0-9é🔥\u{E000}-]{0,12}",
-        "%[0-9a-fA-F]{0,2}[.]{0,3}",
-    ]
-}
-
-fn arb_path_value() -> impl Strategy<Value = String> {
-    arb_text().prop_filter("a path value is one segment", |text| {
-        !matches!(text.as_str(), "" | "." | "..")
-    })
-}
-
-fn arb_json() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("JSON has no infinity or NaN", |f| f.is_finite())
-            .prop_map(|f| json!(f)),
-        arb_text().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(3, 24, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(arb_text(), inner, 0..4)
-                .prop_map(|map| Value::Object(map.into_iter().collect())),
-        ]
-    })
-}
-
-/// A body: mostly an object with some of the contract's keys, sometimes any JSON at all.
-fn arb_body() -> impl Strategy<Value = Value> {
-    let key = prop_oneof![
-        prop::sample::select(vec![
-            "userId", "email", "traits", "people", "event", "title"
-        ])
-        .prop_map(str::to_owned),
-        arb_text(),
-    ];
-    prop_oneof![
-        4 => prop::collection::btree_map(key, arb_json(), 0..5)
-            .prop_map(|map| Value::Object(map.into_iter().collect())),
-        1 => arb_json(),
-    ]
-}
-
-/// The most path and query parameters any operation has, so one draw fills any operation.
-const MOST_PARAMETERS: usize = 8;
-
-/// A random draft of a random operation, on production or a custom base URL.
-fn arb_draft() -> impl Strategy<Value = Draft> {
-    let operations = contract().operations();
-    (
-        0..operations.len(),
-        prop::option::of(prop::sample::select(BASE_URLS.to_vec())),
-        prop::collection::vec(arb_path_value(), MOST_PARAMETERS),
-        prop::collection::vec(
-            prop_oneof![Just(String::new()), arb_text()],
-            MOST_PARAMETERS,
-        ),
-        arb_body(),
-    )
-        .prop_map(move |(index, base_url, path, query, body)| {
-            let operation = &operations[index];
-            let path: Vec<(&str, &str)> = operation
-                .path_params
-                .iter()
-                .zip(&path)
-                .map(|(param, value)| (param.name.as_str(), value.as_str()))
-                .collect();
-            let query: Vec<(&str, &str)> = operation
-                .query_params
-                .iter()
-                .zip(&query)
-                .map(|(param, value)| (param.name.as_str(), value.as_str()))
-                .collect();
-            let mut draft = drafts::operation_draft(
-                base_url.unwrap_or("http://unused"),
-                &operation.id,
-                &path,
-                &query,
-            );
-            if base_url.is_none() {
-                draft.environment = Environment::Production;
-            }
-            match operation.body {
-                Some(_) => drafts::with_body(draft, &body),
-                None => draft,
-            }
-        })
-}
-
 /// How a snippet shows the token: by reference, the docs' placeholder, or the token itself (any
 /// visible ASCII, as a header can carry).
 fn arb_credential() -> impl Strategy<Value = Credential> {
@@ -861,7 +748,7 @@ proptest! {
 
     #[test]
     fn every_rendered_curl_snippet_imports_back_to_its_request(
-        draft in arb_draft(),
+        (draft, _) in arbitrary::draft(&DESTINATIONS),
         credential in arb_credential(),
     ) {
         round_trip(&draft, &credential, "a random draft");

@@ -439,7 +439,7 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
-fn ctrl_i_switches_to_import_where_a_dropped_file_opens_with_its_detected_columns() {
+fn ctrl_2_switches_to_import_where_a_dropped_file_opens_with_its_detected_columns() {
     let scratch = Scratch::new("import-ui-drop");
     let file = write(
         scratch.path(),
@@ -448,7 +448,7 @@ fn ctrl_i_switches_to_import_where_a_dropped_file_opens_with_its_detected_column
     );
     let mut harness = started(scratch.startup(), None);
     harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
     harness.run();
     assert_eq!(harness.state().state.view, View::Import);
     harness.get_by_label("Import a user base");
@@ -493,7 +493,7 @@ fn ctrl_i_switches_to_import_where_a_dropped_file_opens_with_its_detected_column
         presets_before
     );
 
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
     harness.run();
     assert_eq!(harness.state().state.view, View::Requests);
     harness.get_by_label("Send");

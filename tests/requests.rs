@@ -11,134 +11,20 @@
 mod drafts;
 mod support;
 
+use drafts::arbitrary::{self, BASE_URLS, Destination};
 use flameup_explorer::contract::{self, Operation};
 use flameup_explorer::model::{BuildError, Credential, Draft, HttpRequest, build_request};
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Base URLs with and without a path, a port, an IPv6 host, an escape and a trailing slash.
-const BASE_URLS: [&str; 4] = [
-    "http://127.0.0.1:8080/api/v1",
-    "https://api.example.com",
-    "http://[::1]:9/a%20b/v1/",
-    "https://host.example/x",
+/// Where the random drafts go: a custom base URL of every shape.
+const DESTINATIONS: [Destination; 4] = [
+    Destination::Custom(BASE_URLS[0]),
+    Destination::Custom(BASE_URLS[1]),
+    Destination::Custom(BASE_URLS[2]),
+    Destination::Custom(BASE_URLS[3]),
 ];
-
-/// Text any input may hold: anything at all, and runs of the characters URLs give a meaning to.
-fn arb_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[./%?#&=+;:@!$'()*,\\[\\]~^|`{}<>\"\\\\ \t\n\r\u{0}\u{7f}a-zA-Z0-9é🔥-]{0,12}",
-        "%[0-9a-fA-F]{0,2}[.]{0,3}",
-    ]
-}
-
-/// Text a path value may hold: anything but empty, `.` and `..`, which the builder refuses.
-fn arb_path_value() -> impl Strategy<Value = String> {
-    arb_text().prop_filter("a path value is one segment", |text| {
-        !matches!(text.as_str(), "" | "." | "..")
-    })
-}
-
-/// Keys the contract's bodies name, so typed inputs, nested objects and lists are exercised
-/// besides free rows.
-fn arb_key() -> impl Strategy<Value = String> {
-    prop_oneof![
-        prop::sample::select(vec![
-            "userId",
-            "email",
-            "phone",
-            "traits",
-            "first_name",
-            "people",
-            "event",
-            "properties",
-            "parameters",
-            "template",
-            "title",
-            "body",
-            "segments",
-            "trigger_config",
-            "delay_minutes",
-            "platform",
-            "priority",
-            "token",
-            "name",
-        ])
-        .prop_map(str::to_owned),
-        arb_text(),
-    ]
-}
-
-fn arb_json() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("JSON has no infinity or NaN", |f| f.is_finite())
-            .prop_map(|f| json!(f)),
-        arb_text().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 32, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(arb_key(), inner, 0..5)
-                .prop_map(|map| Value::Object(map.into_iter().collect())),
-        ]
-    })
-}
-
-/// A body: mostly an object with the contract's keys, sometimes any JSON at all.
-fn arb_body() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        4 => prop::collection::btree_map(arb_key(), arb_json(), 0..6)
-            .prop_map(|map| Value::Object(map.into_iter().collect())),
-        1 => arb_json(),
-    ]
-}
-
-/// The most path and query parameters any operation has, so one draw fills any operation.
-const MOST_PARAMETERS: usize = 8;
-
-/// A random draft of a random operation: its path values, query values (some empty) and body.
-fn arb_draft() -> impl Strategy<Value = (Draft, Option<Value>)> {
-    let operations = contract::embedded().unwrap().operations();
-    (
-        0..operations.len(),
-        prop::sample::select(BASE_URLS.to_vec()),
-        prop::collection::vec(arb_path_value(), MOST_PARAMETERS),
-        prop::collection::vec(
-            prop_oneof![Just(String::new()), arb_text()],
-            MOST_PARAMETERS,
-        ),
-        arb_body(),
-    )
-        .prop_map(move |(index, base_url, path, query, body)| {
-            let operation = &operations[index];
-            assert!(operation.path_params.len() <= MOST_PARAMETERS);
-            assert!(operation.query_params.len() <= MOST_PARAMETERS);
-            let path: Vec<(&str, &str)> = operation
-                .path_params
-                .iter()
-                .zip(&path)
-                .map(|(param, value)| (param.name.as_str(), value.as_str()))
-                .collect();
-            let query: Vec<(&str, &str)> = operation
-                .query_params
-                .iter()
-                .zip(&query)
-                .map(|(param, value)| (param.name.as_str(), value.as_str()))
-                .collect();
-            let draft = drafts::operation_draft(base_url, &operation.id, &path, &query);
-            match operation.body {
-                Some(_) => (drafts::with_body(draft, &body), Some(body)),
-                None => (draft, None),
-            }
-        })
-}
 
 /// The path segments of `request` after those of the draft's base URL, still encoded.
 fn operation_segments<'a>(request: &'a HttpRequest, draft: &Draft) -> Vec<&'a str> {
@@ -233,7 +119,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn any_values_build_a_request_that_parses_back_to_them((draft, body) in arb_draft()) {
+    fn any_values_build_a_request_that_parses_back_to_them((draft, body) in arbitrary::draft(&DESTINATIONS)) {
         let operation = draft.operation().unwrap();
         let request = build_request(&draft, None, &Credential::EnvVar).unwrap();
         prop_assert_eq!(request.method, operation.method.as_str());

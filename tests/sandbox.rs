@@ -352,6 +352,11 @@ fn the_standard_dialect() {
     let request_id = body["request_id"].as_str().unwrap();
     assert!(request_id.starts_with("req_"));
     assert_eq!(answer.header("x-request-id"), Some(request_id));
+    assert_eq!(
+        check_findings("createPerson", &answer),
+        [],
+        "the standard shape with its field details is documented"
+    );
 }
 
 #[test]
@@ -367,6 +372,7 @@ fn the_validation422_dialect() {
         json!({"error": {"code": "validation_error", "message": "Validation failed: userId, email",
                "details": {"fields": {"userId": "Required field", "email": "Invalid email format"}}}})
     );
+    assert_eq!(check_findings("createPerson", &answer), []);
     let malformed = create(&sandbox, "{");
     assert_eq!(malformed.status, 400, "a malformed body stays a 400");
     let unauthorized = exchange(
@@ -374,6 +380,15 @@ fn the_validation422_dialect() {
         &request("POST", "/api/v1/people", &[JSON], b"{}"),
     );
     assert_eq!(unauthorized.json()["error"]["code"], "unauthorized");
+    // Its other errors are the errors page's coded shape, which has no details.
+    for answer in [&malformed, &unauthorized] {
+        assert_eq!(
+            check_findings("createPerson", answer),
+            [],
+            "{}",
+            answer.status
+        );
+    }
 }
 
 #[test]

@@ -75,6 +75,16 @@ pub enum Action {
     /// Parse a large answer's body again for the tree view, off the UI thread.
     BuildTree,
     DismissNotice,
+    /// Import a cURL command (pasted onto the window, or from the dialog) into the form.
+    ImportCurl(String),
+    /// Open the "Import cURL" dialog.
+    OpenCurlImport,
+    /// Open the flow export dialog with the history entries picked.
+    ExportFlow,
+    /// Show the desktop's save dialog for the flow program.
+    SaveFlowDialog,
+    /// Write the flow program to this file.
+    SaveFlowTo(PathBuf),
     /// Something the Import view asks for.
     Import(super::ImportAction),
 }
@@ -148,6 +158,7 @@ impl App {
             Action::ClearHistory => self.clear_history(),
             Action::UndoClearHistory => self.undo_clear_history(),
             Action::UndoReset => {
+                self.undo_curl_import();
                 if let Some(draft) = self.undo_reset.take() {
                     self.state.draft = draft;
                 }
@@ -160,6 +171,11 @@ impl App {
             Action::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
             Action::BuildTree => self.response_view.build_tree(&self.exchange, ctx),
             Action::DismissNotice => self.notice = None,
+            Action::ImportCurl(text) => self.import_curl_command(text),
+            Action::OpenCurlImport => self.open_curl_dialog(),
+            Action::ExportFlow => self.open_flow_export(),
+            Action::SaveFlowDialog => self.save_flow_dialog(ctx),
+            Action::SaveFlowTo(path) => self.save_flow_to(&path),
             Action::Import(action) => self.apply_import(action, ctx),
         }
     }

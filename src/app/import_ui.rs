@@ -10,7 +10,7 @@ use super::import_view::{
     ImportAction, Job, MAX_CONCURRENCY, MAX_LISTED_BAD_ROWS, OpenFile, PreviewTable, RowLookup,
     end_text,
 };
-use super::shortcuts::SWITCH_VIEW;
+use super::shortcuts::{SHOW_IMPORT, SHOW_REQUESTS};
 use super::token::{TokenInput, TokenOrigin};
 use super::{Action, App, View, form_ui, sandbox_ui};
 use crate::import::{Outcome, Phase, RowResult, WaitReason};
@@ -23,15 +23,15 @@ const TABLE_HEIGHT: f32 = 220.0;
 pub fn view_switch_ui(ui: &mut Ui, view: View, actions: &mut Vec<Action>) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        for (choice, label) in [
-            (View::Requests, "Requests"),
-            (View::Import, "Import people"),
+        for (choice, label, shortcut) in [
+            (View::Requests, "Requests", &SHOW_REQUESTS),
+            (View::Import, "Import people", &SHOW_IMPORT),
         ] {
             let response = ui
                 .selectable_label(view == choice, RichText::new(label).strong())
-                .on_hover_text(SWITCH_VIEW.hint());
+                .on_hover_text(shortcut.hint());
             if response.clicked() && view != choice {
-                actions.push(Action::Import(ImportAction::ToggleView));
+                actions.push(Action::Import(ImportAction::ShowView(choice)));
             }
         }
     });
@@ -409,6 +409,7 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
         (false, TokenOrigin::Environment) => "The token from FLAMEUP_API_TOKEN.",
         (false, TokenOrigin::Sandbox) => "The sandbox's stand-in token: it works only there.",
         (false, TokenOrigin::Keyring) => "The token kept in the system keyring.",
+        (false, TokenOrigin::PastedCurl) => "The token of a pasted cURL command (this session only).",
     };
     ui.label(RichText::new(origin).small().weak());
 }

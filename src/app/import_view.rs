@@ -42,8 +42,8 @@ const DETAIL_CACHE: usize = 512;
 /// What the Import view asks for; applied after the UI pass like every [`super::Action`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportAction {
-    /// Switch between exploring requests and importing people.
-    ToggleView,
+    /// Show the requests, or the import of people.
+    ShowView(super::View),
     /// Open the file whose path is in the path box.
     OpenTyped,
     /// Open this file (dropped on the window, or chosen in the dialog).
@@ -506,13 +506,11 @@ impl App {
     /// Carries out one of the Import view's actions.
     pub(super) fn apply_import(&mut self, action: ImportAction, ctx: &egui::Context) {
         match action {
-            ImportAction::ToggleView => {
-                self.state.view = match self.state.view {
-                    super::View::Requests => super::View::Import,
-                    super::View::Import => super::View::Requests,
-                };
-                self.import.focus_file =
-                    self.state.view == super::View::Import && self.import.file.is_none();
+            ImportAction::ShowView(view) => {
+                self.import.focus_file = view == super::View::Import
+                    && self.state.view != view
+                    && self.import.file.is_none();
+                self.state.view = view;
             }
             ImportAction::OpenTyped => {
                 let typed = self.state.import.file.trim().to_owned();

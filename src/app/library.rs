@@ -48,6 +48,8 @@ pub struct Library {
     pub export_to: Option<(String, String)>,
     /// The entries of the last Clear all, for undo.
     pub cleared_history: Vec<HistoryEntry>,
+    /// The history entries picked for a flow.
+    pub selection: super::flow_ui::HistorySelection,
 }
 
 impl Library {

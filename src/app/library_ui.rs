@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 
 use super::action::Action;
 use super::library::{Library, LibraryTab};
-use super::navigator_ui;
 use super::shortcuts::SAVE_PRESET;
+use super::{curl_ui, flow_ui, navigator_ui};
 use crate::store::history::HistoryEntry;
 use crate::store::presets::{Listed, Preset};
 
@@ -32,13 +32,16 @@ pub fn library_ui(ui: &mut Ui, library: &mut Library, operation: &str, actions: 
     }
     match library.tab {
         LibraryTab::Operations => match crate::contract::embedded() {
-            Ok(contract) => navigator_ui::navigator_ui(
-                ui,
-                contract,
-                operation,
-                &mut library.operation_filter,
-                actions,
-            ),
+            Ok(contract) => {
+                curl_ui::import_button_ui(ui, actions);
+                navigator_ui::navigator_ui(
+                    ui,
+                    contract,
+                    operation,
+                    &mut library.operation_filter,
+                    actions,
+                );
+            }
             Err(err) => {
                 ui.label(RichText::new(err.to_string()).color(ui.visuals().error_fg_color));
             }
@@ -245,6 +248,7 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
     {
         actions.push(Action::UndoClearHistory);
     }
+    flow_ui::selection_bar_ui(ui, &mut library.selection, history.entries(), actions);
     ui.separator();
     if history.entries().is_empty() {
         ui.label(RichText::new("Every send is recorded here, without the token.").weak());
@@ -261,13 +265,19 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
                 .rev()
                 .filter(|(_, entry)| entry.matches(&query))
             {
-                history_row_ui(ui, index, entry, actions);
+                history_row_ui(ui, index, entry, &mut library.selection, actions);
             }
         });
 }
 
 /// One send: when, how it ended, who it was about and where it went.
-fn history_row_ui(ui: &mut Ui, index: usize, entry: &HistoryEntry, actions: &mut Vec<Action>) {
+fn history_row_ui(
+    ui: &mut Ui,
+    index: usize,
+    entry: &HistoryEntry,
+    selection: &mut flow_ui::HistorySelection,
+    actions: &mut Vec<Action>,
+) {
     let time = entry.time.get(11..19).unwrap_or(&entry.time);
     let path = url::Url::parse(&entry.url)
         .map(|url| url.path().to_owned())
@@ -283,11 +293,15 @@ fn history_row_ui(ui: &mut Ui, index: usize, entry: &HistoryEntry, actions: &mut
         entry.host()
     );
     let response = ui
-        .add(egui::Button::selectable(false, text).truncate())
-        .on_hover_text(format!(
-            "{} {}\n{} · {} ms\nClick to restore this request and its answer.",
-            entry.method, entry.url, entry.time, entry.elapsed_ms
-        ));
+        .horizontal(|ui| {
+            flow_ui::pick_box_ui(ui, selection, index, &format!("{who} at {time}"));
+            ui.add(egui::Button::selectable(false, text).truncate())
+                .on_hover_text(format!(
+                    "{} {}\n{} · {} ms\nClick to restore this request and its answer.",
+                    entry.method, entry.url, entry.time, entry.elapsed_ms
+                ))
+        })
+        .inner;
     if response.clicked() {
         actions.push(Action::RestoreHistory(index));
     }

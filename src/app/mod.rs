@@ -5,8 +5,10 @@
 
 mod action;
 mod background;
+mod curl_ui;
 mod derived;
 mod exchange;
+mod flow_ui;
 mod form_ui;
 mod highlight;
 mod import_export;
@@ -144,6 +146,10 @@ pub struct App {
     copied: Option<Copied>,
     /// Something the user should know once (a saved state or history that could not be read).
     pub notice: Option<String>,
+    /// The cURL import: its dialog, and what the last import did.
+    pub curl: curl_ui::CurlState,
+    /// The flow export dialog.
+    flow: flow_ui::FlowState,
     /// The Import view's file, its check and its import.
     pub import: import_view::ImportView,
 }
@@ -221,6 +227,8 @@ impl App {
             reviews: review::Reviews::default(),
             review: None,
             origins: value_ui::Origins::default(),
+            curl: curl_ui::CurlState::default(),
+            flow: flow_ui::FlowState::default(),
             import: import_view::ImportView::default(),
         }
     }

@@ -2,8 +2,8 @@
 //! applied at the end of the frame.
 
 use super::{
-    Action, App, Copied, form_ui, import_ui, import_view, library_ui, navigator_ui, preview_ui,
-    response_ui, review_ui, sandbox_ui, shortcuts,
+    Action, App, Copied, curl_ui, form_ui, import_ui, import_view, library_ui, navigator_ui,
+    preview_ui, response_ui, review_ui, sandbox_ui, shortcuts,
 };
 
 impl eframe::App for App {
@@ -17,7 +17,13 @@ impl eframe::App for App {
             running: self.is_running(),
             shortcuts_open: self.show_shortcuts,
         };
-        self.actions.extend(shortcuts::pressed(&ctx, &window));
+        // A dialog (cURL import, flow export) has the keys: nothing behind it acts on them.
+        if !self.dialog_open() {
+            self.actions.extend(shortcuts::pressed(&ctx, &window));
+            if let Some(command) = curl_ui::pasted_command(&ctx) {
+                self.actions.push(Action::ImportCurl(command));
+            }
+        }
         for file in ctx.input(|input| input.raw.dropped_files.clone()) {
             let path = file.path().to_path_buf();
             self.actions.push(
@@ -31,6 +37,8 @@ impl eframe::App for App {
         self.panels_ui(ui);
         shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
         self.palette_ui(&ctx);
+        self.curl_dialog_ui(&ctx);
+        self.flow_dialog_ui(&ctx);
         self.copied_ui(&ctx);
         self.apply_pending(&ctx);
     }
@@ -82,6 +90,7 @@ impl App {
                 form_ui::notice_ui(ui, notice, &mut self.actions);
             }
             import_ui::view_switch_ui(ui, self.state.view, &mut self.actions);
+            self.curl_banner_ui(ui);
             form_ui::request_bar_ui(
                 ui,
                 &mut self.state,

@@ -260,7 +260,7 @@ fn answer_ui(
 
 /// "Contract", with how many differences there are when there are some.
 fn contract_tab_label(review: Option<&Review>) -> String {
-    match review.map(|review| review.check.findings.len()) {
+    match review.map(|review| review.check.count()) {
         Some(count) if count > 0 => format!("Contract ({count})"),
         _ => "Contract".to_owned(),
     }

@@ -112,6 +112,7 @@ pub fn contract_view_ui(ui: &mut Ui, review: Option<&Review>) {
         .id_salt("contract_view")
         .auto_shrink(false)
         .show(ui, |ui| {
+            let mut previous_note = None;
             for finding in &check.findings {
                 ui.add_space(4.0);
                 ui.horizontal_wrapped(|ui| {
@@ -132,9 +133,24 @@ pub fn contract_view_ui(ui: &mut Ui, review: Option<&Review>) {
                     ui.label(RichText::new("· came back:").weak());
                     ui.label(RichText::new(&finding.actual).monospace());
                 });
-                if let Some(note) = &finding.note {
+                // A list drifted in every item would repeat the same note under each finding.
+                if let Some(note) = &finding.note
+                    && previous_note != Some(note)
+                {
                     ui.label(RichText::new(format!("Docs note: {note}")).weak().small());
                 }
+                previous_note = finding.note.as_ref();
+            }
+            if check.unlisted > 0 {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(format!(
+                        "... and {} more differences, not listed: only the first {} are.",
+                        check.unlisted,
+                        crate::contract::LISTED_FINDINGS
+                    ))
+                    .weak(),
+                );
             }
         });
 }

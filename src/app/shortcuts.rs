@@ -67,11 +67,23 @@ pub const GO_TO_OPERATION: Shortcut = Shortcut {
     what: "Go to an operation by name",
     action: Action::GoToOperation,
 };
-pub const SWITCH_VIEW: Shortcut = Shortcut {
+pub const IMPORT_CURL: Shortcut = Shortcut {
     keys: Keys::Chord(Modifiers::COMMAND, Key::I),
     label: "Ctrl+I",
-    what: "Switch between Requests and Import people",
-    action: Action::Import(super::ImportAction::ToggleView),
+    what: "Import a cURL command (or paste one onto the window)",
+    action: Action::OpenCurlImport,
+};
+pub const SHOW_REQUESTS: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::Num1),
+    label: "Ctrl+1",
+    what: "Show Requests: the form, its preview and the answer",
+    action: Action::Import(super::ImportAction::ShowView(super::View::Requests)),
+};
+pub const SHOW_IMPORT: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::Num2),
+    label: "Ctrl+2",
+    what: "Show Import people: bulk import from a file",
+    action: Action::Import(super::ImportAction::ShowView(super::View::Import)),
 };
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
@@ -81,15 +93,17 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 9] = [
+pub const SHORTCUTS: [&Shortcut; 11] = [
     &SEND,
     &CANCEL,
     &GO_TO_OPERATION,
+    &IMPORT_CURL,
     &COPY_SNIPPET,
     &SAVE_PRESET,
     &SEARCH_PRESETS,
     &EDIT_BASE_URL,
-    &SWITCH_VIEW,
+    &SHOW_REQUESTS,
+    &SHOW_IMPORT,
     &SHOW_SHORTCUTS,
 ];
 

@@ -21,6 +21,8 @@ pub enum TokenOrigin {
     Sandbox,
     /// Read from the system keyring.
     Keyring,
+    /// Found in a pasted cURL command: for this session only, never offered to the keyring.
+    PastedCurl,
 }
 
 /// The API token as typed. Lives only in memory for the session.
@@ -59,6 +61,15 @@ impl TokenInput {
             text,
             revealed: false,
             origin: TokenOrigin::Keyring,
+        }
+    }
+
+    /// The token a pasted cURL command sends: shown hidden, kept for this session only.
+    pub fn from_pasted_curl(text: String) -> Self {
+        Self {
+            text,
+            revealed: false,
+            origin: TokenOrigin::PastedCurl,
         }
     }
 
@@ -195,6 +206,9 @@ impl KeyringNote {
             (TokenOrigin::Environment, _) => {
                 format!("Read from ${TOKEN_ENV_VAR}; never written anywhere.")
             }
+            (TokenOrigin::PastedCurl, _) => {
+                "From the pasted cURL: kept for this session only, never saved.".to_owned()
+            }
             (TokenOrigin::Sandbox, _) => {
                 "A stand-in token for the local sandbox, which accepts any; never written anywhere."
                     .to_owned()
@@ -273,6 +287,11 @@ mod tests {
         assert_eq!(
             KeyringNote::new(&token, &keyring).note,
             "Saved in the system keyring."
+        );
+        let pasted = TokenInput::from_pasted_curl("ws_live_pasted".into());
+        assert!(
+            !Keyring::Ready { saved: None }.should_save(&pasted),
+            "a token from a pasted cURL is for this session only"
         );
         let mut from_keyring = TokenInput::from_keyring("ws_live_real".into());
         from_keyring.text.push('x');

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::contract::{AnswerCheck, AnswerFindingKind, Operation};
+use crate::contract::{AnswerCheck, AnswerFindingKind, LISTED_FINDINGS, Operation};
 use crate::model::HttpResponse;
 use crate::model::diff::{AnswerParts, DiffEntry, DiffOptions, diff_answers};
 
@@ -40,7 +40,9 @@ pub(super) struct Verdicts {
 
 impl Verdicts {
     /// What is said about `response`, an answer of `operation`: checked against the contract,
-    /// and compared with `baseline` when there is one. The body is parsed once for both.
+    /// and compared with `baseline` when there is one. Without a baseline the check reads the
+    /// body as it arrived (a large answer is never parsed whole); with one the body is parsed
+    /// once, for both.
     pub fn of(
         operation: &Operation,
         response: &HttpResponse,
@@ -48,20 +50,24 @@ impl Verdicts {
         include_volatile: bool,
     ) -> Self {
         let content_type = response.header("content-type");
+        let Some(baseline) = baseline else {
+            return Self {
+                contract: operation.check_answer(response.status, content_type, &response.body),
+                diff: None,
+                include_volatile,
+            };
+        };
         let parsed = serde_json::from_slice::<Value>(&response.body).ok();
         let contract = match &parsed {
             Some(body) => operation.check_json_answer(response.status, content_type, body),
             None => operation.check_answer(response.status, content_type, &response.body),
         };
-        let diff = baseline.map(|baseline| {
-            let body = parsed.unwrap_or_else(|| {
-                Value::String(String::from_utf8_lossy(&response.body).into_owned())
-            });
-            baseline.diff(response, &body, &DiffOptions { include_volatile })
-        });
+        let body = parsed
+            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&response.body).into_owned()));
+        let diff = baseline.diff(response, &body, &DiffOptions { include_volatile });
         Self {
             contract,
-            diff,
+            diff: Some(diff),
             include_volatile,
         }
     }
@@ -217,11 +223,15 @@ fn contract_json(check: &AnswerCheck) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut contract = json!({
         "ok": check.is_ok(),
         "documented_as": check.documented_as,
         "findings": findings,
-    })
+    });
+    if check.unlisted > 0 {
+        contract["unlisted"] = json!(check.unlisted);
+    }
+    contract
 }
 
 /// The diff as `--output json` writes it: `[{"path", "op", "before", "after"}]`, with `null`
@@ -262,6 +272,9 @@ pub(super) fn contract_lines(check: &AnswerCheck) -> Vec<String> {
             finding.actual
         ));
     }
+    if check.unlisted > 0 {
+        lines.push(unlisted_line(check.unlisted));
+    }
     let mut notes: Vec<&str> = Vec::new();
     for note in check
         .findings
@@ -274,6 +287,11 @@ pub(super) fn contract_lines(check: &AnswerCheck) -> Vec<String> {
     }
     lines.extend(notes.into_iter().map(|note| format!("  Docs note: {note}")));
     lines
+}
+
+/// What is said of the differences past the listed ones.
+fn unlisted_line(unlisted: usize) -> String {
+    format!("  ... and {unlisted} more, not listed (only the first {LISTED_FINDINGS} are)")
 }
 
 /// The diff for people: a count, then each entry on its own line.

@@ -9,7 +9,7 @@ mod check;
 mod parse;
 mod validate;
 
-pub use check::{AnswerCheck, AnswerFinding, AnswerFindingKind};
+pub use check::{AnswerCheck, AnswerFinding, AnswerFindingKind, LISTED_FINDINGS};
 pub use validate::{FindingKind, SchemaFinding};
 
 use std::collections::BTreeMap;

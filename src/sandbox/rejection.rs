@@ -141,13 +141,15 @@ impl Rejection {
                 },
                 "request_id": request_id,
             }),
-            ErrorDialect::Validation422 => json!({
-                "error": {
-                    "code": self.code(),
-                    "message": self.message,
-                    "details": {"fields": self.fields_object()},
+            ErrorDialect::Validation422 => {
+                let mut error = json!({"code": self.code(), "message": self.message});
+                // The errors page shows details only in its 422 example; its 401 and 404 (the
+                // coded shape) carry none.
+                if matches!(self.kind, RejectionKind::Validation) {
+                    error["details"] = json!({"fields": self.fields_object()});
                 }
-            }),
+                json!({ "error": error })
+            }
         }
     }
 }

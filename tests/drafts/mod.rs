@@ -6,6 +6,8 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
+pub mod arbitrary;
+
 use flameup_explorer::contract::{self, IdentifierKind, Operation};
 use flameup_explorer::model::form::schema_at;
 use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};

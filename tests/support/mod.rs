@@ -257,3 +257,22 @@ pub fn hostile_strings() -> Vec<String> {
         "x".repeat(5_000),
     ]
 }
+
+/// The create-person cURL command of the docs page, verbatim
+/// (shared/reference/docs-create-person-page.txt): what a new user pastes first.
+pub const DOCS_CREATE_PERSON_CURL: &str = r#"curl -X POST "https://api.flameup.ai/api/v1/people" \
+-H "Content-Type: application/json" \
+-H "Authorization: Bearer YOUR_API_TOKEN" \
+-d '{
+"userId": "example_string",
+"email": "user@example.com",
+"phone": "+1-555-0123",
+"traits": {
+"first_name": "John Doe",
+"last_name": "John Doe",
+"phone": "+1-555-0123",
+"avatar_url": "example_string",
+"timezone": "example_string",
+"locale": "example_string"
+}
+}'"#;

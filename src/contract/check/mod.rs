@@ -31,9 +31,12 @@
 //! into. Where JSON is documented, a body that is not JSON is one finding at `""`.
 //!
 //! Cost: an answer schema is compiled once per operation and status, on its first check, into a
-//! tree with hashed property lookups; a check is then one walk of the body, and
-//! [`Operation::check_json_answer`] spares a caller that has parsed the body a second parse.
+//! tree with hashed property lookups; a check is then one walk of the body. The bytes of a body
+//! are walked as they arrived (`raw.rs`), parsing only small parts at a time, so a 50 MB list is
+//! never a `Value` in memory; [`Operation::check_json_answer`] spares a caller that has parsed
+//! the body anyway a second parse. At most [`LISTED_FINDINGS`] findings are listed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::{Arc, OnceLock};
@@ -42,18 +45,28 @@ use jsonschema::JsonType;
 use serde_json::{Map, Value};
 
 use super::Operation;
+
+mod raw;
 use super::parse::{JSON_MEDIA, NOTE, SCHEMA_NAME};
 use super::validate::{push_escaped, shown, type_phrase};
 
 /// The longest `actual` a finding shows, in characters, before it is cut with "…".
 const SHOWN_CHARACTERS: usize = 60;
 
+/// How many findings a check lists; the rest are only counted. A long list drifted the same
+/// way in every item would otherwise cost a finding (and its note) per item: gigabytes for a
+/// 50 MB answer, and more lines than anyone reads.
+pub const LISTED_FINDINGS: usize = 1000;
+
 /// What checking one answer found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AnswerCheck {
     /// Every difference from the docs, in the order the body lists its fields (for an object:
     /// its fields, then the required ones it lacks). Empty when the answer matches the docs.
+    /// At most [`LISTED_FINDINGS`].
     pub findings: Vec<AnswerFinding>,
+    /// How many differences were found after the listed ones.
+    pub unlisted: usize,
     /// The documented shape the body was checked against, by its component name (`Person`,
     /// `ErrorStandard`) or else its `title`: where the docs list several shapes, the one it
     /// matched, or the closest one. `None` for an unnamed schema, or when no body was checked.
@@ -63,13 +76,18 @@ pub struct AnswerCheck {
 impl AnswerCheck {
     /// The answer is what the docs promise.
     pub fn is_ok(&self) -> bool {
-        self.findings.is_empty()
+        self.count() == 0
+    }
+
+    /// How many differences were found, listed or not.
+    pub fn count(&self) -> usize {
+        self.findings.len() + self.unlisted
     }
 
     /// The one-line verdict: "matches the docs", "1 difference from the docs", "3 differences
     /// from the docs".
     pub fn verdict(&self) -> String {
-        match self.findings.len() {
+        match self.count() {
             0 => "matches the docs".to_owned(),
             1 => "1 difference from the docs".to_owned(),
             count => format!("{count} differences from the docs"),
@@ -131,13 +149,9 @@ impl Operation {
             Ok(answer) => answer,
             Err(finding) => return single(finding),
         };
-        if answer.json.is_none() {
-            return AnswerCheck::default();
-        }
-        match serde_json::from_slice::<Value>(body) {
-            Ok(value) => answer.check(content_type, &value),
-            Err(_) => single(not_json(content_type, body)),
-        }
+        answer
+            .check_bytes(content_type, body, raw::WHOLE_BELOW)
+            .unwrap_or_else(|raw::NotJson| single(not_json(content_type, body)))
     }
 
     /// [`Operation::check_answer`] for a body already parsed (the window parses it for its
@@ -257,22 +271,40 @@ impl CompiledAnswer {
     /// Checks a JSON body (and its media type, when given) against this answer; nothing when
     /// no JSON body is documented.
     fn check(&self, content_type: Option<&str>, body: &Value) -> AnswerCheck {
+        self.check_with(content_type, |walk, schema, note| {
+            Ok(walk.check(schema, body, note))
+        })
+        .unwrap_or_default()
+    }
+
+    /// The check around one walk of the body: the media type first, then `walk_body` from the
+    /// body's schema, then the shape it was found to be.
+    fn check_with<'a>(
+        &'a self,
+        content_type: Option<&str>,
+        walk_body: impl FnOnce(
+            &mut Walk<'a>,
+            &'a Node,
+            Option<&'a str>,
+        ) -> Result<Option<usize>, raw::NotJson>,
+    ) -> Result<AnswerCheck, raw::NotJson> {
         let Some(schema) = &self.json else {
-            return AnswerCheck::default();
+            return Ok(AnswerCheck::default());
         };
         let mut walk = Walk::default();
         if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
             walk.findings.push(wrong_media(media, self.note.as_deref()));
         }
-        let chosen = walk.check(schema, body, self.note.as_deref());
+        let chosen = walk_body(&mut walk, schema, self.note.as_deref())?;
         let documented_as = chosen
             .and_then(|index| schema.choices.get(index))
             .and_then(|choice| choice.name.clone())
             .or_else(|| schema.name.clone());
-        AnswerCheck {
+        Ok(AnswerCheck {
             findings: walk.findings,
+            unlisted: walk.unlisted,
             documented_as,
-        }
+        })
     }
 }
 
@@ -306,6 +338,7 @@ fn documented<T>(answers: &BTreeMap<String, T>, status: u16) -> Option<(&String,
 fn single(finding: AnswerFinding) -> AnswerCheck {
     AnswerCheck {
         findings: vec![finding],
+        unlisted: 0,
         documented_as: None,
     }
 }
@@ -547,16 +580,19 @@ fn is_integer(number: &serde_json::Number) -> bool {
 #[derive(Default)]
 struct Walk<'a> {
     findings: Vec<AnswerFinding>,
+    /// Findings past [`LISTED_FINDINGS`], counted only.
+    unlisted: usize,
     absent: usize,
     /// The way down to the value being checked; written out as a JSON Pointer only for a
     /// finding, so a clean body costs no path text.
     steps: Vec<Step<'a>>,
 }
 
-/// One step down a body.
-#[derive(Clone, Copy)]
+/// One step down a body. A key is borrowed from the body where it can be (an escaped key of a
+/// body checked as it arrived is written out).
+#[derive(Clone)]
 enum Step<'a> {
-    Key(&'a str),
+    Key(Cow<'a, str>),
     Index(usize),
 }
 
@@ -617,7 +653,7 @@ impl<'a> Walk<'a> {
     fn object(&mut self, node: &'a Node, map: &'a Map<String, Value>, note: Option<&'a str>) {
         let mut listed_present = 0;
         for (key, value) in map {
-            self.steps.push(Step::Key(key));
+            self.steps.push(Step::Key(Cow::Borrowed(key)));
             match node.properties.get(key) {
                 Some(property) => {
                     listed_present += 1;
@@ -638,9 +674,24 @@ impl<'a> Walk<'a> {
             }
             self.steps.pop();
         }
+        let listed_missing = self.missing_fields(node, |name| map.contains_key(name), note);
+        self.absent += node
+            .properties
+            .len()
+            .saturating_sub(listed_present + listed_missing);
+    }
+
+    /// A finding for each field `node` requires that the object lacks; returns how many of
+    /// them the schema lists.
+    fn missing_fields(
+        &mut self,
+        node: &'a Node,
+        present: impl Fn(&str) -> bool,
+        note: Option<&'a str>,
+    ) -> usize {
         let mut listed_missing = 0;
-        for name in node.required.iter().filter(|name| !map.contains_key(*name)) {
-            self.steps.push(Step::Key(name));
+        for name in node.required.iter().filter(|name| !present(name)) {
+            self.steps.push(Step::Key(Cow::Borrowed(name)));
             let property = node.properties.get(name);
             listed_missing += usize::from(property.is_some());
             let expected = property.map_or_else(|| "required".to_owned(), Node::required_phrase);
@@ -655,10 +706,7 @@ impl<'a> Walk<'a> {
             );
             self.steps.pop();
         }
-        self.absent += node
-            .properties
-            .len()
-            .saturating_sub(listed_present + listed_missing);
+        listed_missing
     }
 
     /// Checks `value` against each shape and keeps the findings of the best: one it matches,
@@ -672,22 +720,30 @@ impl<'a> Walk<'a> {
                 ..Walk::default()
             };
             trial.check(choice, value, note);
-            let score = (trial.findings.len(), trial.absent);
+            let score = (trial.findings.len() + trial.unlisted, trial.absent);
             let better = best
                 .as_ref()
-                .is_none_or(|(_, kept)| score < (kept.findings.len(), kept.absent));
+                .is_none_or(|(_, kept)| score < (kept.findings.len() + kept.unlisted, kept.absent));
             if better {
                 best = Some((index, trial));
             }
         }
         match best {
             Some((index, kept)) => {
-                self.findings.extend(kept.findings);
-                self.absent += kept.absent;
+                self.merge(kept);
                 index
             }
             None => 0,
         }
+    }
+
+    /// Takes in the findings of a walk of a part of the body, keeping the list's bound.
+    fn merge(&mut self, part: Walk<'_>) {
+        let room = LISTED_FINDINGS.saturating_sub(self.findings.len());
+        let listed = part.findings.len().min(room);
+        self.unlisted += part.findings.len() - listed + part.unlisted;
+        self.findings.extend(part.findings.into_iter().take(listed));
+        self.absent += part.absent;
     }
 
     fn push(
@@ -697,6 +753,10 @@ impl<'a> Walk<'a> {
         actual: String,
         note: Option<&str>,
     ) {
+        if self.findings.len() >= LISTED_FINDINGS {
+            self.unlisted += 1;
+            return;
+        }
         self.findings.push(AnswerFinding {
             path: self.pointer(),
             kind,
