@@ -409,7 +409,9 @@ fn token_ui(ui: &mut Ui, token: &mut TokenInput) {
         (false, TokenOrigin::Environment) => "The token from FLAMEUP_API_TOKEN.",
         (false, TokenOrigin::Sandbox) => "The sandbox's stand-in token: it works only there.",
         (false, TokenOrigin::Keyring) => "The token kept in the system keyring.",
-        (false, TokenOrigin::PastedCurl) => "The token of a pasted cURL command (this session only).",
+        (false, TokenOrigin::PastedCurl) => {
+            "The token of a pasted cURL command (this session only)."
+        }
     };
     ui.label(RichText::new(origin).small().weak());
 }
@@ -692,23 +694,7 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
         return;
     };
     let counts = &progress.counts;
-    if progress.phase == Phase::Checking {
-        ui.label(format!(
-            "Checking before sending: {} rows read",
-            counts.rows
-        ));
-    }
-    let share = if counts.rows > 0 {
-        progress.done as f32 / counts.rows as f32
-    } else {
-        0.0
-    };
-    ui.add(egui::ProgressBar::new(share).text(format!(
-        "{} of {} rows done ({} valid)",
-        thousands(progress.done),
-        thousands(counts.rows),
-        thousands(counts.valid)
-    )));
+    ui.add(progress_bar(progress));
     let batch = if run.batch_size > 0 {
         run.batch_size
     } else {
@@ -804,6 +790,34 @@ fn thousands(number: u64) -> String {
         text.push(digit);
     }
     text
+}
+
+/// The bar: while the import checks the file before sending, the share of the file read; then
+/// the rows with a final outcome against all rows.
+fn progress_bar(progress: &crate::import::Progress) -> egui::ProgressBar {
+    let counts = &progress.counts;
+    if progress.phase == Phase::Checking {
+        let share = progress
+            .bytes_total
+            .filter(|total| *total > 0)
+            .map_or(0.0, |total| progress.bytes_read as f32 / total as f32);
+        return egui::ProgressBar::new(share).text(format!(
+            "Checking every row before sending: {} read, {} invalid",
+            thousands(counts.rows),
+            thousands(counts.invalid)
+        ));
+    }
+    let share = if counts.rows > 0 {
+        progress.done as f32 / counts.rows as f32
+    } else {
+        0.0
+    };
+    egui::ProgressBar::new(share).text(format!(
+        "{} of {} rows done ({} valid)",
+        thousands(progress.done),
+        thousands(counts.rows),
+        thousands(counts.valid)
+    ))
 }
 
 /// "4 min 38 s", "23 s": rounded up to whole seconds.
