@@ -5,10 +5,12 @@
 //!   rows are generated as they are read, so the input itself takes no memory);
 //! - building one batch request of 100 people with the app's draft → request function;
 //! - the whole import end to end (check pass, then batches of 100, 4 at a time) of 100,000 CSV
-//!   rows against a minimal loopback batch server with no rate limit. The sandbox's figures
-//!   belong to the sandbox's own benchmark.
+//!   rows against a minimal loopback batch server with no rate limit, then against the real
+//!   sandbox in-process (rate limit off), which checks every person against the contract too.
 //!
-//! Run: `cargo bench --bench import`.
+//! Run: `cargo bench --bench import`. The same import as separate processes (the `import` CLI
+//! against the `sandbox` binary), its peak memory for a million rows and its pacing against a
+//! limit of 10 requests per 2 s window: `scripts/import-figures.sh`.
 
 // A benchmark's setup: a failure is a broken benchmark, not a user error.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -21,6 +23,7 @@ use std::time::{Duration, Instant};
 use flameup_explorer::import::person::PersonCheck;
 use flameup_explorer::import::{Destination, End, Import, SendSettings, Settings, Source};
 use flameup_explorer::model::{Credential, Draft, Environment, build_request};
+use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
 
 const ROWS: usize = 100_000;
@@ -39,7 +42,16 @@ fn main() {
         read_and_check(name, &text, &check);
     }
     build_batches(&check);
-    end_to_end();
+    end_to_end("a minimal loopback server", &minimal_server());
+    let sandbox = Sandbox::start(
+        "127.0.0.1:0".parse().unwrap(),
+        SandboxSettings {
+            rate_limit: None,
+            ..SandboxSettings::default()
+        },
+    )
+    .unwrap();
+    end_to_end("the sandbox in-process", &sandbox.base_url());
 }
 
 fn row_values(index: usize) -> (String, String, String, usize) {
@@ -263,14 +275,14 @@ fn answer(mut stream: TcpStream) {
     );
 }
 
-fn end_to_end() {
+/// The whole import of [`ROWS`] CSV rows into the batch server at `base_url`, named `against`.
+fn end_to_end(against: &str, base_url: &str) {
     let dir = std::env::temp_dir().join(format!("flameup-import-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("people.csv");
     std::fs::write(&file, csv(ROWS)).unwrap();
-    let base_url = minimal_server();
     let send = SendSettings::new(Destination {
-        base_url,
+        base_url: base_url.to_owned(),
         token: "bench-token".to_owned(),
     });
     let (sending_in, sending) = std::sync::mpsc::channel();
@@ -294,7 +306,7 @@ fn end_to_end() {
     assert_eq!(summary.end, End::Complete);
     assert_eq!(summary.counts.created, ROWS as u64);
     println!(
-        "end to end, {ROWS} CSV rows against a minimal loopback server (no limit, batches of 100, 4 at a time): {:.2} s = {:.0} people/s; sending alone {:.2} s = {:.0} people/s ({} requests)",
+        "end to end, {ROWS} CSV rows against {against} (no limit, batches of 100, 4 at a time): {:.2} s = {:.0} people/s; sending alone {:.2} s = {:.0} people/s ({} requests)",
         total.as_secs_f64(),
         ROWS as f64 / total.as_secs_f64(),
         sending_for.as_secs_f64(),

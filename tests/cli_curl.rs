@@ -324,3 +324,54 @@ fn the_request_comes_from_the_command_alone() {
         );
     }
 }
+
+/// Finding 16: a pasted command may name any server. The token from the environment goes to it
+/// only with a warning first, unless it is the Flameup API or this machine; --base-url, which
+/// says where the request goes, needs none.
+#[test]
+fn the_variables_token_bound_for_another_host_is_told_before_sending() {
+    let scratch = Scratch::new("foreign-host");
+    // `.invalid` never resolves: nothing can arrive anywhere, and the send fails after the warning.
+    let file = scratch.file(
+        "elsewhere.sh",
+        "curl 'http://api.example.invalid/api/v1/people/ada' -H 'accept: */*'",
+    );
+    let output = explorer(Some(ENV_TOKEN))
+        .args(["send", "--timeout", "10", "--from-curl"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let told = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{told}");
+    let warning = "flameup-explorer: warning: sending FLAMEUP_API_TOKEN to api.example.invalid, the host the cURL command names, which is neither the Flameup API nor this machine (--base-url sends the request elsewhere)\n";
+    assert!(told.starts_with(warning), "{told}");
+    assert!(
+        !told.contains(ENV_TOKEN),
+        "the token is never printed: {told}"
+    );
+
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    for extra in [&[][..], &["--base-url", &server.base_url()][..]] {
+        let (command, base) = if extra.is_empty() {
+            (get_command(&server), "loopback")
+        } else {
+            (
+                "curl 'http://api.example.invalid/api/v1/people/ada'".to_owned(),
+                "--base-url",
+            )
+        };
+        let file = scratch.file("get.sh", &command);
+        let output = explorer(Some(ENV_TOKEN))
+            .args(["send", "--from-curl"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{base}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("neither"),
+            "{base}: {}",
+            stderr(&output)
+        );
+    }
+}

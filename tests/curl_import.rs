@@ -942,3 +942,60 @@ proptest! {
         assert_browser_body_imports(&browser_command(firefox_cmd, true, &written), &body);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Size: a pasted command is read in one pass, however long (finding 11: each quote used to count
+// the line breaks from the start, and each line break copied the rest of the text).
+
+/// A command of about 1 MB: `flags` headers of distinct names on lines of their own, each
+/// quoted the way `quote` writes it, ended by `continuation` (`\` or `^`, or nothing).
+fn huge_command(flags: usize, quote: fn(&str) -> String, continuation: &str) -> String {
+    let mut command = format!(
+        "curl {} {continuation}\n",
+        quote("https://api.flameup.ai/api/v1/people/ada")
+    );
+    for index in 0..flags {
+        let header = format!("X-Trace-{index:05}: {}", "v".repeat(26));
+        command.push_str(&format!("  -H {} {continuation}\n", quote(&header)));
+    }
+    command.push_str("  -H 'Authorization: Bearer ws_test_x'\n");
+    command
+}
+
+fn assert_huge_command_imports(command: &str, shell: Shell) {
+    assert!(command.len() >= 1_000_000, "{} bytes", command.len());
+    let import = import_curl(command, contract()).unwrap();
+    assert_eq!(import.draft.operation, "getPerson");
+    assert_eq!(import.shell, shell);
+    assert_eq!(import.token.as_deref(), Some("ws_test_x"));
+    let left_out = import
+        .notes
+        .iter()
+        .find(|note| note.starts_with("Left out headers"))
+        .unwrap();
+    assert!(left_out.contains("x-trace-00000"), "{left_out}");
+    assert!(left_out.len() < 2_000, "the note names a few: {left_out}");
+}
+
+#[test]
+fn a_one_megabyte_bash_command_with_20000_headers_imports() {
+    let single = |text: &str| format!("'{text}'");
+    assert_huge_command_imports(&huge_command(20_000, single, "\\"), Shell::Posix);
+    // Without continuations every line break ends a shell line: read as one command, with a note.
+    let double = |text: &str| format!("\"{text}\"");
+    let joined = huge_command(20_000, double, "");
+    let import = import_curl(&joined, contract()).unwrap();
+    assert!(
+        import
+            .notes
+            .iter()
+            .any(|note| note.starts_with("Line 1 does not end with"))
+    );
+}
+
+#[test]
+fn a_one_megabyte_cmd_command_with_20000_headers_imports() {
+    let careted = |text: &str| format!("^\"{text}^\"");
+    let command = huge_command(20_000, careted, "^").replace('\'', "\"");
+    assert_huge_command_imports(&command, Shell::WindowsCmd);
+}

@@ -540,3 +540,111 @@ fn flow_commands_refuse_what_they_cannot_do_with_exit_2() {
         "flameup-explorer: step 1: the path value id is taken from \"create_person\", which is not an earlier step\n"
     );
 }
+
+/// Finding 17: `flow run` refuses what `send` refuses, naming the step and the input, with exit
+/// 2 and nothing sent, instead of leaving it out of the request without a word.
+#[test]
+fn flow_run_refuses_inputs_send_would_refuse_and_sends_nothing() {
+    let home = scratch_dir("flows-stray-inputs");
+    let server = LoopbackServer::start(Reply::json(200, "{}"));
+    let cases = [
+        (
+            json!({"name": "get_person", "operation": "getPerson", "path": {"id": "x", "extra": "y"}}),
+            "step 1: getPerson has no path parameter \"extra\": its path /people/{id} takes id",
+        ),
+        (
+            json!({"name": "list_people", "operation": "listPeople", "query": {"bogus": "x"}}),
+            "step 1: listPeople has no query parameter \"bogus\": it takes limit, offset, status or search",
+        ),
+        (
+            json!({"name": "get_person", "operation": "getPerson", "path": {"id": "x"}, "body": {"a": 1}}),
+            "step 1: getPerson takes no body (GET /people/{id}): leave out the step's \"body\"",
+        ),
+    ];
+    for (step, message) in cases {
+        let file = home.join("stray.json");
+        let flow = json!({"version": 1, "base_url": server.base_url(), "steps": [step]});
+        std::fs::write(&file, flow.to_string()).unwrap();
+        let output = explorer(&home)
+            .args(["flow", "run"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(stderr(&output), format!("flameup-explorer: {message}\n"));
+    }
+    assert!(server.requests().is_empty(), "nothing is sent");
+}
+
+/// Findings 12 and 13, end to end: the hostile tester's flow recorded against two base URLs
+/// (two sandbox sessions differ by port) — create alice, create bob, list everyone, register alice's
+/// device by her UUID — then replayed with `--base-url` against a third sandbox. Every step goes to the third sandbox (none to the recorded ports, which would get
+/// the token), and alice's device is bound to the create's answer, not to a place in the list.
+#[test]
+fn flow_run_sends_every_step_to_its_base_url_and_binds_the_create_not_the_list() {
+    let home = scratch_dir("flows-two-sandboxes");
+    let start =
+        || Sandbox::start("127.0.0.1:0".parse().unwrap(), SandboxSettings::default()).unwrap();
+    let (recorded, third) = (start(), start());
+    let first = recorded.base_url();
+    // The same sandbox by another name: a second base URL, as a second session's port would be.
+    let second = first.replace("127.0.0.1", "localhost");
+    assert_ne!(first, second);
+    let send = |base_url: &str, words: &[&str], body: Option<Value>| -> Value {
+        let mut command = explorer(&home);
+        command
+            .arg("send")
+            .args(words)
+            .args(["--base-url", base_url, "--output", "json"]);
+        if let Some(body) = body {
+            let file = home.join("body.json");
+            std::fs::write(&file, body.to_string()).unwrap();
+            command.arg("--body").arg(file);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "send {words:?}: {}",
+            stderr(&output)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let alice = send(&first, &["createPerson"], Some(json!({"userId": "alice"})));
+    let alice_uuid = alice["body"]["id"].as_str().unwrap().to_owned();
+    send(&first, &["createPerson"], Some(json!({"userId": "bob"})));
+    send(&second, &["listPeople"], None);
+    let device = json!({"token": "fcm_1", "platform": "ios"});
+    send(
+        &second,
+        &[
+            "registerDevice",
+            "--path",
+            &format!("person_id={alice_uuid}"),
+        ],
+        Some(device),
+    );
+    let exported = explorer(&home)
+        .args(["flow", "export", "--last", "4", "--target", "json"])
+        .output()
+        .unwrap();
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let flow: Value = serde_json::from_slice(&exported.stdout).unwrap();
+    assert_eq!(
+        flow["steps"][3]["bindings"][0],
+        json!({"input": {"path": "person_id"}, "from": "create_person", "at": "/id"})
+    );
+    let file = home.join("flow.json");
+    std::fs::write(&file, &exported.stdout).unwrap();
+    // The recorded sandboxes stop: a step still sent to its recorded port would fail.
+    drop(recorded);
+    let output = explorer(&home)
+        .args(["flow", "run", "--base-url", &third.base_url()])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "create_person 201 Created\ncreate_person_2 201 Created\nlist_people 200 OK\nregister_device 201 Created\n"
+    );
+}

@@ -2,6 +2,11 @@
 //! `batchPeople` (an upsert by userId answering `BatchResult`, the `X-RateLimit-*` headers of a
 //! fixed window, 429s, refusals naming `people[i].field`), and the import runs through the
 //! library or the real binary.
+//!
+//! The same server also relays to the real `sandbox` binary (with a short `--rate-window`): the
+//! sandbox stores and answers, the relay only sees each request and can hold an answer back, so
+//! a kill lands at a known moment with no sleeps. The 429 and pacing tests drive the real
+//! sandbox in-process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
@@ -18,6 +23,7 @@ use flameup_explorer::import::{
     Destination, End, Event, Import, Outcome, Progress, ResultsFile, RowResult, SendSettings,
     Settings, Summary,
 };
+use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token";
@@ -43,6 +49,9 @@ struct Rules {
     always: Option<u16>,
     /// This request is stored, then held unanswered until [`BatchServer::release`].
     hold: Option<usize>,
+    /// Relay every request to this server (the sandbox) and pass its answer on, instead of
+    /// answering: the rules above other than `hold` are then unused.
+    upstream: Option<SocketAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -140,14 +149,17 @@ impl Drop for BatchServer {
 }
 
 fn serve(mut stream: TcpStream, shared: &(Mutex<State>, Condvar)) {
-    let Some((target, body)) = read_request(&mut stream) else {
+    let Some(request) = read_request(&mut stream) else {
         return;
     };
     let (state, changed) = shared;
+    // Relayed first, outside the lock: once counted as received, the upstream has stored it.
+    let upstream = state.lock().unwrap().rules.upstream;
+    let relayed = upstream.map(|upstream| relay(upstream, &request));
     let mut guard = state.lock().unwrap();
     guard.received += 1;
     let number = guard.received;
-    let people: Vec<Value> = serde_json::from_slice::<Value>(&body)
+    let people: Vec<Value> = serde_json::from_slice::<Value>(&request.body)
         .ok()
         .and_then(|body| body.get("people").cloned())
         .and_then(|people| people.as_array().cloned())
@@ -156,9 +168,12 @@ fn serve(mut stream: TcpStream, shared: &(Mutex<State>, Condvar)) {
         .iter()
         .map(|person| person["userId"].as_str().unwrap_or_default().to_owned())
         .collect();
-    let (status, headers, reply) = answer(&mut guard, number, &user_ids);
+    let (status, headers, reply) = match relayed {
+        Some(reply) => reply,
+        None => answer(&mut guard, number, &user_ids),
+    };
     guard.log.push(Logged {
-        target,
+        target: request.target,
         user_ids,
         status,
     });
@@ -272,8 +287,17 @@ fn answer(state: &mut State, number: usize, user_ids: &[String]) -> Reply {
     (200, headers, body.to_string())
 }
 
-/// Reads one request: its method and target, and its body.
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+/// One request as read from a client.
+struct Received {
+    /// The method and target, e.g. `POST /api/v1/people/batch`.
+    target: String,
+    /// The request line and headers, without the blank line.
+    head: String,
+    body: Vec<u8>,
+}
+
+/// Reads one request: its method and target, its head and its body.
+fn read_request(stream: &mut TcpStream) -> Option<Received> {
     let mut raw = Vec::new();
     let mut buf = [0u8; 16384];
     loop {
@@ -292,7 +316,11 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
                     .unwrap_or_default()
                     .rsplit_once(' ')
                     .map_or(String::new(), |(target, _)| target.to_owned());
-                return Some((target, raw[end + 4..end + 4 + length].to_vec()));
+                return Some(Received {
+                    target,
+                    body: raw[end + 4..end + 4 + length].to_vec(),
+                    head,
+                });
             }
         }
         let read = stream.read(&mut buf).ok()?;
@@ -301,6 +329,145 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         }
         raw.extend_from_slice(&buf[..read]);
     }
+}
+
+/// Sends `request` to `upstream` on a connection of its own and returns its answer, without the
+/// headers [`serve`] writes itself.
+fn relay(upstream: SocketAddr, request: &Received) -> Reply {
+    let mut head: String = request
+        .head
+        .split("\r\n")
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .map(|line| format!("{line}\r\n"))
+        .collect();
+    head.push_str("Connection: close\r\n\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&request.body);
+    exchange(upstream, &bytes)
+}
+
+/// Writes a whole HTTP/1.1 request (with `Connection: close`) and reads the answer to its end.
+fn exchange(server: SocketAddr, request: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(server).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(request).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let end = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("an answer with a head");
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|status| status.parse().ok())
+        .expect("a status line");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .filter(|(name, _)| {
+            ![
+                "content-length",
+                "content-type",
+                "connection",
+                "transfer-encoding",
+            ]
+            .contains(&name.to_ascii_lowercase().as_str())
+        })
+        .collect();
+    assert!(
+        !head.to_ascii_lowercase().contains("transfer-encoding"),
+        "a whole body, not chunks: {head}"
+    );
+    let body = String::from_utf8(raw[end + 4..].to_vec()).unwrap();
+    (status, headers, body)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real sandbox.
+
+/// `flameup-explorer sandbox` on a free port, stopped (killed) when dropped.
+struct SandboxProcess {
+    child: std::process::Child,
+    addr: SocketAddr,
+    /// Its XDG folders.
+    _home: Scratch,
+}
+
+impl SandboxProcess {
+    /// Starts the binary with these flags and waits for its first line, which names its address.
+    fn start(flags: &[&str]) -> Self {
+        let home = Scratch::new("sandbox-home");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
+            .args(["sandbox", "--port", "0"])
+            .args(flags)
+            .env("XDG_DATA_HOME", home.path("data"))
+            .env("XDG_CONFIG_HOME", home.path("config"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("Flameup sandbox listening on http://")
+            .unwrap_or_else(|| panic!("the sandbox's first line: {first:?}"));
+        let addr = url.split('/').next().unwrap().parse().unwrap();
+        Self {
+            child,
+            addr,
+            _home: home,
+        }
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every person the sandbox at `addr` holds, as (userId, email), listed page by page through the
+/// API with a key of its own (its own rate-limit pool). Fails on a userId listed twice.
+fn sandbox_people(addr: SocketAddr) -> BTreeMap<String, Option<String>> {
+    let mut people = BTreeMap::new();
+    loop {
+        let request = format!(
+            "GET /api/v1/people?limit=100&offset={} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer lister\r\nConnection: close\r\n\r\n",
+            people.len()
+        );
+        let (status, _, body) = exchange(addr, request.as_bytes());
+        assert_eq!(status, 200, "{body}");
+        let page: Value = serde_json::from_str(&body).unwrap();
+        let listed = page["people"].as_array().unwrap();
+        for person in listed {
+            let user_id = person["external_id"].as_str().unwrap().to_owned();
+            let email = person["email"].as_str().map(str::to_owned);
+            let twice = people.insert(user_id.clone(), email);
+            assert!(twice.is_none(), "{user_id} is in the sandbox twice");
+        }
+        if listed.is_empty() || people.len() as u64 >= page["total"].as_u64().unwrap() {
+            return people;
+        }
+    }
+}
+
+/// The userId and email of every valid row of [`people_csv`].
+fn valid_people(count: usize, invalid: &BTreeSet<u64>) -> BTreeMap<String, Option<String>> {
+    (0..count)
+        .filter(|index| !invalid.contains(&(*index as u64 + 2)))
+        .map(|index| {
+            (
+                format!("user{index}"),
+                Some(format!("user{index}@example.com")),
+            )
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -970,30 +1137,20 @@ fn cancel_is_immediate_and_a_resume_resends_the_batch_in_flight_as_updates() {
 // ---------------------------------------------------------------------------------------------
 // Killed at any moment, then resumed.
 
-#[test]
-fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
-    let seed = fastrand::u64(..);
-    println!("seed {seed}");
-    let mut random = fastrand::Rng::with_seed(seed);
-    let scratch = Scratch::new("kill");
-    let (csv, invalid) = people_csv(600, 37);
-    let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
-    let batches = 600 / 20;
-    let server = BatchServer::start(Rules::default());
-    for round in 0..4 {
-        // Kill while request k is held by the server (stored, unanswered), or just after its
-        // answer went out (racing the results file's flush). At most a sixth of the batches a
-        // round, so every round has its k-th request to come.
-        let k = random.usize(1..=batches / 6);
-        let held = random.bool();
-        let (received, answered) = {
-            let mut state = server.state();
-            state.released = false;
-            state.rules.hold = held.then_some(state.received + k);
-            (state.received, state.answered)
-        };
-        let mut child = binary()
+/// Imports `file` through `server` with a results file, kills the CLI (SIGKILL) four times at
+/// random moments, resuming each time, then resumes once more to the end; that run's exit code.
+/// A moment is while request k of a run is held by the server (stored, unanswered), or just
+/// after its answer went out (racing the results file's flush).
+fn import_killed_and_resumed(
+    server: &BatchServer,
+    file: &Path,
+    results_path: &Path,
+    batches: usize,
+    random: &mut fastrand::Rng,
+) -> Option<i32> {
+    let import = |resume: bool| {
+        let mut command = binary();
+        command
             .args([
                 "import",
                 "--batch-size",
@@ -1002,19 +1159,26 @@ fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
                 "2",
                 "--results",
             ])
-            .arg(&results_path)
-            .args(if round > 0 {
-                &["--resume"][..]
-            } else {
-                &[][..]
-            })
+            .arg(results_path)
+            .args(if resume { &["--resume"][..] } else { &[][..] })
             .arg("--base-url")
             .arg(server.base_url())
-            .arg(&file)
+            .arg(file)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        command
+    };
+    for round in 0..4 {
+        // At most a sixth of the batches a round, so every round has its k-th request to come.
+        let k = random.usize(1..=batches / 6);
+        let held = random.bool();
+        let (received, answered) = {
+            let mut state = server.state();
+            state.released = false;
+            state.rules.hold = held.then_some(state.received + k);
+            (state.received, state.answered)
+        };
+        let mut child = import(round > 0).spawn().unwrap();
         if held {
             server.wait_until("the held request", |state| state.received >= received + k);
         } else {
@@ -1028,46 +1192,238 @@ fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
             if held { "held" } else { "answered" }
         );
     }
-    let status = binary()
-        .args([
-            "import",
-            "--batch-size",
-            "20",
-            "--concurrency",
-            "2",
-            "--resume",
-            "--results",
-        ])
-        .arg(&results_path)
-        .arg("--base-url")
-        .arg(server.base_url())
-        .arg(&file)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "seed {seed}");
+    server.state().rules.hold = None;
+    import(true).status().unwrap().code()
+}
 
-    let rows = results(&results_path);
-    assert_eq!(rows.len(), 600, "seed {seed}: one line per source row");
-    for (line, row) in &rows {
+/// One result per row of a [`people_csv`] file of `count` rows: invalid where `invalid` says,
+/// created or updated everywhere else.
+fn assert_every_row_once(
+    rows: &BTreeMap<u64, RowResult>,
+    count: usize,
+    invalid: &BTreeSet<u64>,
+    context: &str,
+) {
+    assert_eq!(rows.len(), count, "{context}: one line per source row");
+    for (line, row) in rows {
         assert_eq!(
             row.user_id.as_deref(),
             Some(format!("user{}", line - 2).as_str())
         );
         if invalid.contains(line) {
-            assert_eq!(row.outcome, Outcome::Invalid, "seed {seed}, line {line}");
+            assert_eq!(row.outcome, Outcome::Invalid, "{context}, line {line}");
         } else {
             assert!(
                 row.outcome.is_stored(),
-                "seed {seed}, line {line}: {:?}",
+                "{context}, line {line}: {:?}",
                 row.outcome
             );
         }
     }
+}
+
+#[test]
+fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
+    let seed = fastrand::u64(..);
+    println!("seed {seed}");
+    let mut random = fastrand::Rng::with_seed(seed);
+    let scratch = Scratch::new("kill");
+    let (csv, invalid) = people_csv(600, 37);
+    let file = scratch.file("people.csv", csv.as_bytes());
+    let results_path = scratch.path("results.jsonl");
+    let server = BatchServer::start(Rules::default());
+    let code = import_killed_and_resumed(&server, &file, &results_path, 600 / 20, &mut random);
+    assert_eq!(code, Some(0), "seed {seed}");
+
+    assert_every_row_once(
+        &results(&results_path),
+        600,
+        &invalid,
+        &format!("seed {seed}"),
+    );
     let state = server.state();
     assert_eq!(state.people.len(), 600 - invalid.len(), "seed {seed}");
     assert!(
         state.creations.values().all(|times| *times == 1),
         "seed {seed}: a person was created twice"
     );
+}
+
+#[test]
+fn killed_at_random_moments_then_resumed_against_the_sandbox_binary_every_person_is_there_once() {
+    let seed = fastrand::u64(..);
+    println!("seed {seed}");
+    let mut random = fastrand::Rng::with_seed(seed);
+    let scratch = Scratch::new("kill-sandbox");
+    let (csv, invalid) = people_csv(600, 37);
+    let file = scratch.file("people.csv", csv.as_bytes());
+    let results_path = scratch.path("results.jsonl");
+    // The real sandbox, paced by a short window: every run, and every resume, meets the limit.
+    let sandbox = SandboxProcess::start(&["--rate-limit", "20", "--rate-window", "1"]);
+    let relay = BatchServer::start(Rules {
+        upstream: Some(sandbox.addr),
+        ..Rules::default()
+    });
+    let code = import_killed_and_resumed(&relay, &file, &results_path, 600 / 20, &mut random);
+    assert_eq!(code, Some(0), "seed {seed}");
+
+    let rows = results(&results_path);
+    assert_every_row_once(&rows, 600, &invalid, &format!("seed {seed}"));
+    let stored = sandbox_people(sandbox.addr);
+    assert_eq!(
+        stored,
+        valid_people(600, &invalid),
+        "seed {seed}: every valid person, once, as the file says"
+    );
+    let ids: BTreeSet<&str> = rows.values().filter_map(|row| row.id.as_deref()).collect();
+    assert_eq!(
+        ids.len(),
+        stored.len(),
+        "seed {seed}: one sandbox id per person"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Against the sandbox's own rate limit, in-process.
+
+fn sandbox_with_limit(requests: u32, window_secs: u64) -> Sandbox {
+    Sandbox::start(
+        "127.0.0.1:0".parse().unwrap(),
+        SandboxSettings {
+            rate_limit: Some(requests),
+            rate_window_secs: window_secs,
+            ..SandboxSettings::default()
+        },
+    )
+    .unwrap()
+}
+
+fn sandbox_send_settings(sandbox: &Sandbox, batch_size: usize) -> SendSettings {
+    SendSettings {
+        batch_size,
+        deadline: Duration::from_secs(20),
+        ..SendSettings::new(Destination {
+            base_url: sandbox.base_url(),
+            token: TOKEN.to_owned(),
+        })
+    }
+}
+
+/// Spends what remains of `token`'s window at the sandbox: requests until one is refused.
+fn exhaust_window(sandbox: &Sandbox, token: &str) {
+    let addr = sandbox.addr();
+    for _ in 0..1000 {
+        let request = format!(
+            "GET /api/v1/people?limit=1 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        );
+        if exchange(addr, request.as_bytes()).0 == 429 {
+            return;
+        }
+    }
+    panic!("the sandbox never refused a request");
+}
+
+#[test]
+fn against_the_sandbox_a_429_mid_run_is_waited_out_and_the_batch_resent() {
+    // Four requests a one-second window. Between two batches the test spends the rest of the
+    // window with the import's own key, as another client of that key would: the import's next
+    // batch meets a 429, waits for the window's end and goes again. Spent again on each batch
+    // until a 429 is seen (the window may turn over between spending it and the next batch).
+    let sandbox = sandbox_with_limit(4, 1);
+    let scratch = Scratch::new("429-sandbox");
+    let (csv, invalid) = people_csv(200, 23);
+    let file = scratch.file("people.csv", csv.as_bytes());
+    let results_path = scratch.path("results.jsonl");
+    let mut send = sandbox_send_settings(&sandbox, 10);
+    send.concurrency = 1;
+    send.results = Some(ResultsFile {
+        path: results_path.clone(),
+        resume: false,
+    });
+    let mut seen_429 = false;
+    let summary = with_import(settings(&file, Some(send)), |import, events| {
+        loop {
+            match events.recv_timeout(PATIENCE).expect("an event in time") {
+                Event::Progress(progress) => seen_429 |= progress.counts.rate_limited > 0,
+                Event::Results(results) if !seen_429 && results[0].outcome.is_stored() => {
+                    import.pause();
+                    exhaust_window(&sandbox, TOKEN);
+                    import.resume();
+                }
+                Event::Finished(_) => return,
+                _ => {}
+            }
+        }
+    });
+    assert_eq!(summary.end, End::Complete);
+    let valid = 200 - invalid.len();
+    let batches = valid.div_ceil(10) as u64;
+    assert!(summary.counts.rate_limited >= 1, "{summary:?}");
+    assert_eq!(
+        summary.counts.requests,
+        batches + summary.counts.rate_limited,
+        "each 429 cost exactly one resend"
+    );
+    let rows = results(&results_path);
+    assert_every_row_once(&rows, 200, &invalid, "after the 429");
+    assert!(
+        rows.values()
+            .all(|row| row.outcome == Outcome::Invalid || row.outcome == Outcome::Created),
+        "the refused batch was stored only when resent, so nobody was updated"
+    );
+    assert_eq!(sandbox.people_count(), valid);
+    assert_eq!(sandbox_people(sandbox.addr()), valid_people(200, &invalid));
+}
+
+#[test]
+fn against_the_sandbox_pacing_by_its_window_meets_no_429() {
+    // Three requests a one-second window and four allowed in flight: the sandbox's headers
+    // alone hold the import back, across several windows.
+    let sandbox = sandbox_with_limit(3, 1);
+    let addr = sandbox.addr();
+    let request = format!(
+        "GET /api/v1/people HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer another-key\r\nConnection: close\r\n\r\n"
+    );
+    let before = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let (_, headers, _) = exchange(addr, request.as_bytes());
+    let reset: u64 = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-ratelimit-reset"))
+        .map(|(_, value)| value.parse().unwrap())
+        .unwrap();
+    assert!(
+        (before + 1..=before + 2).contains(&reset),
+        "the reset {reset} ends a one-second window (asked at {before})"
+    );
+    let scratch = Scratch::new("pacing-sandbox");
+    let (csv, _) = people_csv(100, 0);
+    let file = scratch.file("people.csv", csv.as_bytes());
+    let mut send = sandbox_send_settings(&sandbox, 10);
+    send.concurrency = 4;
+    let (summary, events) = run(settings(&file, Some(send)));
+    assert_eq!(summary.end, End::Complete);
+    assert_eq!(
+        (
+            summary.counts.rate_limited,
+            summary.counts.requests,
+            summary.counts.created
+        ),
+        (0, 10, 100)
+    );
+    let limits: BTreeSet<Option<u64>> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Progress(progress) => progress.rate_limit.map(|rate| rate.limit),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        limits,
+        BTreeSet::from([Some(3)]),
+        "the sandbox's limit was heard"
+    );
+    assert_eq!(sandbox.people_count(), 100);
 }

@@ -1682,3 +1682,38 @@ fn the_answer_check_passes_every_answer_and_names_exactly_each_drift() {
         }
     }
 }
+
+/// The document refuses other methods like any path of the API: a 405 in the dialect, with
+/// `Allow: GET` and a request id, not an empty answer.
+#[test]
+fn a_wrong_method_on_the_document_is_answered_in_the_dialect() {
+    for (dialect, message) in [
+        (ErrorDialect::Docs, "/message"),
+        (ErrorDialect::Standard, "/error/message"),
+    ] {
+        let sandbox = start(SandboxSettings {
+            errors: dialect,
+            ..SandboxSettings::default()
+        });
+        for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+            let answer = exchange(
+                sandbox.addr(),
+                &request(method, "/api/v1/openapi.json", &[], b""),
+            );
+            assert_eq!(answer.status, 405, "{dialect:?} {method}");
+            assert_eq!(answer.header("allow"), Some("GET"));
+            assert!(
+                answer
+                    .header("x-request-id")
+                    .is_some_and(|id| id.starts_with("req_")),
+                "{method}"
+            );
+            let text = answer.json().pointer(message).cloned();
+            assert!(
+                text.is_some_and(|text| text.as_str().is_some_and(|text| text.contains(method))),
+                "{dialect:?}: {}",
+                answer.json()
+            );
+        }
+    }
+}

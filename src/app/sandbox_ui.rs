@@ -4,7 +4,9 @@ use egui::{RichText, Ui};
 
 use super::Action;
 use super::widgets::choice_ui;
-use crate::sandbox::{DOCUMENTED_RATE_LIMIT, ErrorDialect, OnDuplicate, Sandbox, SandboxSettings};
+use crate::sandbox::{
+    DOCUMENTED_RATE_LIMIT, ErrorDialect, OnDuplicate, RATE_WINDOW_SECS, Sandbox, SandboxSettings,
+};
 
 /// The banner saying where the sandbox runs and that it forgets, with its settings below.
 pub fn sandbox_ui(
@@ -80,12 +82,18 @@ fn settings_ui(ui: &mut Ui, settings: &mut SandboxSettings) -> bool {
             settings.rate_limit = limited.then_some(DOCUMENTED_RATE_LIMIT);
         }
         if let Some(limit) = &mut settings.rate_limit {
+            ui.add(egui::DragValue::new(limit).range(1..=100_000))
+                .accessible_name("Requests per window per key");
+            ui.label("per");
             ui.add(
-                egui::DragValue::new(limit)
-                    .range(1..=100_000)
-                    .suffix(" / min"),
+                egui::DragValue::new(&mut settings.rate_window_secs)
+                    .range(RATE_WINDOW_SECS)
+                    .suffix(" s"),
             )
-            .accessible_name("Requests a minute per key");
+            .accessible_name("Rate limit window in seconds")
+            .on_hover_text(
+                "Documented: 120 requests per 60 s. A short window tries pacing in seconds.",
+            );
         }
         ui.separator();
         let label = ui.label("Latency");

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::sandbox::{DriftKind, ErrorDialect, OnDuplicate};
+use crate::sandbox::{
+    DEFAULT_RATE_WINDOW_SECS, DriftKind, ErrorDialect, OnDuplicate, RATE_WINDOW_SECS,
+};
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE};
 
@@ -128,9 +130,14 @@ pub struct SandboxArgs {
     /// What creating an existing userId does: update it (200) or conflict (409).
     #[arg(long, value_enum, default_value_t = OnDuplicate::Update)]
     pub on_duplicate: OnDuplicate,
-    /// Requests a minute per API key, or `off`.
+    /// Requests per API key in each window (a minute unless --rate-window), or `off`.
     #[arg(long, value_name = "N|off", default_value = "120", value_parser = parse_rate_limit)]
     pub rate_limit: RateLimitArg,
+    /// The rate limit's window in seconds, from 1 to 3600 (documented: 60): requests are counted
+    /// per key in windows this long, and X-RateLimit-Reset is the current one's end. A short
+    /// window lets a client's pacing be tried in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_RATE_WINDOW_SECS, value_parser = parse_rate_window)]
+    pub rate_window: u64,
     /// Milliseconds to wait before every answer.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
@@ -160,6 +167,17 @@ fn parse_rate_limit(text: &str) -> Result<RateLimitArg, String> {
             Ok(limit) if limit > 0 => Ok(RateLimitArg(Some(limit))),
             _ => Err("expected a positive whole number of requests a minute, or `off`".to_owned()),
         },
+    }
+}
+
+fn parse_rate_window(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(secs) if RATE_WINDOW_SECS.contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "expected a whole number of seconds from {} to {} (the documented window is 60)",
+            RATE_WINDOW_SECS.start(),
+            RATE_WINDOW_SECS.end()
+        )),
     }
 }
 
@@ -268,7 +286,8 @@ pub struct RequestArgs {
     /// path and query values, body and base URL (--base-url overrides it). The docs' commands,
     /// browsers' "Copy as cURL" (bash or cmd) and hand-written ones are understood; a file it
     /// reads (-d @FILE) is read from the current folder. `send` uses the command's Bearer token
-    /// only when FLAMEUP_API_TOKEN is not set.
+    /// only when FLAMEUP_API_TOKEN is not set; when FLAMEUP_API_TOKEN goes to a host that is
+    /// neither the Flameup API nor this machine, standard error says so before sending.
     #[arg(
         long,
         value_name = "FILE",
@@ -342,6 +361,34 @@ mod tests {
         ] {
             assert!(parse_size(wrong).is_err(), "{wrong:?}");
         }
+    }
+
+    #[test]
+    fn rate_windows_are_whole_seconds_from_one_to_an_hour() {
+        assert_eq!(parse_rate_window("1"), Ok(1));
+        assert_eq!(parse_rate_window("60"), Ok(60));
+        assert_eq!(parse_rate_window("3600"), Ok(3600));
+        for wrong in ["", "0", "3601", "-1", "1.5", "2s", "off"] {
+            let refused = parse_rate_window(wrong).unwrap_err();
+            assert!(refused.contains("from 1 to 3600"), "{wrong:?}: {refused}");
+        }
+    }
+
+    #[test]
+    fn the_sandbox_command_takes_a_rate_window() {
+        let parsed = |args: &[&str]| {
+            Cli::try_parse_from(["flameup-explorer", "sandbox"].iter().chain(args)).map(|cli| {
+                match cli.command {
+                    Some(Command::Sandbox(sandbox)) => sandbox.rate_window,
+                    other => panic!("{other:?}"),
+                }
+            })
+        };
+        assert_eq!(parsed(&[]).unwrap(), DEFAULT_RATE_WINDOW_SECS);
+        assert_eq!(parsed(&["--rate-window", "2"]).unwrap(), 2);
+        let refused = parsed(&["--rate-window", "0"]).unwrap_err();
+        assert_eq!(refused.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(refused.to_string().contains("--rate-window"), "{refused}");
     }
 
     #[test]

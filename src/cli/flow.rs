@@ -37,8 +37,8 @@ pub enum FlowCommand {
     Run {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Send the steps here instead of where they were recorded, e.g. a sandbox started
-        /// with `flameup-explorer sandbox`.
+        /// Send every step here instead of where it was recorded (steps recorded against
+        /// different addresses included), e.g. a sandbox started with `flameup-explorer sandbox`.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Give up on a step after this many seconds without a complete answer.
@@ -89,6 +89,9 @@ fn export(last: usize, target: Target) -> Result<ExitCode, String> {
     }
     let recent = &entries[entries.len().saturating_sub(last)..];
     let flow = Flow::from_history(recent).map_err(|err| err.to_string())?;
+    for note in &flow.notes {
+        output::print_warning(note);
+    }
     let text = flow::render(&flow, target).map_err(|err| err.to_string())?;
     output::print_snippet(&text, false)?;
     Ok(ExitCode::SUCCESS)
@@ -103,6 +106,16 @@ fn replay_file(file: &Path, base_url: Option<&str>, timeout: f64) -> Result<Exit
     if let Some(base_url) = base_url {
         crate::model::request::parse_base_url(base_url)
             .map_err(|err| format!("--base-url: {err}"))?;
+    }
+    if base_url.is_none() {
+        for step in flow.steps.iter().filter(|step| step.base_url.is_some()) {
+            output::print_warning(&format!(
+                "{} goes to {}, where it was recorded, not to {} (--base-url sends every step to one address)",
+                step.name,
+                step.base_url.as_deref().unwrap_or_default(),
+                flow.base_url
+            ));
+        }
     }
     let token = std::env::var(TOKEN_ENV_VAR)
         .ok()

@@ -3,7 +3,7 @@
 //! bar on a terminal and otherwise as a line every few seconds.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -38,7 +38,9 @@ const BAR_WIDTH: usize = 24;
 pub struct ImportArgs {
     /// The file of people: CSV with a header row (userId, email, phone, traits.NAME; a type
     /// suffix such as traits.age:number, :boolean or :json types a column), JSON Lines, or a
-    /// JSON array of people objects; UTF-8, with or without a byte order mark.
+    /// JSON array of people objects; UTF-8, with or without a byte order mark. `-` reads
+    /// standard input (as does a pipe or a FIFO): it is copied to a temporary file first, since
+    /// every row is checked before any is sent.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Check every row against the API contract and report each bad one (line, column,
@@ -75,7 +77,8 @@ pub enum SummaryFormat {
     /// One line per bad row, then the counts in words.
     Pretty,
     /// One JSON object: {"rows", "valid", "invalid", "created", "updated", "rejected", "failed",
-    /// "requests", "rate_limited", "elapsed_ms", "invalid_rows": [{"line", "column", "reason"}]},
+    /// "requests", "rate_limited", "elapsed_ms", "invalid_rows": [{"line", "column", "reason",
+    /// "row"}]},
     /// and "error" when the import stopped.
     Json,
 }
@@ -104,14 +107,16 @@ pub fn run(args: &ImportArgs) -> ExitCode {
     match import(args) {
         Ok(code) => code,
         Err(message) => {
-            output::print_failure(&message);
+            output::print_failure(&printable(&message));
             ExitCode::from(2)
         }
     }
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode, String> {
-    let settings = settings(args)?;
+    let input = Input::of(&args.file)?;
+    let mut settings = settings(args)?;
+    settings.file = input.path().to_owned();
     let (events_in, events) = mpsc::channel();
     let import = Import::start(settings, move |event| {
         // The receiver lives until the import has finished.
@@ -175,6 +180,66 @@ fn exit_code(dry_run: bool, summary: &Summary) -> ExitCode {
     }
 }
 
+/// The file the import reads. It is read twice (checked whole, then sent), so standard input, a
+/// pipe or a FIFO, which can be read only once, is copied to a temporary file first; that copy is
+/// removed when this is dropped.
+struct Input {
+    path: PathBuf,
+    spooled: bool,
+}
+
+impl Input {
+    fn of(file: &Path) -> Result<Self, String> {
+        let from_stdin = file == Path::new("-");
+        let once_only = from_stdin
+            || std::fs::metadata(file).is_ok_and(|meta| !meta.is_file() && !meta.is_dir());
+        if !once_only {
+            return Ok(Self {
+                path: file.to_owned(),
+                spooled: false,
+            });
+        }
+        let shown = if from_stdin {
+            "standard input".to_owned()
+        } else {
+            file.display().to_string()
+        };
+        let path = std::env::temp_dir().join(format!(
+            "flameup-explorer-import-{}-{}.input",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let spool = Self {
+            path,
+            spooled: true,
+        };
+        let mut copy = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&spool.path)
+            .map_err(|err| format!("cannot copy {shown} to a temporary file: {err}"))?;
+        let copied = if from_stdin {
+            std::io::copy(&mut std::io::stdin().lock(), &mut copy)
+        } else {
+            std::fs::File::open(file).and_then(|mut source| std::io::copy(&mut source, &mut copy))
+        };
+        copied.map_err(|err| format!("cannot read {shown}: {err}"))?;
+        Ok(spool)
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        if self.spooled {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// What the command prints while the import runs and at its end.
 struct Report {
     format: SummaryFormat,
@@ -232,9 +297,10 @@ impl Report {
                 for error in &row.errors {
                     match &error.column {
                         Some(column) => {
-                            writeln!(out, "line {}, column {column}: {}", row.line, error.reason)?;
+                            let (column, reason) = (printable(column), printable(&error.reason));
+                            writeln!(out, "line {}, column {column}: {reason}", row.line)?;
                         }
-                        None => writeln!(out, "line {}: {}", row.line, error.reason)?,
+                        None => writeln!(out, "line {}: {}", row.line, printable(&error.reason))?,
                     }
                 }
                 Ok(())
@@ -247,7 +313,7 @@ impl Report {
                         if count > 0 {
                             out.write_all(b",")?;
                         }
-                        let entry = json!({"line": row.line, "column": error.column, "reason": error.reason});
+                        let entry = json!({"line": row.line, "column": error.column, "reason": error.reason, "row": row.row});
                         serde_json::to_writer(&mut *out, &entry)?;
                         count += 1;
                     }
@@ -312,7 +378,7 @@ impl Report {
             SummaryFormat::Json => self.json_summary(summary)?,
         }
         if let End::Stopped(message) = &summary.end {
-            output::print_failure(message);
+            output::print_failure(&printable(message));
         }
         Ok(())
     }
@@ -320,8 +386,11 @@ impl Report {
     fn pretty_summary(&self, summary: &Summary) -> Result<(), String> {
         let counts = &summary.counts;
         let mut lines = vec![format!(
-            "{} rows: {} valid, {} invalid",
-            counts.rows, counts.valid, counts.invalid
+            "{} row{}: {} valid, {} invalid",
+            counts.rows,
+            if counts.rows == 1 { "" } else { "s" },
+            counts.valid,
+            counts.invalid
         )];
         if self.dry_run {
             lines.push("Dry run: nothing was sent.".to_owned());
@@ -342,6 +411,13 @@ impl Report {
                 lines.push(format!(
                     "{pending} valid row{} not sent yet",
                     if pending == 1 { "" } else { "s" }
+                ));
+            }
+            if counts.failed > 0 && self.results.is_some() {
+                lines.push(format!(
+                    "{} failed row{} (no answer, or not listed in it) go again with --resume",
+                    counts.failed,
+                    if counts.failed == 1 { "" } else { "s" }
                 ));
             }
             if let Some(results) = &self.results {
@@ -418,10 +494,14 @@ fn describe(progress: &Progress, now: Instant) -> String {
         let rate = progress.sent as f64 / seconds;
         parts.push(format!("{rate:.0} people/s"));
         let left = counts.rows.saturating_sub(progress.done) as f64;
-        parts.push(format!(
-            "ETA {}",
-            human(Duration::from_secs_f64(left / rate))
-        ));
+        // The current wait is part of what is left, whatever the average rate says.
+        let waiting = progress.waiting.map_or(Duration::ZERO, |wait| {
+            wait.until.saturating_duration_since(now)
+        });
+        let eta = Duration::try_from_secs_f64(left / rate)
+            .unwrap_or(Duration::MAX)
+            .max(waiting);
+        parts.push(format!("ETA {}", human(eta)));
     }
     if progress.paused {
         parts.push("paused".to_owned());
@@ -433,6 +513,24 @@ fn describe(progress: &Progress, now: Instant) -> String {
         });
     }
     parts.join(" · ")
+}
+
+/// `text` with its control characters (ESC, line breaks, NUL …) escaped: messages quote the
+/// file, and its bytes must not drive the terminal or split a message over lines.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// "4 min 38 s", "23 s", "1 h 5 min": rounded up to whole seconds.
@@ -499,6 +597,23 @@ mod tests {
         let checking = progress(Phase::Checking);
         assert_eq!(describe(&checking, now), "checking: 1000 rows, 10 invalid");
         assert!(bar(&checking).ends_with(" 25%"));
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        assert_eq!(printable("plain é"), "plain é");
+        assert_eq!(printable("a\u{1b}[2Jb\nc\0"), "a\\u{1b}[2Jb\\nc\\u{0}");
+    }
+
+    #[test]
+    fn the_eta_is_never_shorter_than_the_current_wait() {
+        let now = Instant::now();
+        let mut sending = progress(Phase::Sending);
+        sending.waiting = Some(Wait {
+            until: now + Duration::from_secs(49),
+            reason: WaitReason::RateLimit,
+        });
+        assert!(describe(&sending, now).contains("ETA 49 s"));
     }
 
     #[test]

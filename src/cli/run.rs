@@ -98,6 +98,7 @@ fn run_sandbox(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         errors: args.errors,
         on_duplicate: args.on_duplicate,
         rate_limit: args.rate_limit.0,
+        rate_window_secs: args.rate_window,
         latency_ms: args.latency,
         fail_rate: args.fail_rate,
         hang: args.never_answer,
@@ -253,6 +254,33 @@ fn send_token(from_curl: Option<String>) -> Result<String, Failure> {
     }
 }
 
+/// Says on standard error, before sending, that the token from the environment goes to the host
+/// a pasted command names, when that host is neither the Flameup API nor this machine: a
+/// command copied from a colleague or a web page may name any server, and the key is yours.
+fn warn_of_a_foreign_host(request: &HttpRequest) {
+    let url = &request.url;
+    let production = url::Url::parse(crate::model::draft::PRODUCTION_BASE_URL)
+        .ok()
+        .and_then(|production| production.host_str().map(str::to_owned));
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if loopback
+        || url
+            .host_str()
+            .is_some_and(|host| Some(host) == production.as_deref())
+    {
+        return;
+    }
+    output::print_warning(&format!(
+        "sending {TOKEN_ENV_VAR} to {}, the host the cURL command names, which is neither the Flameup API nor this machine (--base-url sends the request elsewhere)",
+        url.host_str().unwrap_or_default()
+    ));
+}
+
 /// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
 /// exactly.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
@@ -319,6 +347,9 @@ fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
         .transpose()?;
     let token = send_token(curl_token)?;
     let request = build_request(&draft, None, &Credential::Token(token))?;
+    if args.from_curl.is_some() && args.base_url.is_none() && token_from_env().is_ok() {
+        warn_of_a_foreign_host(&request);
+    }
     let options = SendOptions {
         deadline,
         max_response_size: how.max_response_size,

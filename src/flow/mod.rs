@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::contract::{self, Operation};
+use crate::model::form::Shape;
 use crate::model::links::{self, Found, Slot};
 use crate::model::{Credential, Draft, Environment, build_request};
 use crate::store::history::HistoryEntry;
@@ -36,6 +37,10 @@ pub struct Flow {
     /// (`FLAMEUP_BASE_URL`, `flow run --base-url`).
     pub base_url: String,
     pub steps: Vec<Step>,
+    /// What the reader should know about how the steps were bound (a value taken from a place in
+    /// a list, an answer too big to take values from): each program says it in its comments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One request of a flow, with the values it was recorded with.
@@ -230,7 +235,8 @@ impl Flow {
         let contract = contract::embedded()
             .map_err(|err| FlowError::Unreadable(format!("the built-in contract: {err}")))?;
         let mut steps: Vec<Step> = Vec::new();
-        let mut answers: Vec<Vec<Found>> = Vec::new();
+        let mut answers: Vec<Vec<Given>> = Vec::new();
+        let mut notes = Vec::new();
         let mut taken = BTreeSet::new();
         for (index, entry) in entries.iter().enumerate() {
             let id = entry.request.operation_id();
@@ -243,13 +249,44 @@ impl Flow {
                 base_url: Some(
                     base_url_of(entry, operation).map_err(|why| step_error(index, why))?,
                 ),
-                path: entry.request.path.clone(),
-                query: entry.request.query.clone(),
-                body: entry.request.body.clone(),
+                path: sent_values(
+                    &entry.request.path,
+                    operation
+                        .path_params
+                        .iter()
+                        .map(|param| param.name.as_str()),
+                ),
+                query: sent_values(
+                    &entry.request.query,
+                    operation
+                        .query_params
+                        .iter()
+                        .map(|param| param.name.as_str()),
+                ),
+                body: entry
+                    .request
+                    .body
+                    .clone()
+                    .filter(|_| operation.body.is_some()),
                 bindings: Vec::new(),
             };
             let bindings = bindings_of(&step, operation, &steps, &answers);
-            answers.push(identifiers_answered(entry, operation));
+            for binding in &bindings {
+                if binding.in_list {
+                    notes.push(list_position_note(index, &step.name, &binding.binding));
+                }
+            }
+            let bindings = bindings.into_iter().map(|bound| bound.binding).collect();
+            let (given, unkept) = identifiers_answered(entry, operation);
+            if unkept {
+                notes.push(format!(
+                    "Step {} ({}): its answer was larger than the {} KB the history keeps and its identifiers were not recorded, so no later step takes a value from it.",
+                    index + 1,
+                    step.name,
+                    crate::store::history::MAX_BODY / 1024
+                ));
+            }
+            answers.push(given);
             steps.push(Step { bindings, ..step });
         }
         let base_url = steps
@@ -265,6 +302,7 @@ impl Flow {
             version: FORMAT_VERSION,
             base_url,
             steps,
+            notes,
         };
         flow.check()?;
         Ok(flow)
@@ -320,12 +358,29 @@ impl Flow {
         self.steps.iter().position(|step| step.name == name)
     }
 
-    /// Where `step` is sent: its own base URL, else the flow's, else `base_override`
-    /// (`flow run --base-url`, which stands in for the flow's).
+    /// Where `step` is sent: `base_override` (`flow run --base-url`), which stands in for every
+    /// step's address, since two recordings against sandboxes differ at least by port; else the
+    /// step's own base URL, else the flow's.
     fn base_of<'a>(&'a self, step: &'a Step, base_override: Option<&'a str>) -> &'a str {
-        step.base_url
-            .as_deref()
-            .unwrap_or_else(|| base_override.unwrap_or(&self.base_url))
+        base_override.unwrap_or_else(|| step.base_url.as_deref().unwrap_or(&self.base_url))
+    }
+
+    /// The sentences that say which steps were recorded against another address than the
+    /// flow's: a program sends every step to its one base URL, and says so.
+    fn elsewhere_notes(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter_map(|(index, step)| {
+                let recorded = step.base_url.as_deref()?;
+                Some(format!(
+                    "Step {} ({}) was recorded against {recorded}, not {}: like every step, it is sent to the one base URL.",
+                    index + 1,
+                    step.name,
+                    self.base_url
+                ))
+            })
+            .collect()
     }
 
     /// Checks what a hand-edited file may get wrong: names, operations, bindings to earlier
@@ -356,6 +411,8 @@ impl Flow {
             }
             let operation = step
                 .operation_in_contract()
+                .map_err(|why| step_error(index, why))?;
+            step.check_inputs(operation)
                 .map_err(|why| step_error(index, why))?;
             for binding in &step.bindings {
                 self.check_binding(index, step, operation, binding)?;
@@ -429,6 +486,53 @@ impl Flow {
 }
 
 impl Step {
+    /// Refuses what the request builder would leave out without a word, as `send` refuses it:
+    /// a path or query value the operation does not take, a body for one that takes none.
+    fn check_inputs(&self, operation: &Operation) -> Result<(), String> {
+        let path_names: Vec<&str> = operation
+            .path_params
+            .iter()
+            .map(|param| param.name.as_str())
+            .collect();
+        if let Some(name) = self
+            .path
+            .keys()
+            .find(|name| !path_names.contains(&name.as_str()))
+        {
+            return Err(format!(
+                "{} has no path parameter \"{}\": its path {} takes {}",
+                operation.id,
+                name.escape_debug(),
+                operation.path,
+                listed(&path_names, "nothing")
+            ));
+        }
+        let query_names: Vec<&str> = operation
+            .query_params
+            .iter()
+            .map(|param| param.name.as_str())
+            .collect();
+        if let Some(name) = self
+            .query
+            .keys()
+            .find(|name| !query_names.contains(&name.as_str()))
+        {
+            return Err(format!(
+                "{} has no query parameter \"{}\": it takes {}",
+                operation.id,
+                name.escape_debug(),
+                listed(&query_names, "none")
+            ));
+        }
+        if self.body.is_some() && operation.body.is_none() {
+            return Err(format!(
+                "{} takes no body ({} {}): leave out the step's \"body\"",
+                operation.id, operation.method, operation.path
+            ));
+        }
+        Ok(())
+    }
+
     fn operation_in_contract(&self) -> Result<&'static Operation, String> {
         contract::embedded()
             .ok()
@@ -480,6 +584,28 @@ impl Step {
     }
 }
 
+/// `names` in a sentence (`a, b or c`), or `none` when there are none.
+fn listed(names: &[&str], none: &str) -> String {
+    match names {
+        [] => none.to_owned(),
+        [only] => (*only).to_owned(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    }
+}
+
+/// The recorded `values` the request builder sent: those the operation takes, by `names`.
+fn sent_values<'a>(
+    values: &BTreeMap<String, String>,
+    names: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    let names: BTreeSet<&str> = names.collect();
+    values
+        .iter()
+        .filter(|(name, _)| names.contains(name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
 /// The base URL `entry` was sent to: its URL without the operation's path and the query. Each
 /// path value is one segment, so the path has as many segments as the operation's template.
 fn base_url_of(entry: &HistoryEntry, operation: &Operation) -> Result<String, String> {
@@ -511,49 +637,133 @@ fn base_url_of(entry: &HistoryEntry, operation: &Operation) -> Result<String, St
     Ok(base)
 }
 
-/// The identifiers `entry`'s recorded answer holds, by its documented schema for its status.
-fn identifiers_answered(entry: &HistoryEntry, operation: &Operation) -> Vec<Found> {
-    let schema = entry
-        .status
-        .and_then(|status| operation.responses.get(&status.to_string()))
-        .and_then(|response| response.pointer("/content/application~1json/schema"));
-    let answer = serde_json::from_str::<Value>(&entry.response_body);
-    match (schema, answer) {
-        (Some(schema), Ok(answer)) => links::identifiers_in(schema, &answer),
-        _ => Vec::new(),
+/// An identifier an earlier answer gave, and whether it is one item's among many (at a place in
+/// a list), which a binding takes only when no answer gave it by itself.
+struct Given {
+    found: Found,
+    in_list: bool,
+}
+
+/// The identifiers `entry`'s recorded answer holds, by its documented schema for its status; and
+/// whether its answer was too big to keep and had no identifiers recorded with it (an older
+/// history, or an answer too big to search), so nothing can be taken from it.
+fn identifiers_answered(entry: &HistoryEntry, operation: &'static Operation) -> (Vec<Given>, bool) {
+    let Some(schema) = entry.answer_schema(operation) else {
+        return (Vec::new(), false);
+    };
+    let found = if entry.response_truncated {
+        if entry.response_identifiers.is_empty() {
+            return (
+                Vec::new(),
+                entry
+                    .status
+                    .is_some_and(|status| (200..300).contains(&status)),
+            );
+        }
+        entry
+            .response_identifiers
+            .iter()
+            .filter_map(|answered| {
+                let (at_schema, _) = schema_at(schema, &answered.at)?;
+                Some(Found {
+                    kind: contract::IdentifierKind::from_name(
+                        at_schema.get("x-flameup-identifier")?.as_str()?,
+                    )?,
+                    value: answered.value.clone(),
+                    at: answered.at.clone(),
+                })
+            })
+            .collect()
+    } else {
+        match serde_json::from_str::<Value>(&entry.response_body) {
+            Ok(answer) => links::identifiers_in(schema, &answer),
+            Err(_) => Vec::new(),
+        }
+    };
+    let given = found
+        .into_iter()
+        .map(|found| Given {
+            in_list: schema_at(schema, &found.at).is_none_or(|(_, in_list)| in_list),
+            found,
+        })
+        .collect();
+    (given, false)
+}
+
+/// The schema at `at` in an answer of `schema`, and whether the way there passes through a list.
+fn schema_at<'a>(schema: &'a Value, at: &str) -> Option<(&'a Value, bool)> {
+    let mut here = schema;
+    let mut in_list = false;
+    for step in crate::model::form::pointer_steps(at) {
+        here = match Shape::of(here) {
+            Shape::List(items) => {
+                step.parse::<usize>().ok()?;
+                in_list = true;
+                items
+            }
+            Shape::Object { properties, .. } => properties
+                .iter()
+                .find(|(name, _)| *name == step)
+                .map(|(_, property)| *property)?,
+            _ => return None,
+        };
     }
+    Some((here, in_list))
+}
+
+/// A binding, and whether it takes its value from a place in a list.
+struct Bound {
+    binding: Binding,
+    in_list: bool,
 }
 
 /// The bindings of `step`: each identifier input whose recorded value an earlier answer holds,
-/// bound to the most recent such answer.
+/// bound to the most recent answer that gave it by itself (a create's, a get's); only when none
+/// did, to the most recent that listed it, since a list's order changes with what the server
+/// holds (a replay against a server holding another person first would take theirs).
 fn bindings_of(
     step: &Step,
     operation: &Operation,
     earlier: &[Step],
-    answers: &[Vec<Found>],
-) -> Vec<Binding> {
+    answers: &[Vec<Given>],
+) -> Vec<Bound> {
     links::identifier_slots(operation)
         .into_iter()
         .filter_map(|(slot, wanted)| {
             let input = Input::of(slot);
             let recorded = recorded_value(step, &input)?;
-            let (from, found) = earlier
-                .iter()
-                .zip(answers)
-                .rev()
-                .find_map(|(from, found)| {
-                    let found = found
-                        .iter()
-                        .find(|found| found.value == recorded && links::fits(wanted, found.kind))?;
-                    Some((from, found))
-                })?;
-            Some(Binding {
-                input,
-                from: from.name.clone(),
-                at: found.at.clone(),
+            let source = |in_list: bool| {
+                earlier.iter().zip(answers).rev().find_map(|(from, given)| {
+                    let given = given.iter().find(|given| {
+                        given.in_list == in_list
+                            && given.found.value == recorded
+                            && links::fits(wanted, given.found.kind)
+                    })?;
+                    Some((from, given))
+                })
+            };
+            let (from, given) = source(false).or_else(|| source(true))?;
+            Some(Bound {
+                binding: Binding {
+                    input,
+                    from: from.name.clone(),
+                    at: given.found.at.clone(),
+                },
+                in_list: given.in_list,
             })
         })
         .collect()
+}
+
+/// The note for a binding to a place in a list, which a replay may find another item at.
+fn list_position_note(index: usize, name: &str, binding: &Binding) -> String {
+    format!(
+        "Step {} ({name}): {} is taken from {}'s answer at {}, a place in a list, since no earlier answer gave it by itself: a replay takes whatever is at that place then.",
+        index + 1,
+        binding.input,
+        binding.from,
+        binding.at
+    )
 }
 
 /// The value `step` was recorded with for `input`, when it is non-empty text.
@@ -760,6 +970,251 @@ mod tests {
                 "/external_id"
             )]
         );
+    }
+
+    /// Create alice, create bob, list everyone, then alice's device and alice by your id: the
+    /// hostile tester's flow (finding 12).
+    fn two_creates_and_a_list() -> Vec<HistoryEntry> {
+        const BOB: &str = "223e4567-e89b-12d3-a456-426614174000";
+        vec![
+            entry(
+                "createPerson",
+                &[],
+                Some(json!({"userId": "alice"})),
+                201,
+                &person(UUID, "alice"),
+            ),
+            entry(
+                "createPerson",
+                &[],
+                Some(json!({"userId": "bob"})),
+                201,
+                &person(BOB, "bob"),
+            ),
+            entry(
+                "listPeople",
+                &[],
+                None,
+                200,
+                &json!({"people": [person(UUID, "alice"), person(BOB, "bob")]}),
+            ),
+            entry(
+                "registerDevice",
+                &[("person_id", UUID)],
+                Some(json!({"token": "t", "platform": "ios"})),
+                201,
+                &json!({"id": "dev_1"}),
+            ),
+            entry(
+                "getPerson",
+                &[("id", "alice")],
+                None,
+                200,
+                &person(UUID, "alice"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_identifier_an_answer_gave_by_itself_wins_over_a_place_in_a_later_list() {
+        let flow = Flow::from_history(&two_creates_and_a_list()).unwrap();
+        assert_eq!(
+            flow.steps[3].bindings,
+            [binding(
+                Input::Path("person_id".into()),
+                "create_person",
+                "/id"
+            )],
+            "a replay against a server holding zed first must still register alice's device"
+        );
+        assert_eq!(
+            flow.steps[4].bindings,
+            [binding(
+                Input::Path("id".into()),
+                "create_person",
+                "/external_id"
+            )]
+        );
+        assert_eq!(flow.notes, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_place_in_a_list_is_bound_only_when_nothing_else_gave_it_and_the_export_says_so() {
+        let entries = &two_creates_and_a_list()[2..];
+        let flow = Flow::from_history(entries).unwrap();
+        assert_eq!(
+            flow.steps[1].bindings,
+            [binding(
+                Input::Path("person_id".into()),
+                "list_people",
+                "/people/0/id"
+            )]
+        );
+        assert_eq!(
+            flow.notes[0],
+            "Step 2 (register_device): the path value person_id is taken from list_people's answer at /people/0/id, a place in a list, since no earlier answer gave it by itself: a replay takes whatever is at that place then."
+        );
+        for target in Target::ALL {
+            let program = render(&flow, target).unwrap();
+            assert!(
+                program.contains("a place in a list"),
+                "{target:?}:\n{program}"
+            );
+        }
+    }
+
+    /// A create whose answer is larger than the history keeps, then a device registered with
+    /// the UUID it gave (finding 14).
+    fn a_big_create_then_its_device() -> Vec<HistoryEntry> {
+        let mut big = person(UUID, "ada");
+        big["traits"] = json!({"notes": "x".repeat(70 * 1024)});
+        vec![
+            entry(
+                "createPerson",
+                &[],
+                Some(json!({"userId": "ada", "traits": {"notes": "x".repeat(70 * 1024)}})),
+                201,
+                &big,
+            ),
+            entry(
+                "registerDevice",
+                &[("person_id", UUID)],
+                Some(json!({"token": "t", "platform": "ios"})),
+                201,
+                &json!({"id": "dev_1"}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_answer_too_big_to_keep_still_gives_its_identifiers() {
+        let entries = a_big_create_then_its_device();
+        assert!(entries[0].response_truncated);
+        let flow = Flow::from_history(&entries).unwrap();
+        assert_eq!(
+            flow.steps[1].bindings,
+            [binding(
+                Input::Path("person_id".into()),
+                "create_person",
+                "/id"
+            )]
+        );
+        assert_eq!(flow.notes, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_older_entry_too_big_to_bind_is_named_in_the_export() {
+        let mut entries = a_big_create_then_its_device();
+        // As a history written before identifiers were recorded reads it.
+        let line = serde_json::to_string(&entries[0]).unwrap();
+        assert!(line.contains("response_identifiers"));
+        let mut old: Value = serde_json::from_str(&line).unwrap();
+        old.as_object_mut().unwrap().remove("response_identifiers");
+        entries[0] = serde_json::from_value(old).unwrap();
+        let flow = Flow::from_history(&entries).unwrap();
+        assert_eq!(flow.steps[1].bindings, []);
+        assert_eq!(
+            flow.notes,
+            [
+                "Step 1 (create_person): its answer was larger than the 64 KB the history keeps and its identifiers were not recorded, so no later step takes a value from it."
+            ]
+        );
+        assert!(
+            render(&flow, Target::Python)
+                .unwrap()
+                .contains("larger than the 64 KB")
+        );
+    }
+
+    #[test]
+    fn a_replay_sends_every_step_to_the_base_url_it_is_given() {
+        let other = "http://127.0.0.1:18080/api/v1";
+        let entries = [
+            entry(
+                "getPerson",
+                &[("id", "ada")],
+                None,
+                200,
+                &person(UUID, "ada"),
+            ),
+            entry_at(
+                other,
+                "getPerson",
+                &[("id", "ada")],
+                None,
+                200,
+                &person(UUID, "ada"),
+            ),
+        ];
+        let flow = Flow::from_history(&entries).unwrap();
+        let answers = vec![(200, person(UUID, "ada")), (200, person(UUID, "ada"))];
+        let mut sent = Vec::new();
+        replay(
+            &flow,
+            Some("http://sandbox.test/v9"),
+            &Credential::Token("t".into()),
+            scripted(answers.clone(), &mut sent),
+            |_, _| {},
+        )
+        .unwrap();
+        let urls: Vec<&str> = sent.iter().map(|request| request.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "http://sandbox.test/v9/people/ada",
+                "http://sandbox.test/v9/people/ada"
+            ],
+            "never the recorded port, with the token"
+        );
+        let mut sent = Vec::new();
+        replay(
+            &flow,
+            None,
+            &Credential::Token("t".into()),
+            scripted(answers, &mut sent),
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            sent[1].url.as_str(),
+            format!("{other}/people/ada"),
+            "as recorded"
+        );
+        for target in Target::ALL
+            .into_iter()
+            .filter(|target| *target != Target::Json)
+        {
+            let program = render(&flow, target).unwrap();
+            assert!(
+                !program.contains("18080/api/v1/people"),
+                "{target:?}:\n{program}"
+            );
+            assert!(
+                program.contains(
+                    "Step 2 (get_person_2) was recorded against http://127.0.0.1:18080/api/v1"
+                ),
+                "{target:?}:\n{program}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_step_from_history_keeps_only_what_was_sent() {
+        let mut get = entry(
+            "getPerson",
+            &[("id", "ada")],
+            None,
+            200,
+            &person(UUID, "ada"),
+        );
+        // Values the form kept from another operation, which the request builder left out.
+        get.request.path.insert("person_id".into(), UUID.into());
+        get.request.query.insert("limit".into(), "5".into());
+        get.request.body = Some(json!({"userId": "ada"}));
+        let flow = Flow::from_history(&[get]).unwrap();
+        assert_eq!(flow.steps[0].path.keys().collect::<Vec<_>>(), ["id"]);
+        assert!(flow.steps[0].query.is_empty());
+        assert_eq!(flow.steps[0].body, None);
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct Plan {
     pub base_url: String,
     pub steps: Vec<StepPlan>,
     pub variables: Vec<Variable>,
+    /// What the reader should know, for the program's first comment: the flow's notes, and the
+    /// steps recorded against another address, which the program sends to its one base URL.
+    pub notes: Vec<String>,
 }
 
 /// One step of the plan.
@@ -82,11 +85,12 @@ impl Plan {
                     ))
                 })
                 .collect();
-            let base = flow.base_of(step, None);
+            // Every step goes to the program's one base URL (finding: two sandboxes differ by
+            // port, and a step left at its recorded address would go, with the token, elsewhere).
+            let base = flow.base_of(step, Some(&flow.base_url));
             let request = build_request(&step.draft(base), None, &Credential::EnvVar)
                 .map_err(|err| step_error(index, err.to_string()))?;
-            let url = url_parts(step, base, &bound, step.base_url.is_none())
-                .map_err(|why| step_error(index, why))?;
+            let url = url_parts(step, base, &bound).map_err(|why| step_error(index, why))?;
             let body = (!request.body.is_empty())
                 .then(|| serde_json::from_slice::<Value>(&request.body).ok())
                 .flatten()
@@ -115,10 +119,13 @@ impl Plan {
                     .collect(),
             });
         }
+        let mut notes = flow.notes.clone();
+        notes.extend(flow.elsewhere_notes());
         Ok(Self {
             base_url: flow.base_url.clone(),
             steps,
             variables,
+            notes,
         })
     }
 
@@ -154,7 +161,6 @@ fn url_parts(
     step: &super::Step,
     base: &str,
     bound: &[(Input, String)],
-    starts_with_base: bool,
 ) -> Result<Vec<UrlPart>, String> {
     let in_url: Vec<&(Input, String)> = bound
         .iter()
@@ -181,11 +187,11 @@ fn url_parts(
         .to_owned();
     let mut parts = Vec::new();
     let rest = match marked.strip_prefix(&base_text) {
-        Some(rest) if starts_with_base => {
+        Some(rest) => {
             parts.push(UrlPart::Base);
             rest
         }
-        _ => marked.as_str(),
+        None => marked.as_str(),
     };
     // Between two markers is either text or an index: the split alternates, text first.
     for (position, piece) in rest.split(marker.as_str()).enumerate() {
@@ -225,6 +231,7 @@ mod tests {
             version: 1,
             base_url: "http://127.0.0.1:9/api/v1".into(),
             steps,
+            notes: Vec::new(),
         }
     }
 
@@ -300,16 +307,20 @@ mod tests {
     }
 
     #[test]
-    fn a_step_sent_elsewhere_keeps_its_own_address() {
+    fn a_step_recorded_elsewhere_goes_to_the_one_base_url_and_the_program_says_so() {
         let mut list = step("list_people", "listPeople");
-        list.base_url = Some("https://staging.example.com/v1".into());
+        list.base_url = Some("http://127.0.0.1:18080/api/v1".into());
         list.query.insert("limit".into(), "5".into());
-        let plan = Plan::of(&flow_of(vec![list])).unwrap();
+        let plan = Plan::of(&flow_of(vec![step("get_people", "listPeople"), list])).unwrap();
         assert_eq!(
-            plan.steps[0].url,
-            [UrlPart::Text(
-                "https://staging.example.com/v1/people?limit=5".into()
-            )]
+            plan.steps[1].url,
+            [UrlPart::Base, UrlPart::Text("/people?limit=5".into())]
+        );
+        assert_eq!(
+            plan.notes,
+            [
+                "Step 2 (list_people) was recorded against http://127.0.0.1:18080/api/v1, not http://127.0.0.1:9/api/v1: like every step, it is sent to the one base URL."
+            ]
         );
     }
 }

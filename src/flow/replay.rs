@@ -49,9 +49,9 @@ impl fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
-/// Sends every step of `flow` in order with `send`, to `base_url` in place of the flow's own
-/// (steps recorded with an address of their own keep it), each bound input taking the value its
-/// earlier answer gave. `each` sees every answer as it comes; the replay stops at the first that
+/// Sends every step of `flow` in order with `send`, to `base_url` in place of where each was
+/// recorded (without it, each step goes where it was recorded), each bound input taking the value
+/// its earlier answer gave. `each` sees every answer as it comes; the replay stops at the first that
 /// is not 2xx.
 pub fn replay(
     flow: &Flow,

@@ -35,11 +35,16 @@ pub struct ItemProblem {
 /// What to do with a batch after its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The server took the batch: each row's outcome, in the batch's order.
-    Stored(Vec<Stored>),
+    /// The server took the batch: each row's outcome, in the batch's order; `None` for a row
+    /// its answer does not list, which may or may not be stored.
+    Stored(Vec<Option<Stored>>),
     /// The server refused the batch: for each row, its problems if it was named (rejected), or
     /// `None` (not at fault: to send again).
     Refused(Vec<Option<Vec<ItemProblem>>>),
+    /// The server refused the batch without naming an item (say, nesting too deep somewhere):
+    /// which row is at fault is unknown, so a batch of several is split to find it, and a row
+    /// alone is rejected with these problems.
+    RefusedWhole(Vec<ItemProblem>),
     /// A 429: wait (`Retry-After`, when sent) and send the same batch again.
     RateLimited { retry_after: Option<Duration> },
     /// Worth another try later (a 5xx, a timeout, a dropped connection); `unreachable` when the
@@ -100,11 +105,12 @@ pub fn judge(outcome: &transport::Outcome, user_ids: &[Option<&str>], now: Syste
             said(response)
         )),
         300..=399 => Verdict::Stop(format!(
-            "the server answered {} and points to {}: use that address as the base URL",
-            said(response),
+            "the server answered {} {} and sends the batch to {} (redirects are not followed, so the token goes nowhere else): give the base URL that address belongs to",
+            response.status,
+            response.reason,
             response.header("location").unwrap_or("nowhere").trim()
         )),
-        400..=499 => Verdict::Refused(refused(response, user_ids.len())),
+        400..=499 => refused(response, user_ids.len()),
         _ => Verdict::Stop(format!(
             "the server answered {}, which is no answer to a batch",
             said(response)
@@ -154,8 +160,11 @@ fn excerpt(body: &[u8]) -> String {
     }
 }
 
-/// Each row's outcome in a `BatchResult`.
-fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Stored> {
+/// Each row's outcome in a `BatchResult`, or `None` for a row the answer does not list (no
+/// evidence it was stored). The counts decide when they settle the batch (all created, all
+/// updated); otherwise a row whose userId came earlier in the batch was updated by it, and the
+/// others go by their timestamps.
+fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Option<Stored>> {
     let people = answer
         .get("people")
         .and_then(Value::as_array)
@@ -167,26 +176,41 @@ fn stored(answer: &Value, user_ids: &[Option<&str>]) -> Vec<Stored> {
         (Some(0), Some(updated)) if updated == size => Some(Outcome::Updated),
         _ => None,
     };
+    if answer.get("people").and_then(Value::as_array).is_none()
+        && let Some(outcome) = settled
+    {
+        // No list (or not a list), but counts that account for every row: evidence enough.
+        return vec![Some(Stored { outcome, id: None }); user_ids.len()];
+    }
+    let mut listed = vec![false; people.len()];
     user_ids
         .iter()
         .enumerate()
         .map(|(index, user_id)| {
-            let person = people
-                .get(index)
-                .filter(|person| is_person(person, *user_id))
+            let at = Some(index)
+                .filter(|at| {
+                    people
+                        .get(*at)
+                        .is_some_and(|person| !listed[*at] && is_person(person, *user_id))
+                })
                 .or_else(|| {
                     let user_id = (*user_id)?;
-                    people
-                        .iter()
-                        .find(|person| external_id(person) == Some(user_id))
-                });
-            Stored {
-                outcome: settled.unwrap_or_else(|| person.map_or(Outcome::Created, by_timestamps)),
-                id: person
-                    .and_then(|person| person.get("id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            }
+                    people.iter().enumerate().position(|(at, person)| {
+                        !listed[at] && external_id(person) == Some(user_id)
+                    })
+                })?;
+            listed[at] = true;
+            let person = &people[at];
+            let again = user_id.is_some() && user_ids[..index].contains(user_id);
+            let guessed = if again {
+                Outcome::Updated
+            } else {
+                by_timestamps(person)
+            };
+            Some(Stored {
+                outcome: settled.unwrap_or(guessed),
+                id: person.get("id").and_then(Value::as_str).map(str::to_owned),
+            })
         })
         .collect()
 }
@@ -217,9 +241,8 @@ fn by_timestamps(person: &Value) -> Outcome {
     }
 }
 
-/// Which rows a refusal names, with its problems; when it names none, every row gets the
-/// whole refusal.
-fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>> {
+/// Which rows a refusal names, with its problems; or, when it names none, the whole refusal.
+fn refused(response: &HttpResponse, size: usize) -> Verdict {
     let problem = response
         .problem
         .clone()
@@ -237,7 +260,7 @@ fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>
         }
     }
     if named {
-        return rows;
+        return Verdict::Refused(rows);
     }
     let mut whole = vec![ItemProblem {
         pointer: None,
@@ -247,7 +270,7 @@ fn refused(response: &HttpResponse, size: usize) -> Vec<Option<Vec<ItemProblem>>
         pointer: None,
         message: format!("{field}: {message}"),
     }));
-    vec![Some(whole); size]
+    Verdict::RefusedWhole(whole)
 }
 
 /// The item a field path names and the place inside it as a JSON Pointer: `people[3].email`,
@@ -302,11 +325,11 @@ mod tests {
         judge(&answer(status, &[], body), &ids, SystemTime::now())
     }
 
-    fn stored(outcome: Outcome, id: &str) -> Stored {
-        Stored {
+    fn stored(outcome: Outcome, id: &str) -> Option<Stored> {
+        Some(Stored {
             outcome,
             id: Some(id.to_owned()),
-        }
+        })
     }
 
     #[test]
@@ -343,6 +366,47 @@ mod tests {
     }
 
     #[test]
+    fn only_rows_the_answer_accounts_for_get_an_outcome() {
+        let empty = r#"{"people":[],"created_count":0,"updated_count":0}"#;
+        assert_eq!(
+            verdict(200, empty, &["a", "b"]),
+            Verdict::Stored(vec![None, None])
+        );
+        let one =
+            r#"{"people":[{"id":"1","external_id":"b"}],"created_count":1,"updated_count":0}"#;
+        assert_eq!(
+            verdict(200, one, &["a", "b"]),
+            Verdict::Stored(vec![None, stored(Outcome::Created, "1")])
+        );
+        let counts_only = r#"{"created_count":0,"updated_count":2}"#;
+        assert_eq!(
+            verdict(200, counts_only, &["a", "b"]),
+            Verdict::Stored(vec![
+                Some(Stored {
+                    outcome: Outcome::Updated,
+                    id: None
+                });
+                2
+            ])
+        );
+    }
+
+    #[test]
+    fn a_user_id_again_in_its_batch_is_an_update() {
+        let body = r#"{"people":[
+            {"id":"1","external_id":"a","created_at":"t1","updated_at":"t1"},
+            {"id":"1","external_id":"a","created_at":"t1","updated_at":"t1"}
+        ],"created_count":1,"updated_count":1}"#;
+        assert_eq!(
+            verdict(200, body, &["a", "a"]),
+            Verdict::Stored(vec![
+                stored(Outcome::Created, "1"),
+                stored(Outcome::Updated, "1")
+            ])
+        );
+    }
+
+    #[test]
     fn refusals_name_their_items_in_every_dialect() {
         let docs = r#"{"error":"Bad Request","message":"Invalid","details":[{"field":"people[1].email","message":"Invalid email format"}]}"#;
         let standard = r#"{"success":false,"error":{"type":"VALIDATION_ERROR","message":"Invalid","details":{"people.1.email":"Invalid email format"}}}"#;
@@ -361,15 +425,12 @@ mod tests {
                 "{body}"
             );
         }
-        let Verdict::Refused(rows) =
+        let Verdict::RefusedWhole(problems) =
             verdict(400, r#"{"error":"Bad","message":"Too many"}"#, &["a", "b"])
         else {
-            panic!("refused");
+            panic!("refused as a whole");
         };
-        assert!(rows.iter().all(|row| {
-            row.as_ref()
-                .is_some_and(|p| p[0].message.contains("Too many"))
-        }));
+        assert!(problems[0].message.contains("Too many"), "{problems:?}");
     }
 
     #[test]

@@ -101,12 +101,20 @@ pub(super) struct CsvRows {
 
 impl CsvRows {
     /// Reads the header, checking each column names a field of a person as `check` knows it.
-    pub(super) fn new(mut input: Input, check: &PersonCheck) -> Result<Self, SourceError> {
+    /// `blank_lines` were read before the header.
+    pub(super) fn new(
+        mut input: Input,
+        blank_lines: u64,
+        check: &PersonCheck,
+    ) -> Result<Self, SourceError> {
         let delimiter = delimiter(input.fill_buf().unwrap_or_default());
         let mut reader = Records {
             input,
             delimiter,
-            line: 1,
+            line: Lines {
+                line: 1 + blank_lines,
+                after_cr: false,
+            },
         };
         let Some((line, header)) = reader.next_record()? else {
             return Err(SourceError::at(1, "the file has no header row"));
@@ -130,6 +138,7 @@ impl CsvRows {
             let blank = record.len() == 1 && record.field(0).iter().all(u8::is_ascii_whitespace);
             if !blank {
                 return Ok(Some(RawRow {
+                    row: 0,
                     line,
                     data: RawData::Csv(record),
                 }));
@@ -169,6 +178,7 @@ impl CsvRows {
             }
             let value = std::str::from_utf8(cell)
                 .map_err(|err| not_utf8(cell, err))
+                .and_then(|text| no_nul(text, column))
                 .and_then(|text| column.kind.value(text));
             match value {
                 Ok(value) => place(&mut person, &column.target, value),
@@ -254,7 +264,24 @@ struct Records {
     input: Input,
     delimiter: u8,
     /// The line the scanner is on, from 1.
+    line: Lines,
+}
+
+/// Counts lines as spreadsheets end them: LF, CRLF, or a CR alone (old Mac Excel), so a file
+/// of CR-ended rows does not read as one line.
+#[derive(Clone, Copy)]
+struct Lines {
     line: u64,
+    after_cr: bool,
+}
+
+impl Lines {
+    /// Takes in the file's next byte.
+    fn see(&mut self, byte: u8) {
+        let new_line = byte == b'\r' || (byte == b'\n' && !self.after_cr);
+        self.line += u64::from(new_line);
+        self.after_cr = byte == b'\r';
+    }
 }
 
 impl Records {
@@ -262,7 +289,7 @@ impl Records {
         if !self.skip_line_breaks()? {
             return Ok(None);
         }
-        let start = self.line;
+        let start = self.line.line;
         let mut record = Record {
             bytes: Vec::new(),
             ends: Vec::new(),
@@ -273,11 +300,11 @@ impl Records {
             let buffer = self
                 .input
                 .fill_buf()
-                .map_err(|err| read_failure(self.line, &err))?;
+                .map_err(|err| read_failure(self.line.line, &err))?;
             if buffer.is_empty() {
                 if cell == Cell::Quoted {
                     return Err(SourceError::at(
-                        self.line,
+                        self.line.line,
                         format!(
                             "the file ends inside a quoted cell of the row that starts at line {start}: a closing \" is missing"
                         ),
@@ -306,7 +333,7 @@ impl Records {
             let buffer = self
                 .input
                 .fill_buf()
-                .map_err(|err| read_failure(self.line, &err))?;
+                .map_err(|err| read_failure(self.line.line, &err))?;
             if buffer.is_empty() {
                 return Ok(false);
             }
@@ -314,7 +341,9 @@ impl Records {
                 .iter()
                 .position(|byte| !matches!(byte, b'\n' | b'\r'))
                 .unwrap_or(buffer.len());
-            self.line += buffer[..breaks].iter().filter(|b| **b == b'\n').count() as u64;
+            for &byte in &buffer[..breaks] {
+                self.line.see(byte);
+            }
             let more = breaks < buffer.len();
             self.input.consume(breaks);
             if more {
@@ -332,16 +361,16 @@ fn scan(
     delimiter: u8,
     cell: &mut Cell,
     record: &mut Record,
-    line: &mut u64,
+    line: &mut Lines,
 ) -> (usize, bool) {
     for (at, &byte) in bytes.iter().enumerate() {
         let line_break = byte == b'\n' || byte == b'\r';
+        line.see(byte);
         match *cell {
             Cell::Quoted => {
                 if byte == b'"' {
                     *cell = Cell::QuoteInQuoted;
                 } else {
-                    *line += u64::from(byte == b'\n');
                     record.push(byte);
                 }
             }
@@ -356,7 +385,6 @@ fn scan(
             }
             _ if line_break => {
                 record.end_field();
-                *line += u64::from(byte == b'\n');
                 return (at + 1, true);
             }
             _ => {
@@ -491,6 +519,19 @@ fn unknown_field(text: &str, name: &str, check: &PersonCheck) -> String {
         "the column \"{text}\" is not a field of a person: the columns are {} and traits.NAME for a trait (did you mean traits.{name}?)",
         fields.join(", ")
     )
+}
+
+/// The cell's text, unless it holds a NUL byte: no person's field holds one, and it is the mark
+/// of a file that is not text (or not all of it).
+fn no_nul<'t>(text: &'t str, column: &Column) -> Result<&'t str, String> {
+    match text.find('\0') {
+        None => Ok(text),
+        Some(at) => Err(format!(
+            "This cell holds a NUL byte (at character {} of {}): the file is not all text",
+            text[..at].chars().count() + 1,
+            column.header
+        )),
+    }
 }
 
 /// A key as one JSON Pointer segment.

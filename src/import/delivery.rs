@@ -8,13 +8,13 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::answer::{self, ItemProblem, Stored, Verdict};
-use super::pacing::{Pacer, Permit, Quota};
-use super::results::{LineSet, ResultsWriter};
+use super::pacing::{MAX_RATE_LIMITED_IN_A_ROW, Pacer, Permit, Quota};
+use super::results::{Earlier, Extent, ResultsWriter};
 use super::runner::{
     CANCELLED, End, Engine, Event, IDLE_TICK, MAX_BACKOFF, PAUSED, Phase, RateState, SendSettings,
     Wait, WaitReason, batch_request,
 };
-use super::source::Source;
+use super::source::{Source, user_id_text};
 use super::{Outcome, RowError, RowResult};
 use crate::model::Draft;
 use crate::transport::{self, InFlight, SendOptions};
@@ -23,8 +23,12 @@ use crate::transport::{self, InFlight, SendOptions};
 /// resumed import finished earlier.
 const CANCEL_CHECK_EVERY: u64 = 1024;
 
+/// Why a row the server's answer did not list is `failed`.
+const UNLISTED: &str = "The server's answer to its batch did not list this person, so it may not be stored: a resume sends it again";
+
 /// A row to send.
 struct Pending {
+    row: u64,
     line: u64,
     user_id: Option<String>,
     person: Value,
@@ -73,8 +77,8 @@ pub(super) struct Delivery<'e> {
     draft: Draft,
     source: Source,
     writer: Option<ResultsWriter>,
-    /// Lines an earlier run finished.
-    earlier: LineSet,
+    /// What earlier runs finished.
+    earlier: Earlier,
     pacer: Pacer,
     /// Batches to send again, first.
     queue: VecDeque<Batch>,
@@ -92,7 +96,16 @@ impl<'e> Delivery<'e> {
     ) -> Result<Self, String> {
         let (writer, earlier) = match &settings.results {
             Some(results) => {
-                let (writer, earlier) = ResultsWriter::open(&results.path, results.resume)?;
+                let extent = Extent {
+                    rows: engine.counts.rows,
+                    last_line: engine.last_line,
+                };
+                let (writer, earlier) = ResultsWriter::open(
+                    &results.path,
+                    results.resume,
+                    &engine.settings.file,
+                    extent,
+                )?;
                 (Some(writer), earlier)
             }
             None => (None, Default::default()),
@@ -101,7 +114,6 @@ impl<'e> Delivery<'e> {
         counts.created += earlier.counts.created;
         counts.updated += earlier.counts.updated;
         counts.rejected += earlier.counts.rejected;
-        counts.failed += earlier.counts.failed;
         let source =
             Source::open(&engine.settings.file, &engine.check).map_err(|err| err.to_string())?;
         Ok(Self {
@@ -111,14 +123,14 @@ impl<'e> Delivery<'e> {
             source,
             writer,
             state: DeliveryState {
-                done: earlier.lines.len(),
+                done: earlier.finished(),
                 sent: 0,
                 in_flight: 0,
                 waiting: None,
                 rate_limit: None,
                 started: Instant::now(),
             },
-            earlier: earlier.lines,
+            earlier,
             pacer: Pacer::default(),
             queue: VecDeque::new(),
             in_flight: Vec::new(),
@@ -204,8 +216,18 @@ impl<'e> Delivery<'e> {
         match verdict {
             Verdict::Stored(stored) => self.record_stored(batch, stored),
             Verdict::Refused(problems) => self.record_refused(batch, problems),
+            Verdict::RefusedWhole(_) if batch.rows.len() > 1 => {
+                self.split(batch);
+                Ok(())
+            }
+            Verdict::RefusedWhole(problems) => self.record_refused(batch, vec![Some(problems)]),
             Verdict::RateLimited { .. } => {
                 self.engine.counts.rate_limited += 1;
+                if self.pacer.rate_limited_in_a_row() >= MAX_RATE_LIMITED_IN_A_ROW {
+                    return Err(format!(
+                        "the server answered 429 (rate limited) {MAX_RATE_LIMITED_IN_A_ROW} times in a row, though each wait was as long as it asked (Retry-After, X-RateLimit-Reset) or longer: stopped; resume later"
+                    ));
+                }
                 self.queue.push_front(batch);
                 Ok(())
             }
@@ -226,16 +248,14 @@ impl<'e> Delivery<'e> {
                     Err(format!("the server cannot be reached: {reason}"))
                 } else {
                     let why = format!(
-                        "No answer after {} tries: {reason}",
+                        "No answer after {} tries: {reason}; a resume sends it again",
                         self.settings.retries + 1
                     );
                     self.record_all(batch, Outcome::Failed, &why)
                 }
             }
             Verdict::TooLarge if batch.rows.len() > 1 => {
-                let second = batch.rows.split_off(batch.rows.len() / 2);
-                self.queue.push_front(Batch::new(second));
-                self.queue.push_front(Batch::new(batch.rows));
+                self.split(batch);
                 Ok(())
             }
             Verdict::TooLarge => self.record_all(
@@ -245,6 +265,14 @@ impl<'e> Delivery<'e> {
             ),
             Verdict::Stop(message) => Err(message),
         }
+    }
+
+    /// Sends the batch's halves next, in their order: a refusal of the whole (too large, or
+    /// naming no row) may pass, or find its row, in smaller batches.
+    fn split(&mut self, mut batch: Batch) {
+        let second = batch.rows.split_off(batch.rows.len() / 2);
+        self.queue.push_front(Batch::new(second));
+        self.queue.push_front(Batch::new(batch.rows));
     }
 
     /// The wait before the `failures`th retry: doubling, with a little randomness so parallel
@@ -258,17 +286,26 @@ impl<'e> Delivery<'e> {
         doubled.mul_f64(0.8 + 0.4 * fastrand::f64())
     }
 
-    fn record_stored(&mut self, batch: Batch, stored: Vec<Stored>) -> Result<(), String> {
+    /// Records each row the answer listed; one it did not list may or may not be stored, so it
+    /// is `failed`, for a resume to send again (the batch is an upsert).
+    fn record_stored(&mut self, batch: Batch, stored: Vec<Option<Stored>>) -> Result<(), String> {
         let results = batch
             .rows
             .into_iter()
             .zip(stored)
-            .map(|(row, stored)| RowResult {
-                line: row.line,
-                user_id: row.user_id,
-                outcome: stored.outcome,
-                id: stored.id,
-                errors: Vec::new(),
+            .map(|(row, stored)| {
+                let (outcome, id, errors) = match stored {
+                    Some(stored) => (stored.outcome, stored.id, Vec::new()),
+                    None => (Outcome::Failed, None, vec![RowError::whole_row(UNLISTED)]),
+                };
+                RowResult {
+                    row: row.row,
+                    line: row.line,
+                    user_id: row.user_id,
+                    outcome,
+                    id,
+                    errors,
+                }
             })
             .collect();
         self.record(results)
@@ -295,6 +332,7 @@ impl<'e> Delivery<'e> {
                         })
                         .collect();
                     rejected.push(RowResult {
+                        row: row.row,
                         line: row.line,
                         user_id: row.user_id,
                         outcome: Outcome::Rejected,
@@ -316,6 +354,7 @@ impl<'e> Delivery<'e> {
             .rows
             .into_iter()
             .map(|row| RowResult {
+                row: row.row,
                 line: row.line,
                 user_id: row.user_id,
                 outcome,
@@ -419,7 +458,10 @@ impl<'e> Delivery<'e> {
                 self.exhausted = true;
                 break;
             };
-            if self.earlier.contains(raw.line) {
+            if self.earlier.recorded(raw.row).is_some() {
+                self.same_file_as_recorded(&raw)?;
+            }
+            if self.earlier.is_finished(raw.row, raw.line) {
                 skipped += 1;
                 if skipped.is_multiple_of(CANCEL_CHECK_EVERY)
                     && self.engine.control.state() == CANCELLED
@@ -428,7 +470,7 @@ impl<'e> Delivery<'e> {
                 }
                 continue;
             }
-            let checked = if self.engine.invalid_lines.contains(raw.line) {
+            let checked = if self.engine.invalid_rows.contains(raw.row) {
                 self.source.check(&raw, &self.engine.check)
             } else {
                 self.source.read_checked(&raw, &self.engine.check)
@@ -438,6 +480,7 @@ impl<'e> Delivery<'e> {
                 None => {
                     if let Ok(person) = checked.person {
                         rows.push(Pending {
+                            row: checked.row,
                             line: checked.line,
                             user_id: checked.user_id,
                             person,
@@ -448,6 +491,28 @@ impl<'e> Delivery<'e> {
         }
         self.record_invalid(invalid)?;
         Ok((!rows.is_empty()).then(|| Batch::new(rows)))
+    }
+
+    /// Refuses to go on when the results file recorded another userId for this row than the
+    /// file has: it is another file's results, and trusting it would leave rows unsent.
+    fn same_file_as_recorded(&self, raw: &super::source::RawRow) -> Result<(), String> {
+        let user_id = self.source.read(raw).person.as_ref().and_then(user_id_text);
+        if self.earlier.same_row(raw.row, user_id.as_deref()) {
+            return Ok(());
+        }
+        let path = self
+            .settings
+            .results
+            .as_ref()
+            .map(|results| results.path.display().to_string())
+            .unwrap_or_default();
+        Err(format!(
+            "the results file {path} records another person for row {} (line {}) than {} has there (userId {}): it holds another file's import; choose another results file",
+            raw.row,
+            raw.line,
+            self.engine.settings.file.display(),
+            user_id.map_or_else(|| "none".to_owned(), |id| format!("\"{id}\""))
+        ))
     }
 
     /// Writes invalid rows' lines (flushed with the next batch's): they were counted while

@@ -20,8 +20,12 @@ pub(super) struct JsonLines {
 }
 
 impl JsonLines {
-    pub(super) fn new(input: Input) -> Self {
-        Self { input, line: 0 }
+    /// Rows after `blank_lines` lines already read.
+    pub(super) fn new(input: Input, blank_lines: u64) -> Self {
+        Self {
+            input,
+            line: blank_lines,
+        }
     }
 
     pub(super) fn next_row(&mut self) -> Result<Option<RawRow>, SourceError> {
@@ -43,6 +47,7 @@ impl JsonLines {
                 continue;
             }
             return Ok(Some(RawRow {
+                row: 0,
                 line: self.line,
                 data: RawData::Json { bytes, too_large },
             }));
@@ -117,10 +122,11 @@ pub(super) struct JsonArray {
 }
 
 impl JsonArray {
-    pub(super) fn new(input: Input) -> Self {
+    /// The array after `blank_lines` lines already read.
+    pub(super) fn new(input: Input, blank_lines: u64) -> Self {
         Self {
             input,
-            line: 1,
+            line: 1 + blank_lines,
             state: State::Start,
         }
     }
@@ -236,6 +242,7 @@ impl JsonArray {
             bytes.pop();
         }
         Ok(RawRow {
+            row: 0,
             line: start,
             data: RawData::Json { bytes, too_large },
         })
@@ -324,8 +331,13 @@ fn person(bytes: &[u8], too_large: bool, line: u64) -> Result<Value, String> {
         )),
         Err(err) => {
             let at_line = line + (err.line() as u64).saturating_sub(1);
+            let hint = if err.is_eof() && text.trim_start().starts_with('{') {
+                "; this looks like pretty-printed JSON objects: use a JSON array, or one object per line (jq -c)"
+            } else {
+                ""
+            };
             Err(format!(
-                "Not valid JSON: {} (line {at_line}, column {})",
+                "Not valid JSON: {} (line {at_line}, column {}){hint}",
                 without_position(&err),
                 err.column()
             ))

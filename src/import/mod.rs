@@ -115,6 +115,11 @@ pub struct RowResult {
     /// Flameup's id of the person, when the answer gave it.
     pub id: Option<String>,
     pub errors: Vec<RowError>,
+    /// The row's place among the file's rows, from 1: unlike `line`, never shared (every person
+    /// of a one-line JSON array is on line 1), so a resume goes by it. 0 in files written before
+    /// it existed.
+    #[serde(default)]
+    pub row: u64,
 }
 
 /// How many rows, requests and outcomes an import has seen.

@@ -16,6 +16,14 @@ pub const RESET_MARGIN: Duration = Duration::from_millis(25);
 const BLIND_WAIT: Duration = Duration::from_secs(1);
 const MAX_BLIND_WAIT: Duration = Duration::from_secs(60);
 
+/// The longest wait a server's header can ask for (a `Retry-After`, a `Reset`): an hour, the
+/// longest window the sandbox offers; a larger (or absurd) value is taken as this.
+pub const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// 429s in a row (each waited out as asked, each wait at least twice the one before) after which
+/// the server is not keeping its word and the import stops.
+pub const MAX_RATE_LIMITED_IN_A_ROW: u32 = 10;
+
 /// A `Reset` below this is a number of seconds from now, not a Unix time: some servers send
 /// that, and no window ends before 2001.
 const SMALLEST_UNIX_RESET: u64 = 1_000_000_000;
@@ -30,8 +38,8 @@ pub struct Quota {
     pub limit: Option<u64>,
     /// Requests left in the current window.
     pub remaining: u64,
-    /// The window's end as the server wrote it (to tell windows apart), and how long from the
-    /// answer's arrival until then.
+    /// The window's end as the server wrote it (to tell windows apart; 0 for a number of seconds
+    /// from now), and how long from the answer's arrival until then.
     pub reset: Option<(u64, Duration)>,
 }
 
@@ -47,9 +55,18 @@ impl Quota {
             } else {
                 reset as f64 - server_now(headers, now)
             };
+            // A delta falls as its window goes by, so it cannot tell windows apart: every delta
+            // is the current window's (a new one starts once that one has ended).
+            let key = if reset < SMALLEST_UNIX_RESET {
+                0
+            } else {
+                reset
+            };
             (
-                reset,
-                Duration::try_from_secs_f64(from_now).unwrap_or(Duration::ZERO),
+                key,
+                Duration::try_from_secs_f64(from_now)
+                    .unwrap_or(Duration::ZERO)
+                    .min(MAX_WAIT),
             )
         });
         Some(Self {
@@ -64,10 +81,14 @@ impl Quota {
 pub fn retry_after(headers: &[(String, String)], now: SystemTime) -> Option<Duration> {
     let value = header(headers, "retry-after")?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds).min(MAX_WAIT));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_WAIT),
+    )
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -125,6 +146,8 @@ pub struct Pacer {
     blocked_until: Option<Instant>,
     /// 429s in a row that gave no time to wait.
     blind_strikes: u32,
+    /// 429s since the last other answer.
+    rate_limited_in_a_row: u32,
 }
 
 impl Pacer {
@@ -171,6 +194,7 @@ impl Pacer {
     pub fn observe(&mut self, quota: Option<Quota>, now: Instant) {
         self.heard = true;
         self.blind_strikes = 0;
+        self.rate_limited_in_a_row = 0;
         self.take_quota(quota, now);
     }
 
@@ -223,11 +247,23 @@ impl Pacer {
             (None, Some(at)) if at > now => at,
             _ => now + self.blind_wait(),
         };
+        // A server that keeps asking for no wait (`Retry-After: 0`) still gets a growing one.
+        self.rate_limited_in_a_row += 1;
+        let least = match self.rate_limited_in_a_row {
+            0 | 1 => Duration::ZERO,
+            again => BLIND_WAIT.saturating_mul(1 << (again - 2).min(6)),
+        };
+        let until = until.max(now + least.min(MAX_BLIND_WAIT));
         self.blocked_until = Some(
             self.blocked_until
                 .map_or(until, |earlier| earlier.max(until)),
         );
         self.heard = false;
+    }
+
+    /// 429s since the last other answer: at [`MAX_RATE_LIMITED_IN_A_ROW`] the import stops.
+    pub fn rate_limited_in_a_row(&self) -> u32 {
+        self.rate_limited_in_a_row
     }
 
     /// The limit and what remains of it, as last heard.
@@ -390,7 +426,7 @@ mod tests {
             now,
         )
         .unwrap();
-        assert_eq!(delta.reset, Some((30, Duration::from_secs(30))));
+        assert_eq!(delta.reset, Some((0, Duration::from_secs(30))));
         // The server's clock is an hour behind: its Date decides how far the reset is.
         let skewed = Quota::from_headers(
             &headers(&[

@@ -191,6 +191,9 @@ pub enum Event {
     Finished(Summary),
 }
 
+/// Why an import that met a bug ended.
+const UNEXPECTED: &str = "the import stopped unexpectedly (a bug): the results file keeps every outcome recorded so far, and a resume goes on from there";
+
 /// The most often progress is reported without a change that forces it.
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
@@ -264,7 +267,8 @@ impl Import {
             started: Instant::now(),
             last_progress: None,
             bytes: (0, None),
-            invalid_lines: LineSet::default(),
+            invalid_rows: LineSet::default(),
+            last_line: 0,
         };
         let thread = std::thread::Builder::new()
             .name("import".to_owned())
@@ -390,13 +394,19 @@ pub(super) struct Engine {
     last_progress: Option<Instant>,
     /// Read so far, and the file's size.
     bytes: (u64, Option<u64>),
-    /// The lines the check found invalid: the sending pass checks only these again.
-    pub(super) invalid_lines: LineSet,
+    /// The rows (by ordinal) the check found invalid: the sending pass checks only these again.
+    pub(super) invalid_rows: LineSet,
+    /// The line the last row starts on.
+    pub(super) last_line: u64,
 }
 
 impl Engine {
     fn run(mut self) -> Summary {
-        let end = self.run_phases().unwrap_or_else(End::Stopped);
+        // Should a bug panic, the counts so far and the Finished event still go out: a summary
+        // of zeros beside listed invalid rows, or a window waiting forever, would mislead.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_phases()));
+        let end = ran.unwrap_or_else(|_| Err(UNEXPECTED.to_owned()));
+        let end = end.unwrap_or_else(End::Stopped);
         let summary = Summary {
             counts: self.counts,
             elapsed: self.started.elapsed(),
@@ -440,10 +450,11 @@ impl Engine {
 
     fn count(&mut self, row: &CheckedRow) {
         self.counts.rows += 1;
+        self.last_line = row.line;
         match row.invalid_result() {
             Some(result) => {
                 self.counts.invalid += 1;
-                self.invalid_lines.insert(result.line);
+                self.invalid_rows.insert(result.row);
                 (self.on_event)(Event::Invalid(result));
             }
             None => self.counts.valid += 1,

@@ -26,6 +26,11 @@ pub use super::csv_rows::{CellKind, Column};
 /// one gigantic line must not take the memory a million normal ones would not.
 pub const MAX_ROW_BYTES: usize = 1024 * 1024;
 
+/// The deepest nesting of objects and lists a person may have. A JSON reader stops at some depth
+/// (serde_json's, the sandbox's, at 128) and the batch body wraps each person two levels deeper,
+/// so a deeper person would be refused with the whole batch; this leaves room to spare.
+pub const MAX_PERSON_DEPTH: usize = 100;
+
 /// How much of the file is read ahead at a time.
 const READ_BUFFER: usize = 64 * 1024;
 
@@ -88,6 +93,8 @@ impl std::error::Error for SourceError {}
 
 /// One row as found in the file, not yet read into a person.
 pub struct RawRow {
+    /// See [`RowResult::row`]: the row's place among the file's rows, from 1.
+    pub row: u64,
     /// See [`RowResult::line`].
     pub line: u64,
     pub(super) data: RawData,
@@ -131,6 +138,8 @@ pub struct ReadRow {
 
 /// A row read and checked against the contract.
 pub struct CheckedRow {
+    /// See [`RowResult::row`].
+    pub row: u64,
     pub line: u64,
     /// The userId as text, when the row has one.
     pub user_id: Option<String>,
@@ -148,6 +157,7 @@ impl CheckedRow {
             outcome: super::Outcome::Invalid,
             id: None,
             errors: errors.clone(),
+            row: self.row,
         })
     }
 }
@@ -155,6 +165,8 @@ impl CheckedRow {
 /// The file being read.
 pub struct Source {
     rows: Rows,
+    /// Rows handed out so far: the next row's ordinal is one more.
+    handed_out: u64,
     bytes_read: Arc<AtomicU64>,
     bytes_total: Option<u64>,
 }
@@ -186,6 +198,12 @@ impl Source {
     /// Opens the file and tells its format from its first bytes.
     /// `check` says which fields a person has, so a CSV header can be checked.
     pub fn open(path: &Path, check: &PersonCheck) -> Result<Self, SourceError> {
+        if path.is_dir() {
+            return Err(SourceError::at(
+                0,
+                format!("{} is a folder: name a file of people", path.display()),
+            ));
+        }
         let file = File::open(path)
             .map_err(|err| SourceError::at(0, format!("cannot open {}: {err}", path.display())))?;
         let size = file.metadata().ok().map(|meta| meta.len());
@@ -204,14 +222,15 @@ impl Source {
             count: bytes_read.clone(),
         };
         let mut input: Input = Box::new(BufReader::with_capacity(READ_BUFFER, counting));
-        let format = sniff(&mut input)?;
+        let (format, blank_lines) = sniff(&mut input)?;
         let rows = match format {
-            Format::Csv => Rows::Csv(Box::new(CsvRows::new(input, check)?)),
-            Format::JsonLines => Rows::Lines(JsonLines::new(input)),
-            Format::JsonArray => Rows::Array(JsonArray::new(input)),
+            Format::Csv => Rows::Csv(Box::new(CsvRows::new(input, blank_lines, check)?)),
+            Format::JsonLines => Rows::Lines(JsonLines::new(input, blank_lines)),
+            Format::JsonArray => Rows::Array(JsonArray::new(input, blank_lines)),
         };
         Ok(Self {
             rows,
+            handed_out: 0,
             bytes_read,
             bytes_total: size,
         })
@@ -245,11 +264,16 @@ impl Source {
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<RawRow>, SourceError> {
-        match &mut self.rows {
+        let row = match &mut self.rows {
             Rows::Csv(csv) => csv.next_row(),
             Rows::Lines(lines) => lines.next_row(),
             Rows::Array(array) => array.next_row(),
-        }
+        }?;
+        Ok(row.map(|mut row| {
+            self.handed_out += 1;
+            row.row = self.handed_out;
+            row
+        }))
     }
 
     /// The person a row holds, with every problem met reading it.
@@ -280,12 +304,23 @@ impl Source {
         let ReadRow { person, mut errors } = self.read(row);
         let Some(person) = person else {
             return CheckedRow {
+                row: row.row,
                 line: row.line,
                 user_id: None,
                 person: Err(errors),
             };
         };
         let user_id = user_id_text(&person);
+        let depth = depth(&person);
+        if depth > MAX_PERSON_DEPTH {
+            errors.push(RowError::whole_row(format!(
+                "This person is nested {depth} levels deep; at most {MAX_PERSON_DEPTH} fit in a batch (the server reads no deeper)"
+            )));
+        }
+        if !matches!(self.rows, Rows::Csv(_)) {
+            // A CSV header is held to the person's fields; a JSON row's keys are held to the same.
+            errors.extend(unknown_fields(&person, check));
+        }
         let (person, findings) = check.findings(person);
         for finding in findings {
             let column = self.column_of(&finding.pointer);
@@ -294,6 +329,7 @@ impl Source {
             }
         }
         CheckedRow {
+            row: row.row,
             line: row.line,
             user_id,
             person: if errors.is_empty() {
@@ -313,6 +349,7 @@ impl Source {
                 person: Some(person),
                 errors,
             } if errors.is_empty() => CheckedRow {
+                row: row.row,
                 line: row.line,
                 user_id: user_id_text(&person),
                 person: Ok(person),
@@ -334,6 +371,45 @@ impl Source {
             return Some(column.header.clone());
         }
         Some(dotted_path(pointer))
+    }
+}
+
+/// A problem for each top-level key of a JSON person that the batch item schema does not list:
+/// the server would drop it silently (`Email` for `email`, `phone` in a workspace).
+fn unknown_fields(person: &Value, check: &PersonCheck) -> Vec<RowError> {
+    let Some(person) = person.as_object() else {
+        return Vec::new();
+    };
+    person
+        .keys()
+        .filter(|key| check.top_level_fields().all(|field| field != key.as_str()))
+        .map(|key| {
+            let fields: Vec<&str> = check.top_level_fields().collect();
+            let hint = fields
+                .iter()
+                .find(|field| field.eq_ignore_ascii_case(key))
+                .map_or_else(
+                    || "; put your own data under traits".to_owned(),
+                    |field| format!("; did you mean {field}?"),
+                );
+            RowError::new(
+                Some(key.clone()),
+                format!(
+                    "Not a field of a person: the fields are {}{hint}",
+                    fields.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// How deeply `value` nests objects and lists: a scalar is 0, `{}` is 1. Parsed values are at
+/// most 128 deep, so the recursion is bounded.
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -366,9 +442,10 @@ pub fn dotted_path(pointer: &str) -> String {
     path
 }
 
-/// Tells the format from the first bytes and consumes a UTF-8 byte order mark. Text in another
-/// encoding is refused here, naming line 1: every row of it would be unreadable.
-fn sniff(input: &mut Input) -> Result<Format, SourceError> {
+/// Tells the format from the first content and consumes a UTF-8 byte order mark; also how many
+/// blank lines were consumed before that content (only whole buffers of blank space are). Text
+/// in another encoding is refused here, naming line 1: every row of it would be unreadable.
+fn sniff(input: &mut Input) -> Result<(Format, u64), SourceError> {
     let start = input.fill_buf().map_err(|err| SourceError::io(1, &err))?;
     if start.is_empty() {
         return Err(SourceError::at(
@@ -388,24 +465,33 @@ fn sniff(input: &mut Input) -> Result<Format, SourceError> {
             "the file holds NUL bytes, so it is not UTF-8 text (UTF-16, or not text at all): save it as UTF-8",
         ));
     }
-    let bom = start.starts_with(UTF8_BOM);
-    let text = if bom { &start[UTF8_BOM.len()..] } else { start };
-    let format = match text.iter().find(|byte| !byte.is_ascii_whitespace()) {
-        Some(b'[') => Format::JsonArray,
-        Some(b'{') => Format::JsonLines,
-        Some(_) => Format::Csv,
-        None if text.len() + usize::from(bom) * UTF8_BOM.len() < READ_BUFFER => {
-            return Err(SourceError::at(
-                1,
-                "the file holds only blank space: there are no people in it",
-            ));
-        }
-        None => Format::Csv,
-    };
-    if bom {
+    if start.starts_with(UTF8_BOM) {
         input.consume(UTF8_BOM.len());
     }
-    Ok(format)
+    // The first content decides, however many blank lines come before it; those are counted so
+    // every line number stays true.
+    let mut blank_lines = 0;
+    loop {
+        let buffer = input.fill_buf().map_err(|err| SourceError::io(1, &err))?;
+        let format = match buffer.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            Some(b'[') => Format::JsonArray,
+            Some(b'{') => Format::JsonLines,
+            Some(_) => Format::Csv,
+            None if buffer.is_empty() => {
+                return Err(SourceError::at(
+                    1,
+                    "the file holds only blank space: there are no people in it",
+                ));
+            }
+            None => {
+                blank_lines += buffer.iter().filter(|byte| **byte == b'\n').count() as u64;
+                let blank = buffer.len();
+                input.consume(blank);
+                continue;
+            }
+        };
+        return Ok((format, blank_lines));
+    }
 }
 
 /// The first rows of a file, to show before importing it: its format, its columns (CSV), and

@@ -19,6 +19,7 @@ mod posix;
 mod route;
 mod words;
 
+use std::collections::HashSet;
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -488,6 +489,8 @@ impl Headers {
                 .collect(),
             ..Self::default()
         };
+        // The names left out so far, to list each once without a search through the list.
+        let mut left_out: HashSet<String> = headers.left_out.iter().cloned().collect();
         let mut authorizations = 0;
         if let Some(bearer) = &args.bearer {
             headers.token = token_of(&bearer.text, &bearer.expansions)?;
@@ -511,8 +514,11 @@ impl Headers {
                 "content-type" => headers.content_type = Some(value),
                 "accept" => headers.accept = Some(value),
                 name if TRANSPORT_HEADERS.contains(&name) => {}
-                _ if headers.left_out.contains(&name) => {}
-                _ => headers.left_out.push(name),
+                _ => {
+                    if left_out.insert(name.clone()) {
+                        headers.left_out.push(name);
+                    }
+                }
             }
         }
         Ok(headers)
@@ -530,10 +536,7 @@ impl Headers {
             Token::None | Token::Given(_) => {}
         }
         if !self.left_out.is_empty() {
-            notes.push(format!(
-                "Left out headers the app does not send: {}.",
-                self.left_out.join(", ")
-            ));
+            notes.push(left_out_note(&self.left_out));
         }
         if let Some(accept) = self.accept.as_deref() {
             let lower = accept.to_ascii_lowercase();
@@ -544,6 +547,18 @@ impl Headers {
                 ));
             }
         }
+    }
+}
+
+/// How many left-out headers the note names; a note naming thousands would be unreadable.
+const LEFT_OUT_NAMED: usize = 10;
+
+/// The note for the headers the app does not send: the first few by name, and how many more.
+fn left_out_note(names: &[String]) -> String {
+    let named = names[..names.len().min(LEFT_OUT_NAMED)].join(", ");
+    match names.len().saturating_sub(LEFT_OUT_NAMED) {
+        0 => format!("Left out headers the app does not send: {named}."),
+        more => format!("Left out headers the app does not send: {named} and {more} more."),
     }
 }
 

@@ -30,7 +30,8 @@ use std::sync::{Arc, LazyLock, RwLock};
 pub use drift::{Drift, DriftKind};
 pub use server::Sandbox;
 pub use settings::{
-    DEFAULT_IDLE_TIMEOUT, DOCUMENTED_RATE_LIMIT, ErrorDialect, OnDuplicate, SandboxSettings,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_RATE_WINDOW_SECS, DOCUMENTED_RATE_LIMIT, ErrorDialect,
+    OnDuplicate, RATE_WINDOW_SECS, SandboxSettings,
 };
 
 /// The sandbox's one workspace: key-scoped calls land in it (the sandbox has no real keys to

@@ -182,7 +182,10 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .fallback(serve)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
-        .route(&format!("{}/openapi.json", base_path()), get(openapi))
+        .route(
+            &format!("{}/openapi.json", base_path()),
+            get(openapi).fallback(openapi_wrong_method),
+        )
         .with_state(shared)
 }
 
@@ -216,6 +219,32 @@ async fn openapi(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respo
         Some(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// Any other method on the document: a 405 in the sandbox's dialect with `Allow` and a request
+/// id, like every other refusal (axum's own was an empty body).
+async fn openapi_wrong_method(
+    State(shared): State<Arc<Shared>>,
+    method: HttpMethod,
+    uri: axum::http::Uri,
+) -> Response {
+    let settings = shared.settings();
+    let context = Context {
+        dialect: settings.errors,
+        on_duplicate: settings.on_duplicate,
+        drift: settings.drift,
+        request_id: new_request_id(),
+    };
+    let mut response = method_not_allowed(&context, &method, uri.path(), &[Method::Get]);
+    if let Ok(value) = HeaderValue::from_str(&context.request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// A fresh request id, as every answer of the API carries one.
+fn new_request_id() -> String {
+    format!("req_{}", uuid::Uuid::new_v4().simple())
 }
 
 /// Routes the request by the contract, checks its values, and hands it to its operation.
@@ -279,7 +308,7 @@ async fn gate(
         dialect: settings.errors,
         on_duplicate: settings.on_duplicate,
         drift: settings.drift,
-        request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
+        request_id: new_request_id(),
     };
     let token = bearer_token(request.headers());
     let quota = settings.rate_limit.map(|key_limit| {
@@ -287,7 +316,13 @@ async fn gate(
             .limiter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .hit(token.as_deref(), peer.addr.ip(), key_limit, unix_now())
+            .hit(
+                token.as_deref(),
+                peer.addr.ip(),
+                key_limit,
+                settings.rate_window(),
+                unix_now(),
+            )
     });
 
     let mut response = if quota.as_ref().is_some_and(|quota| quota.exceeded) {

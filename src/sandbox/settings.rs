@@ -2,6 +2,7 @@
 //! faults and the drifts from the contract. The window persists these, so unknown variant names
 //! fall back instead of failing.
 
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,13 @@ use super::drift::Drift;
 
 /// The documented limit: 120 requests a minute per API key.
 pub const DOCUMENTED_RATE_LIMIT: u32 = 120;
+
+/// The documented window the limit counts requests in: a minute.
+pub const DEFAULT_RATE_WINDOW_SECS: u64 = 60;
+
+/// The windows the sandbox can count in, in seconds: from one second (to try pacing in seconds)
+/// to an hour.
+pub const RATE_WINDOW_SECS: RangeInclusive<u64> = 1..=3600;
 
 /// How long a connection may send nothing before the sandbox closes it: a stalled or idle client
 /// must not hold a connection (and its memory) forever.
@@ -75,8 +83,12 @@ impl OnDuplicate {
 pub struct SandboxSettings {
     pub errors: ErrorDialect,
     pub on_duplicate: OnDuplicate,
-    /// Requests a minute per key; `None` turns the limit off.
+    /// Requests per key in each window of [`Self::rate_window_secs`]; `None` turns the limit off.
     pub rate_limit: Option<u32>,
+    /// The length of the rate limit's windows, in seconds (documented: 60). Shorter windows let
+    /// pacing be tried in seconds. Read it through [`Self::rate_window`], which keeps it in
+    /// [`RATE_WINDOW_SECS`] whatever a saved state says.
+    pub rate_window_secs: u64,
     /// Added before every answer.
     pub latency_ms: u64,
     /// The share of requests (0 to 1) that get a simulated 500.
@@ -100,6 +112,7 @@ impl Default for SandboxSettings {
             errors: ErrorDialect::default(),
             on_duplicate: OnDuplicate::default(),
             rate_limit: Some(DOCUMENTED_RATE_LIMIT),
+            rate_window_secs: DEFAULT_RATE_WINDOW_SECS,
             latency_ms: 0,
             fail_rate: 0.0,
             hang: false,
@@ -107,6 +120,14 @@ impl Default for SandboxSettings {
             required_token: None,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
+    }
+}
+
+impl SandboxSettings {
+    /// The rate limit's window in seconds, within [`RATE_WINDOW_SECS`].
+    pub fn rate_window(&self) -> u64 {
+        self.rate_window_secs
+            .clamp(*RATE_WINDOW_SECS.start(), *RATE_WINDOW_SECS.end())
     }
 }
 
@@ -142,5 +163,29 @@ mod tests {
             settings.drift.is_off(),
             "saved before drifts existed: none on"
         );
+        assert_eq!(
+            settings.rate_window(),
+            DEFAULT_RATE_WINDOW_SECS,
+            "saved before the window could be set: the documented minute"
+        );
+    }
+
+    #[test]
+    fn the_rate_window_is_saved_and_kept_in_range() {
+        let settings = SandboxSettings {
+            rate_limit: Some(10),
+            rate_window_secs: 2,
+            ..SandboxSettings::default()
+        };
+        let saved = serde_json::to_string(&settings).unwrap();
+        let loaded: SandboxSettings = serde_json::from_str(&saved).unwrap();
+        assert_eq!((loaded.rate_limit, loaded.rate_window()), (Some(10), 2));
+        for (saved, used) in [(0, 1), (1, 1), (3600, 3600), (u64::MAX, 3600)] {
+            let settings = SandboxSettings {
+                rate_window_secs: saved,
+                ..SandboxSettings::default()
+            };
+            assert_eq!(settings.rate_window(), used, "{saved}");
+        }
     }
 }

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::atomic::write_atomic;
 use super::guarded::{Guarded, read_kept_file};
 use super::saved::SavedRequest;
-use crate::model::{Draft, HttpRequest};
+use serde_json::Value;
+
+use crate::contract::Operation;
+use crate::model::{Draft, HttpRequest, HttpResponse};
 use crate::transport::Outcome;
 
 /// The most of a response body that is kept.
@@ -38,7 +41,25 @@ pub struct HistoryEntry {
     /// The answer's headers, so a restored entry shows its answer as it came.
     #[serde(default)]
     pub response_headers: Vec<(String, String)>,
+    /// When the body was cut ([`Self::response_truncated`]): the identifiers its answer held, by
+    /// the contract, found when it was recorded, so a flow can still take them from it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_identifiers: Vec<AnsweredIdentifier>,
 }
+
+/// An identifier an answer held, and where (older history files have none: they read as empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnsweredIdentifier {
+    /// Where in the answer, as a JSON Pointer.
+    pub at: String,
+    pub value: String,
+}
+
+/// The largest answer whose identifiers are found when its body is too large to keep: parsing
+/// a larger one (a list of many thousands) would cost more than its identifiers are worth.
+pub const MAX_SEARCHED_BODY: usize = 4 * 1024 * 1024;
+/// The most identifiers kept of one cut answer.
+pub const MAX_ANSWERED_IDENTIFIERS: usize = 1_000;
 
 impl HistoryEntry {
     /// An entry for a finished send. `request` is only used for its method and URL: its headers,
@@ -60,6 +81,10 @@ impl HistoryEntry {
             Err(error) => (None, error.message().to_owned(), String::new()),
         };
         let truncated = body.len() > MAX_BODY;
+        let response_identifiers = match outcome {
+            Ok(response) if truncated => identifiers_of(draft, response),
+            _ => Vec::new(),
+        };
         let body = if truncated {
             let mut cut = MAX_BODY;
             while !body.is_char_boundary(cut) {
@@ -80,7 +105,13 @@ impl HistoryEntry {
             response_body: body,
             response_truncated: truncated,
             response_headers: headers,
+            response_identifiers,
         }
+    }
+
+    /// The documented schema of this entry's answer, for its status, if it has one.
+    pub fn answer_schema(&self, operation: &'static Operation) -> Option<&'static Value> {
+        answer_schema(operation, self.status?)
     }
 
     /// The recorded answer, as the response panel shows it (the body as far as it was kept).
@@ -135,6 +166,39 @@ impl HistoryEntry {
                 .as_ref()
                 .is_some_and(|body| body.to_string().to_lowercase().contains(&query))
     }
+}
+
+/// The documented schema of `operation`'s answer with `status`.
+fn answer_schema(operation: &'static Operation, status: u16) -> Option<&'static Value> {
+    operation
+        .responses
+        .get(&status.to_string())?
+        .pointer("/content/application~1json/schema")
+}
+
+/// The identifiers of an answer too large to keep, found by its documented schema; none when it
+/// is larger than [`MAX_SEARCHED_BODY`] or not JSON.
+fn identifiers_of(draft: &Draft, response: &HttpResponse) -> Vec<AnsweredIdentifier> {
+    let schema = draft
+        .operation()
+        .and_then(|operation| answer_schema(operation, response.status));
+    let Some(schema) = schema else {
+        return Vec::new();
+    };
+    if response.body.len() > MAX_SEARCHED_BODY {
+        return Vec::new();
+    }
+    let Ok(answer) = serde_json::from_slice::<Value>(&response.body) else {
+        return Vec::new();
+    };
+    crate::model::links::identifiers_in(schema, &answer)
+        .into_iter()
+        .take(MAX_ANSWERED_IDENTIFIERS)
+        .map(|found| AnsweredIdentifier {
+            at: found.at,
+            value: found.value,
+        })
+        .collect()
 }
 
 /// The history file and its entries, oldest first.

@@ -51,9 +51,24 @@ fn intro(plan: &Plan, needs: &str) -> Vec<String> {
             .to_owned(),
         "an earlier answer gave go into later requests as variables.".to_owned(),
         format!("The token is read from {TOKEN_ENV_VAR}, the base URL from {BASE_URL_ENV_VAR}"),
-        "(by default, where the steps were sent).".to_owned(),
+        "(by default, where the first step was sent), for every step.".to_owned(),
         needs.to_owned(),
     ]
+    .into_iter()
+    .chain(
+        plan.notes
+            .iter()
+            .flat_map(|note| ["".to_owned(), one_line(note)]),
+    )
+    .collect()
+}
+
+/// `text` with its control characters as blanks: a line break in a note (a hand-edited flow
+/// file's) would end the comment and make the rest of it code.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The comment lines of a step, without comment marks: what it calls, and where its bound

@@ -7,7 +7,9 @@
 //!   inside quotes is one too, and backslashes before a quote are halved.
 
 use super::CurlError;
-use super::words::{MORE_THAN_ONE, Pieces, Split, after_operator, joined_line_note, runs_curl};
+use super::words::{
+    LineCount, MORE_THAN_ONE, NextContent, Pieces, Split, after_operator, joined_line_note,
+};
 
 /// The words of `text`, a command for cmd.exe (CRLF line ends already made LF).
 pub(super) fn split(text: &str) -> Result<Split, CurlError> {
@@ -17,6 +19,8 @@ pub(super) fn split(text: &str) -> Result<Split, CurlError> {
         pieces: Pieces::default(),
         notes: Vec::new(),
         joined_line: false,
+        lines: LineCount::default(),
+        next_content: NextContent::default(),
     };
     reader.read()?;
     let Reader { pieces, notes, .. } = reader;
@@ -32,6 +36,8 @@ struct Reader {
     pieces: Pieces,
     notes: Vec<String>,
     joined_line: bool,
+    lines: LineCount,
+    next_content: NextContent,
 }
 
 impl Reader {
@@ -110,19 +116,14 @@ impl Reader {
     /// A line break without `^` ends the command in cmd.exe; read as a blank instead, with a note,
     /// unless the next line runs curl again.
     fn newline(&mut self) -> Result<(), CurlError> {
-        let line = 1 + self.chars[..self.at].iter().filter(|c| **c == '\n').count();
+        let line = self.lines.line_at(&self.chars, self.at);
         self.at += 1;
         self.pieces.push(' ');
-        let rest: String = self.chars[self.at..].iter().collect();
-        if rest
-            .lines()
-            .map(str::trim_start)
-            .find(|line| !line.is_empty())
-            .is_some_and(runs_curl)
-        {
+        let (more, runs_curl) = self.next_content.after(&self.chars, self.at);
+        if runs_curl {
             return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
         }
-        if !self.joined_line && !rest.trim().is_empty() {
+        if !self.joined_line && more {
             self.joined_line = true;
             self.notes.push(joined_line_note(line, '^'));
         }

@@ -4,7 +4,9 @@
 //! outside single quotes is marked as an expansion, `$(…)` and backquotes are refused, and an
 //! unquoted `|`, `;`, `&`, `<` or `>` ends the command, as it does in the shell.
 
-use super::words::{MORE_THAN_ONE, Pieces, Split, after_operator, joined_line_note, runs_curl};
+use super::words::{
+    LineCount, MORE_THAN_ONE, NextContent, Pieces, Split, after_operator, joined_line_note,
+};
 use super::{CurlError, shown};
 
 /// The words of `text`, a command for bash or zsh (CRLF line ends already made LF).
@@ -15,6 +17,8 @@ pub(super) fn split(text: &str) -> Result<Split, CurlError> {
         pieces: Pieces::default(),
         notes: Vec::new(),
         joined_line: false,
+        lines: LineCount::default(),
+        next_content: NextContent::default(),
     };
     scanner.scan()?;
     let Scanner { pieces, notes, .. } = scanner;
@@ -32,6 +36,8 @@ struct Scanner {
     notes: Vec<String>,
     /// A line without a continuation has been read into the command already (noted once).
     joined_line: bool,
+    lines: LineCount,
+    next_content: NextContent,
 }
 
 impl Scanner {
@@ -40,11 +46,8 @@ impl Scanner {
     }
 
     /// The line the scan is on, from 1.
-    fn line(&self) -> usize {
-        1 + self.chars[..self.at.min(self.chars.len())]
-            .iter()
-            .filter(|c| **c == '\n')
-            .count()
+    fn line(&mut self) -> usize {
+        self.lines.line_at(&self.chars, self.at)
     }
 
     /// Copies the character at the scan and moves past it.
@@ -316,16 +319,11 @@ impl Scanner {
     fn newline(&mut self) -> Result<(), CurlError> {
         let line = self.line();
         self.copy();
-        let rest: String = self.chars[self.at..].iter().collect();
-        if rest
-            .lines()
-            .map(str::trim_start)
-            .find(|line| !line.is_empty())
-            .is_some_and(runs_curl)
-        {
+        let (more, runs_curl) = self.next_content.after(&self.chars, self.at);
+        if runs_curl {
             return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
         }
-        if !self.joined_line && !rest.trim().is_empty() {
+        if !self.joined_line && more {
             self.joined_line = true;
             self.notes.push(joined_line_note(line, '\\'));
         }

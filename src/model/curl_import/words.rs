@@ -67,6 +67,64 @@ pub(super) fn joined_line_note(line: usize, continuation: char) -> String {
     )
 }
 
+/// The line a scan is on, counted as the scan moves forward, so that asking for it costs only the
+/// text read since the last time (counting from the start each time made a long command's import
+/// quadratic).
+#[derive(Debug, Default)]
+pub(super) struct LineCount {
+    /// How far the line breaks have been counted.
+    counted_to: usize,
+    breaks: usize,
+}
+
+impl LineCount {
+    /// The line of `chars` that `at` is on, from 1.
+    pub fn line_at(&mut self, chars: &[char], at: usize) -> usize {
+        let at = at.min(chars.len());
+        if at < self.counted_to {
+            *self = Self::default();
+        }
+        self.breaks += chars[self.counted_to..at]
+            .iter()
+            .filter(|c| **c == '\n')
+            .count();
+        self.counted_to = at;
+        1 + self.breaks
+    }
+}
+
+/// What follows a line break: whether any more text does, and whether its first line runs curl.
+/// Remembered for the run of blank text before that line, so that a long run of blank lines is
+/// looked through once, not once per line break.
+#[derive(Debug, Default)]
+pub(super) struct NextContent {
+    /// From where the last look started, where the text it found starts, and whether it runs curl.
+    seen: Option<(usize, usize, bool)>,
+}
+
+impl NextContent {
+    /// Whether any text but blanks follows `from` in `chars`, and whether its line runs curl.
+    pub fn after(&mut self, chars: &[char], from: usize) -> (bool, bool) {
+        let (start, found, curl) = match self.seen {
+            Some((start, found, curl)) if start <= from && from <= found => (start, found, curl),
+            _ => {
+                let found = from
+                    + chars[from.min(chars.len())..]
+                        .iter()
+                        .take_while(|c| c.is_whitespace())
+                        .count();
+                let first_word: String = chars[found.min(chars.len())..]
+                    .iter()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                (from, found, is_curl(&first_word))
+            }
+        };
+        self.seen = Some((start, found, curl));
+        (found < chars.len(), curl)
+    }
+}
+
 /// A shell's command text with its quoting resolved as far as the splitter needs: text, and the
 /// expansions the shell would replace by values the import cannot know.
 #[derive(Debug, Default)]
@@ -177,6 +235,23 @@ mod tests {
         assert_eq!(words[0], Word::plain("curl"));
         assert_eq!(words[4].text, "$TOKEN'");
         assert_eq!(words[4].expansions, ["$TOKEN"]);
+    }
+
+    #[test]
+    fn lines_and_what_follows_are_known_wherever_the_scan_asks() {
+        let chars: Vec<char> = "a\n\n  \n b\n curl x\n".chars().collect();
+        let mut lines = LineCount::default();
+        assert_eq!(lines.line_at(&chars, 0), 1);
+        assert_eq!(lines.line_at(&chars, 5), 3);
+        assert_eq!(lines.line_at(&chars, 7), 4);
+        assert_eq!(lines.line_at(&chars, 2), 2, "asked again from further back");
+        assert_eq!(lines.line_at(&chars, 999), 6);
+        let mut next = NextContent::default();
+        assert_eq!(next.after(&chars, 2), (true, false), "b follows the blanks");
+        assert_eq!(next.after(&chars, 4), (true, false), "remembered");
+        assert_eq!(next.after(&chars, 9), (true, true), "curl x");
+        assert_eq!(next.after(&chars, 2), (true, false), "looked again");
+        assert_eq!(next.after(&chars, chars.len()), (false, false));
     }
 
     #[test]
