@@ -8,7 +8,7 @@ use egui::{Color32, RichText, TextEdit, Ui};
 use super::import_export::reasons_path;
 use super::import_view::{
     ImportAction, Job, MAX_CONCURRENCY, MAX_LISTED_BAD_ROWS, OpenFile, PreviewTable, RowLookup,
-    end_text,
+    end_text, thousands,
 };
 use super::shortcuts::{SHOW_IMPORT, SHOW_REQUESTS};
 use super::token::{TokenInput, TokenOrigin};
@@ -779,19 +779,6 @@ fn per_minute_text(rate: Option<f64>) -> String {
     rate.map_or("-".to_owned(), |rate| thousands(rate.round() as u64))
 }
 
-/// 12345 as "12,345".
-fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut text = String::new();
-    for (at, digit) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at).is_multiple_of(3) {
-            text.push(',');
-        }
-        text.push(digit);
-    }
-    text
-}
-
 /// The bar: while the import checks the file before sending, the share of the file read; then
 /// the rows with a final outcome against all rows.
 fn progress_bar(progress: &crate::import::Progress) -> egui::ProgressBar {
@@ -846,12 +833,16 @@ fn results_ui(ui: &mut Ui, file: &mut OpenFile, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Results").strong());
         let mut filter = file.filter;
-        ui.selectable_value(&mut filter, None, format!("All ({total})"));
+        ui.selectable_value(
+            &mut filter,
+            None,
+            format!("All ({})", thousands(total as u64)),
+        );
         for (outcome, count) in Outcome::ALL.into_iter().zip(counts) {
             ui.selectable_value(
                 &mut filter,
                 Some(outcome),
-                format!("{} ({count})", outcome.as_str()),
+                format!("{} ({})", outcome.as_str(), thousands(count as u64)),
             );
         }
         if filter != file.filter {

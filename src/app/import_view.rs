@@ -974,28 +974,47 @@ pub fn json_kind(value: &Value) -> CellKind {
 /// How an import ended, in words.
 pub fn end_text(summary: &Summary, dry_run: bool) -> String {
     let counts = &summary.counts;
+    let n = thousands;
     match &summary.end {
         End::Complete if dry_run => format!(
             "Checked {} row{}: {} valid, {} invalid. Nothing was sent.",
-            counts.rows,
+            n(counts.rows),
             if counts.rows == 1 { "" } else { "s" },
-            counts.valid,
-            counts.invalid
+            n(counts.valid),
+            n(counts.invalid)
         ),
         End::Complete => format!(
             "Done: created {}, updated {}, rejected {}, failed {}, invalid {}.",
-            counts.created, counts.updated, counts.rejected, counts.failed, counts.invalid
+            n(counts.created),
+            n(counts.updated),
+            n(counts.rejected),
+            n(counts.failed),
+            n(counts.invalid)
         ),
         End::Cancelled if dry_run => format!(
             "Check cancelled after {} rows ({} invalid so far).",
-            counts.rows, counts.invalid
+            n(counts.rows),
+            n(counts.invalid)
         ),
         End::Cancelled => format!(
             "Cancelled: {} valid rows not sent yet. Start again to resume from the results file.",
-            summary.pending()
+            n(summary.pending())
         ),
         End::Stopped(why) => format!("Stopped: {why}"),
     }
+}
+
+/// 12345 as "12,345".
+pub fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut text = String::new();
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
 }
 
 #[cfg(test)]
