@@ -85,6 +85,8 @@ pub enum Action {
     SaveFlowDialog,
     /// Write the flow program to this file.
     SaveFlowTo(PathBuf),
+    /// Something the Import view asks for.
+    Import(super::ImportAction),
 }
 
 impl App {
@@ -174,6 +176,7 @@ impl App {
             Action::ExportFlow => self.open_flow_export(),
             Action::SaveFlowDialog => self.save_flow_dialog(ctx),
             Action::SaveFlowTo(path) => self.save_flow_to(&path),
+            Action::Import(action) => self.apply_import(action, ctx),
         }
     }
 

@@ -81,7 +81,9 @@ pub fn choose_export_file(ctx: &egui::Context, file_name: String) -> Promise<Dia
 
 /// Runs a file dialog to its end on the calling thread. The XDG portal talks over D-Bus with
 /// tokio, so the dialog gets a small runtime of its own.
-fn run_dialog(dialog: impl std::future::Future<Output = Option<rfd::FileHandle>>) -> DialogAnswer {
+pub(super) fn run_dialog(
+    dialog: impl std::future::Future<Output = Option<rfd::FileHandle>>,
+) -> DialogAnswer {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -72,7 +72,7 @@ pub fn request_bar_ui(
     ui.add_space(4.0);
 }
 
-fn destination_ui(
+pub(super) fn destination_ui(
     ui: &mut Ui,
     draft: &mut crate::model::Draft,
     sandbox_base_url: Option<&str>,

@@ -11,6 +11,9 @@ mod exchange;
 mod flow_ui;
 mod form_ui;
 mod highlight;
+mod import_export;
+mod import_ui;
+mod import_view;
 mod json_tree;
 mod library;
 mod library_ui;
@@ -34,10 +37,11 @@ use background::Dialog;
 use derived::Derived;
 pub use exchange::Exchange;
 use exchange::Sent;
+pub use import_view::ImportAction;
 pub use library::Library as PresetLibrary;
 pub use panels::run_native;
 pub use response_ui::{BodyTab, ResponseView};
-pub use state::{AppState, Theme};
+pub use state::{AppState, ImportSettings, Theme, View};
 pub use token::{Keyring, KeyringNote, TokenDisplay, TokenInput, TokenOrigin};
 
 use crate::model::{Draft, Environment};
@@ -146,6 +150,8 @@ pub struct App {
     pub curl: curl_ui::CurlState,
     /// The flow export dialog.
     flow: flow_ui::FlowState,
+    /// The Import view's file, its check and its import.
+    pub import: import_view::ImportView,
 }
 
 impl App {
@@ -223,6 +229,7 @@ impl App {
             origins: value_ui::Origins::default(),
             curl: curl_ui::CurlState::default(),
             flow: flow_ui::FlowState::default(),
+            import: import_view::ImportView::default(),
         }
     }
 
@@ -267,6 +274,7 @@ impl App {
         self.poll_background();
         self.poll_exchange(ctx);
         self.poll_preparing();
+        self.poll_import(ctx);
         self.token.follow_environment(
             self.state.draft.environment,
             self.sandbox_base_url().is_some(),

@@ -2,8 +2,8 @@
 //! applied at the end of the frame.
 
 use super::{
-    Action, App, Copied, curl_ui, form_ui, library_ui, navigator_ui, preview_ui, response_ui,
-    review_ui, sandbox_ui, shortcuts,
+    Action, App, Copied, curl_ui, form_ui, import_ui, import_view, library_ui, navigator_ui,
+    preview_ui, response_ui, review_ui, sandbox_ui, shortcuts,
 };
 
 impl eframe::App for App {
@@ -25,8 +25,14 @@ impl eframe::App for App {
             }
         }
         for file in ctx.input(|input| input.raw.dropped_files.clone()) {
-            self.actions
-                .push(Action::ImportPreset(file.path().to_path_buf()));
+            let path = file.path().to_path_buf();
+            self.actions.push(
+                if self.state.view == super::View::Import && import_view::is_people_file(&path) {
+                    Action::Import(super::ImportAction::Open(path))
+                } else {
+                    Action::ImportPreset(path)
+                },
+            );
         }
         self.panels_ui(ui);
         shortcuts::shortcuts_window_ui(&ctx, &mut self.show_shortcuts);
@@ -72,6 +78,10 @@ impl App {
     /// The four panels: the request bar on top, then the library, the form, and the preview
     /// above the response.
     fn panels_ui(&mut self, ui: &mut egui::Ui) {
+        if self.state.view == super::View::Import {
+            self.import_panels_ui(ui);
+            return;
+        }
         let notes = self.form_notes();
         let keyring_note = self.keyring_note();
         let sandbox_url = self.sandbox_base_url();
@@ -79,6 +89,7 @@ impl App {
             if let Some(notice) = &self.notice {
                 form_ui::notice_ui(ui, notice, &mut self.actions);
             }
+            import_ui::view_switch_ui(ui, self.state.view, &mut self.actions);
             self.curl_banner_ui(ui);
             form_ui::request_bar_ui(
                 ui,

@@ -73,6 +73,18 @@ pub const IMPORT_CURL: Shortcut = Shortcut {
     what: "Import a cURL command (or paste one onto the window)",
     action: Action::OpenCurlImport,
 };
+pub const SHOW_REQUESTS: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::Num1),
+    label: "Ctrl+1",
+    what: "Show Requests: the form, its preview and the answer",
+    action: Action::Import(super::ImportAction::ShowView(super::View::Requests)),
+};
+pub const SHOW_IMPORT: Shortcut = Shortcut {
+    keys: Keys::Chord(Modifiers::COMMAND, Key::Num2),
+    label: "Ctrl+2",
+    what: "Show Import people: bulk import from a file",
+    action: Action::Import(super::ImportAction::ShowView(super::View::Import)),
+};
 pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
     keys: Keys::Help,
     label: "F1 or ?",
@@ -81,7 +93,7 @@ pub const SHOW_SHORTCUTS: Shortcut = Shortcut {
 };
 
 /// Every shortcut, in the order the shortcuts window lists them.
-pub const SHORTCUTS: [&Shortcut; 9] = [
+pub const SHORTCUTS: [&Shortcut; 11] = [
     &SEND,
     &CANCEL,
     &GO_TO_OPERATION,
@@ -90,6 +102,8 @@ pub const SHORTCUTS: [&Shortcut; 9] = [
     &SAVE_PRESET,
     &SEARCH_PRESETS,
     &EDIT_BASE_URL,
+    &SHOW_REQUESTS,
+    &SHOW_IMPORT,
     &SHOW_SHORTCUTS,
 ];
 

@@ -33,6 +33,10 @@ pub struct AppState {
     /// The Diff view also lists volatile values (ids, `*_at` stamps, rate-limit headers).
     pub diff_include_volatile: bool,
     pub theme: Theme,
+    /// Exploring requests, or importing people.
+    pub view: View,
+    /// The Import view's choices.
+    pub import: ImportSettings,
 }
 
 impl Default for AppState {
@@ -46,6 +50,8 @@ impl Default for AppState {
             body_tab: BodyTab::default(),
             diff_include_volatile: false,
             theme: Theme::default(),
+            view: View::default(),
+            import: ImportSettings::default(),
         }
     }
 }
@@ -97,6 +103,42 @@ impl Theme {
             Self::FollowSystem => egui::ThemePreference::System,
             Self::Light => egui::ThemePreference::Light,
             Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+/// What the window shows below its top bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    /// Bulk import of people from a file.
+    Import,
+    /// The request form, its preview and the answer. Also what an unknown saved name reads as.
+    #[default]
+    #[serde(other)]
+    Requests,
+}
+
+/// How the Import view imports, remembered between runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportSettings {
+    /// The path in the file box.
+    pub file: String,
+    /// People go to this workspace (batchWorkspacePeople) when set.
+    pub workspace: String,
+    /// People per request, 1 to 100.
+    pub batch_size: usize,
+    /// Requests in flight at once, at most.
+    pub concurrency: usize,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            file: String::new(),
+            workspace: String::new(),
+            batch_size: crate::import::MAX_BATCH_SIZE,
+            concurrency: crate::import::SendSettings::DEFAULT_CONCURRENCY,
         }
     }
 }

@@ -229,7 +229,7 @@ impl Record {
         &self.bytes[start..end]
     }
 
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+    pub(super) fn fields(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).map(|index| self.field(index))
     }
 

@@ -31,7 +31,7 @@ pub use runner::{
     Destination, End, Event, Import, Phase, Progress, ResultsFile, SendSettings, Settings, Summary,
     Wait, WaitReason,
 };
-pub use source::{Column, Format, Preview, Source, SourceError};
+pub use source::{Column, Format, Preview, RawText, Source, SourceError};
 
 /// The most people one batch may hold: the contract's `maxItems` for a batch.
 pub const MAX_BATCH_SIZE: usize = 100;

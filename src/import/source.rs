@@ -100,6 +100,25 @@ pub struct RawRow {
     pub(super) data: RawData,
 }
 
+/// A row's text as the file holds it: what the window shows of a bad row, and what "export
+/// failed rows" writes back.
+pub enum RawText<'a> {
+    /// A CSV row's cells in order (a broken row may have more or fewer than the header).
+    Cells(Vec<&'a [u8]>),
+    /// A JSON row's text (only its start, for a row over [`MAX_ROW_BYTES`]).
+    Json(&'a [u8]),
+}
+
+impl RawRow {
+    /// The row's text as the file holds it, before any of it is read into a person.
+    pub fn raw(&self) -> RawText<'_> {
+        match &self.data {
+            RawData::Csv(record) => RawText::Cells(record.fields().collect()),
+            RawData::Json { bytes, .. } => RawText::Json(bytes),
+        }
+    }
+}
+
 pub(super) enum RawData {
     Csv(super::csv_rows::Record),
     Json {
