@@ -47,7 +47,7 @@ pub fn export_failed(
     let bad = |source: &Source, row: &crate::import::source::RawRow| -> BadRow {
         match source.check(row, &check).person {
             Err(errors) => Some((Outcome::Invalid, errors)),
-            Ok(_) => refused.get(&row.line).cloned(),
+            Ok(_) => refused.get(&ResultKey::of(row.row, row.line)).cloned(),
         }
     };
     let columns = match json_columns(source, &check, &bad)? {
@@ -113,8 +113,26 @@ pub fn reasons_path(target: &Path) -> PathBuf {
     target.with_file_name(format!("{stem}.reasons.csv"))
 }
 
-/// The rows the server refused or that never got an answer, from the results file.
-fn refused_rows(path: &Path) -> Result<HashMap<u64, (Outcome, Vec<RowError>)>, String> {
+/// Which row a line of the results file is about: its ordinal, or its line in files written
+/// before rows had one (a one-line JSON array's rows all share line 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ResultKey {
+    Row(u64),
+    Line(u64),
+}
+
+impl ResultKey {
+    fn of(row: u64, line: u64) -> Self {
+        match row {
+            0 => Self::Line(line),
+            row => Self::Row(row),
+        }
+    }
+}
+
+/// The rows the server refused or that never got an answer, from the results file: a row's
+/// latest line counts, so one that failed and was stored by a resume is not exported.
+fn refused_rows(path: &Path) -> Result<HashMap<ResultKey, (Outcome, Vec<RowError>)>, String> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
@@ -128,10 +146,14 @@ fn refused_rows(path: &Path) -> Result<HashMap<u64, (Outcome, Vec<RowError>)>, S
     let mut refused = HashMap::new();
     for line in BufReader::new(file).split(b'\n') {
         let line = line.map_err(|err| format!("cannot read the results file: {err}"))?;
-        if let Ok(result) = serde_json::from_slice::<RowResult>(&line)
-            && matches!(result.outcome, Outcome::Rejected | Outcome::Failed)
-        {
-            refused.insert(result.line, (result.outcome, result.errors));
+        let Ok(result) = serde_json::from_slice::<RowResult>(&line) else {
+            continue;
+        };
+        let key = ResultKey::of(result.row, result.line);
+        if matches!(result.outcome, Outcome::Rejected | Outcome::Failed) {
+            refused.insert(key, (result.outcome, result.errors));
+        } else {
+            refused.remove(&key);
         }
     }
     Ok(refused)
@@ -342,4 +364,34 @@ fn write_reasons(path: &Path, reasons: &[Reason]) -> Result<(), String> {
         }
     }
     writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
+
+    use super::*;
+
+    #[test]
+    fn rows_sharing_a_line_export_by_row_and_a_row_stored_later_is_left_out() {
+        let dir = std::env::temp_dir().join(format!("import-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A one-line JSON array: its three people are all on line 1.
+        let source = dir.join("people.json");
+        std::fs::write(&source, r#"[{"userId":"a"},{"userId":"b"},{"userId":"c"}]"#).unwrap();
+        // Row 1 failed and was stored by a resume; rows 2 and 3 were refused.
+        let results = dir.join("people.json.results.jsonl");
+        let lines = [
+            r#"{"line":1,"row":1,"userId":"a","outcome":"failed","errors":[{"column":null,"reason":"503"}]}"#,
+            r#"{"line":1,"row":2,"userId":"b","outcome":"rejected","errors":[{"column":"email","reason":"taken"}]}"#,
+            r#"{"line":1,"row":3,"userId":"c","outcome":"failed","errors":[{"column":null,"reason":"503"}]}"#,
+            r#"{"line":1,"row":1,"userId":"a","outcome":"created","id":"p1","errors":[]}"#,
+        ];
+        std::fs::write(&results, lines.join("\n") + "\n").unwrap();
+        let target = dir.join("failed.csv");
+        export_failed(&source, Some(&results), &target, false).unwrap();
+        let exported = std::fs::read_to_string(&target).unwrap();
+        assert_eq!(exported, "userId\nb\nc\n", "{exported}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
