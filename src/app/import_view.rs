@@ -175,7 +175,9 @@ pub struct RateMeter {
 }
 
 impl RateMeter {
-    const WINDOW: Duration = Duration::from_secs(10);
+    /// A whole minute, as the limit counts: over a shorter span, the burst a fresh rate-limit
+    /// window allows reads as many times the ceiling.
+    const WINDOW: Duration = Duration::from_secs(60);
 
     fn note(&mut self, sent: u64) {
         let now = Instant::now();
