@@ -12,7 +12,7 @@ use std::process::Command;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use flameup_explorer::app::{App, Exchange, TokenOrigin};
+use flameup_explorer::app::{App, Exchange, TokenOrigin, View};
 use flameup_explorer::model::{Draft, Environment};
 use flameup_explorer::store::token::TokenStore;
 use serde_json::json;
@@ -110,6 +110,21 @@ fn the_docs_create_person_curl_pasted_onto_the_window_becomes_the_form() {
     assert!(harness.state().token.text.is_empty());
     assert!(harness.query_by_label(TOKEN_NOTE).is_none());
     assert_ne!(harness.state().state.draft, before);
+}
+
+#[test]
+fn a_curl_pasted_in_the_import_view_opens_the_request_it_became() {
+    let scratch = Scratch::new("curl-import-view");
+    let mut harness = fresh(&scratch);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    harness.run();
+    assert_eq!(harness.state().state.view, View::Import);
+    // The path box takes the keyboard on arrival; with it focused a paste is its text.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    paste(&mut harness, DOCS_CREATE_PERSON_CURL);
+    assert_eq!(harness.state().state.view, View::Requests);
+    assert_eq!(harness.state().state.draft.operation, "createPerson");
 }
 
 #[test]

@@ -158,6 +158,8 @@ impl App {
     /// each value marked as pasted, and the token (if any) for this session only. The draft it
     /// replaced can be put back with the form's undo.
     fn apply_curl_import(&mut self, import: CurlImport) {
+        // A command pasted in the Import view is a request: show it where it went.
+        self.state.view = super::View::Requests;
         let sandbox = self.sandbox_base_url();
         let (environment, where_to) = environment_of(&import, sandbox.as_deref());
         let previous = self.state.draft.clone();
