@@ -128,6 +128,20 @@ fn a_curl_pasted_in_the_import_view_opens_the_request_it_became() {
 }
 
 #[test]
+fn query_values_from_a_pasted_curl_say_where_they_came_from() {
+    let scratch = Scratch::new("curl-query-origin");
+    let mut harness = fresh(&scratch);
+    paste(
+        &mut harness,
+        "curl 'https://api.flameup.ai/api/v1/people?limit=5&status=active'",
+    );
+    let draft = &harness.state().state.draft;
+    assert_eq!(draft.operation, "listPeople");
+    assert_eq!(draft.values.query["limit"], "5");
+    assert_eq!(harness.query_all_by_label(FROM_CURL).count(), 2);
+}
+
+#[test]
 fn a_curl_that_cannot_be_imported_says_why_and_changes_nothing() {
     let scratch = Scratch::new("curl-broken");
     let mut harness = fresh(&scratch);

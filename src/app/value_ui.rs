@@ -129,7 +129,9 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
                 &at,
                 |ui| query_input_ui(ui, &param.name, &param.kind, value),
             );
-            notes_ui(ui, context.notes, &FieldRef::Query(param.name.clone()));
+            let field = FieldRef::Query(param.name.clone());
+            notes_ui(ui, context.notes, &field);
+            origin_ui(ui, context, &field, value);
         }
         ui.add_space(8.0);
     }
