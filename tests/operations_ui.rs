@@ -5,13 +5,14 @@
 
 mod support;
 
+use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
 use flameup_explorer::model::{Draft, Environment};
 use serde_json::{Value, json};
-use support::app::{MemoryStorage, harness_of, step_until, type_into};
+use support::app::{MemoryStorage, Scratch, harness_of, started, step_until, type_into};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_operations.secret";
@@ -83,6 +84,40 @@ fn get_person_by_email_from_the_navigator() {
     harness.get_by_label("200 OK");
     harness.get_by_label("  \"email\": \"ada+1@example.com\"");
     harness.check_accessibility();
+}
+
+/// The same, against the built-in sandbox a fresh app opens on: the example person is created
+/// first, then looked up by the email the example gave it.
+#[test]
+fn get_person_by_email_from_the_built_in_sandbox() {
+    let scratch = Scratch::new("operations-sandbox-get");
+    let mut harness = started(scratch.startup(), None);
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.environment,
+        Environment::Sandbox
+    );
+    send_and_wait(&mut harness);
+    harness.get_by_label("201 Created");
+
+    harness.get_by_label("Get person").click();
+    harness.run();
+    // The answer on screen has an "id" too: the form's is the text input.
+    harness.get_by_role_and_label(Role::TextInput, "id").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "id")
+        .type_text("user@example.com");
+    harness.run();
+    send_and_wait(&mut harness);
+
+    harness.get_by_label("200 OK");
+    harness.get_by_label("  \"email\": \"user@example.com\",");
+    harness.get_by_label("  \"external_id\": \"example_string\",");
+    harness.get_by_label("Matches the docs (as Person)");
 }
 
 #[test]
