@@ -398,3 +398,56 @@ fn a_value_of_the_tree_is_used_in_another_operation() {
     assert_eq!(draft.body_json().unwrap()["external_id"], "ada");
     harness.get_by_label("From the answer of getPerson (/external_id)");
 }
+
+/// Which labelled node has the keyboard.
+fn focused_label(harness: &Harness<'_, App>) -> String {
+    harness
+        .query_all(egui_kittest::kittest::By::new().predicate(|node| node.is_focused()))
+        .next()
+        .and_then(|node| egui_kittest::kittest::NodeT::accesskit_node(&node).label())
+        .unwrap_or_default()
+}
+
+/// Presses Tab `count` times from the field labelled `start`; the labels the keyboard visits.
+fn tab_order(harness: &mut Harness<'_, App>, start: &str, count: usize) -> Vec<String> {
+    harness.get_by_label(start).click();
+    harness.run();
+    let mut order = vec![focused_label(harness)];
+    for _ in 0..count {
+        harness.key_press(Key::Tab);
+        harness.run();
+        order.push(focused_label(harness));
+    }
+    order
+}
+
+/// Keyboard users walk a form the way it reads: path values, query values, then the body,
+/// nested sections included.
+#[test]
+fn tab_walks_a_generated_form_in_reading_order() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    assert_eq!(
+        tab_order(&mut harness, "userId", 10),
+        [
+            "userId",
+            "email",
+            "phone",
+            "anonymousId",
+            "traits",
+            "traits.first_name",
+            "traits.last_name",
+            "traits.phone",
+            "traits.avatar_url",
+            "traits.timezone",
+            "traits.locale"
+        ]
+    );
+
+    harness.get_by_label("List people in a workspace").click();
+    harness.run();
+    // Path values first, then the query in the contract's order.
+    assert_eq!(
+        tab_order(&mut harness, "workspaceId", 4),
+        ["workspaceId", "limit", "offset", "status", "search"]
+    );
+}
