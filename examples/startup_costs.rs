@@ -22,7 +22,6 @@ fn timed<T>(what: &str, work: impl FnOnce() -> T) -> (T, Duration) {
     (value, spent)
 }
 
-
 fn main() {
     timed("bare window: first frame (kittest)", || {
         let mut harness = egui_kittest::Harness::builder()
@@ -36,10 +35,17 @@ fn main() {
         flameup_explorer::contract::embedded().unwrap()
     });
     let draft = Draft::docs_example();
-    timed("lint: the docs example (compiles its schema)", || lint(&draft));
+    timed("lint: the docs example (compiles its schema)", || {
+        lint(&draft)
+    });
     timed("lint: again (compiled)", || lint(&draft));
     let (request, _) = timed("request: build", || {
-        build_request(&draft, Some("http://127.0.0.1:9/api/v1"), &Credential::EnvVar).unwrap()
+        build_request(
+            &draft,
+            Some("http://127.0.0.1:9/api/v1"),
+            &Credential::EnvVar,
+        )
+        .unwrap()
     });
     timed("snippets: render all nine", || {
         Target::ALL.map(|target| snippet::render(target, &request))
