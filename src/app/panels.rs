@@ -181,6 +181,7 @@ const APP_ID: &str = "flameup-explorer";
 
 /// Opens the window and runs until it is closed.
 pub fn run_native() -> eframe::Result {
+    warm_up_while_the_window_opens();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Flameup Explorer")
@@ -205,4 +206,22 @@ pub fn run_native() -> eframe::Result {
         options,
         Box::new(|cc| Ok(Box::new(App::start(&cc.egui_ctx, cc.storage, startup)))),
     )
+}
+
+/// The first frame needs the contract (the navigator, the form) and the lint of the draft, whose
+/// schema is compiled on first use. Both are made once, behind locks the first frame waits on:
+/// starting them now lets them run while eframe opens the window, instead of after it. A failure
+/// here is met again, and reported, where the window uses the contract.
+fn warm_up_while_the_window_opens() {
+    let warm = || {
+        if let Ok(contract) = crate::contract::embedded()
+            && let Some(create) = contract.operation(crate::model::DEFAULT_OPERATION)
+        {
+            let _ = create.prepare_body_check();
+        }
+    };
+    // Without the thread, the same work simply happens on the first frame.
+    let _ = std::thread::Builder::new()
+        .name("warm-up".to_owned())
+        .spawn(warm);
 }
