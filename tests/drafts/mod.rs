@@ -8,7 +8,7 @@
 
 pub mod arbitrary;
 
-use flameup_explorer::contract::{self, IdentifierKind, Operation};
+use flameup_explorer::contract::{self, IdentifierKind, Operation, ParamPlace};
 use flameup_explorer::model::form::schema_at;
 use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};
 use serde_json::{Value, json};
@@ -40,10 +40,7 @@ pub fn operation_draft(
     };
     for (name, value) in path {
         assert!(
-            operation
-                .path_params
-                .iter()
-                .any(|param| param.name == *name),
+            operation.takes_param(ParamPlace::Path, name),
             "{operation_id} has no path parameter {name}"
         );
         draft
@@ -53,10 +50,7 @@ pub fn operation_draft(
     }
     for (name, value) in query {
         assert!(
-            operation
-                .query_params
-                .iter()
-                .any(|param| param.name == *name),
+            operation.takes_param(ParamPlace::Query, name),
             "{operation_id} has no query parameter {name}"
         );
         draft
