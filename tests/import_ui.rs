@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use flameup_explorer::app::{App, AppState, TokenInput, TokenOrigin, View};
+use flameup_explorer::app::{App, View};
 use flameup_explorer::import::{End, Import, Outcome, Settings};
-use flameup_explorer::model::Environment;
-use support::app::{Scratch, harness_of, started, step_until, type_into};
+use flameup_explorer::model::{Draft, Environment};
+use support::app::{
+    Scratch, harness_of, started, state_sending_to, step_until, type_into, typed_token,
+};
 use support::{LoopbackServer, Reply};
 
 /// Six people: lines 3 (email), 4 (age) and 6 (no userId) are bad.
@@ -64,17 +66,10 @@ fn indexed(app: &App, filter: Option<Outcome>) -> usize {
 
 /// An app sending to `server` with a typed token, one person a request, one request at a time.
 fn app_for(server: &LoopbackServer) -> App {
-    let mut state = AppState::default();
-    state.draft.environment = Environment::Custom;
-    state.draft.custom_base_url = server.base_url();
+    let mut state = state_sending_to(&server.base_url(), Draft::default());
     state.import.batch_size = 1;
     state.import.concurrency = 1;
-    let token = TokenInput {
-        text: "ws_test_import".to_owned(),
-        revealed: false,
-        origin: TokenOrigin::Typed,
-    };
-    App::with_state(state, token)
+    App::with_state(state, typed_token("ws_test_import"))
 }
 
 /// A `batchPeople` answer for a batch of one new person (its counts settle the row, whatever

@@ -7,27 +7,18 @@ mod support;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
+use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};
-use support::app::{harness_of, step_until};
+use support::app::{harness_of, state_sending_to, step_until, typed_token};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_ui_tok.feedfacecafe";
 
 fn app_for(base_url: &str) -> App {
-    let state = AppState {
-        draft: Draft {
-            environment: Environment::Custom,
-            custom_base_url: base_url.to_owned(),
-            ..Draft::default()
-        },
-        ..AppState::default()
-    };
-    let token = TokenInput {
-        text: TOKEN.to_owned(),
-        ..TokenInput::default()
-    };
-    App::with_state(state, token)
+    App::with_state(
+        state_sending_to(base_url, Draft::default()),
+        typed_token(TOKEN),
+    )
 }
 
 fn harness(app: App) -> Harness<'static, App> {
