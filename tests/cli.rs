@@ -61,7 +61,7 @@ fn send_keeps_every_field_of_the_file_and_prints_json() {
         "traits": {"plan": "pro", "seats": 3, "first_name": "Ada", "tags": ["a", {"b": null}]},
         "custom": {"nested": true}
     });
-    let path = dir.file("body.json", &file.to_string());
+    let path = dir.file("body.json", file.to_string());
     let output = explorer()
         .args([
             "send",
@@ -829,7 +829,7 @@ fn batch_people_sends_each_person_of_the_file_as_an_item() {
         {"userId": "b", "traits": {"plan": "pro", "seats": 3}},
         {"userId": "c", "phone": "+1", "custom": [1, {"x": null}]}
     ]});
-    let path = dir.file("body.json", &people.to_string());
+    let path = dir.file("body.json", people.to_string());
     send_to(&server, &["batchPeople", "--body", path.to_str().unwrap()]);
     let (request_line, headers, body) = the_request(&server);
     assert_eq!(request_line, "POST /api/v1/people/batch HTTP/1.1");
@@ -1012,7 +1012,7 @@ fn the_standalone_sandbox_answers_get_and_list_sent_by_operation() {
     for user in ["ada", "grace"] {
         let body = dir.file(
             "body.json",
-            &json!({"userId": user, "email": format!("{user}@example.com")}).to_string(),
+            json!({"userId": user, "email": format!("{user}@example.com")}).to_string(),
         );
         run(&["createPerson", "--body", body.to_str().unwrap()]);
     }
@@ -1357,7 +1357,7 @@ fn baseline_as_a_plain_json_body_diffs_the_body_only() {
     let dir = Scratch::new("plain-baseline");
     let mut earlier = documented_person();
     earlier["attributes"] = json!({"plan": "free", "seats": 2});
-    let baseline = dir.file("body.json", &earlier.to_string());
+    let baseline = dir.file("body.json", earlier.to_string());
     let output = explorer()
         .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
         .arg(server.base_url())

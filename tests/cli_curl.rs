@@ -89,7 +89,7 @@ fn send_from_stdin_uses_the_commands_token_when_the_variable_is_unset() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
     let output = run_with_stdin(
         explorer(None).args(["send", "--from-curl", "-"]),
-        &get_command(&server),
+        get_command(&server),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let arrived = server.requests().pop().unwrap();
@@ -125,7 +125,7 @@ fn send_from_stdin_uses_the_commands_token_when_the_variable_is_unset() {
 fn send_prefers_the_variables_token_and_says_so() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
     let scratch = Scratch::new("env-token");
-    let file = scratch.file("get.sh", &get_command(&server));
+    let file = scratch.file("get.sh", get_command(&server));
     let output = explorer(Some(ENV_TOKEN))
         .args(["send", "getPerson", "--from-curl"])
         .arg(&file)

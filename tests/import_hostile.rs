@@ -170,7 +170,7 @@ fn a_results_file_that_is_not_one_is_refused_and_left_as_it_was() {
     let link = scratch.join("same-people.csv");
     std::os::unix::fs::symlink(&input, &link).unwrap();
     let precious = scratch.file("precious.json", b"{\"keep\": \"me\"}\n[1, 2, 3]\n");
-    let endless = scratch.file("endless.bin", &vec![b'x'; 5 * 1024 * 1024]);
+    let endless = scratch.file("endless.bin", vec![b'x'; 5 * 1024 * 1024]);
     let folder = scratch.join("folder");
     std::fs::create_dir(&folder).unwrap();
     let server = LoopbackServer::start(Reply::json(500, "{}"));
@@ -500,7 +500,7 @@ fn standard_input_is_imported_with_a_dash() {
 #[test]
 fn a_folder_as_input_is_refused_without_a_line_number() {
     let scratch = Scratch::new("folder");
-    let out = import_cli(&scratch, &["--dry-run", arg(&scratch.path())]);
+    let out = import_cli(&scratch, &["--dry-run", arg(scratch.path())]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
