@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -17,6 +15,7 @@ use flameup_explorer::model::{Draft, Environment};
 use flameup_explorer::store::token::TokenStore;
 use serde_json::json;
 use support::app::{MemoryStorage, Scratch, started, step_until, type_into};
+use support::keyring::run_inside_private_keyring;
 use support::{DOCS_CREATE_PERSON_CURL, LoopbackServer, Reply};
 
 /// A token no other test uses, to look for in what the app keeps.
@@ -248,47 +247,12 @@ fn a_paste_into_a_text_field_stays_a_paste() {
     assert!(!harness.state().curl.dialog_open());
 }
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
-
 /// A service name of this test's own, beside the app's real one and the keyring test's.
 const SERVICE: &str = "flameup-explorer-test-curl";
 
 #[test]
 fn a_pasted_token_is_sent_but_never_offered_to_the_keyring() {
-    if !(have("dbus-run-session") && have("gnome-keyring-daemon")) {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI needs dbus-run-session and gnome-keyring-daemon (packages dbus, gnome-keyring)"
-        );
-        eprintln!("skipped: dbus-run-session or gnome-keyring-daemon is missing");
-        return;
-    }
-    let home = Scratch::new("curl-keyring-home");
-    let script = "echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-                  exec \"$0\" --exact pasted_token_inside_a_private_session --ignored --nocapture";
-    let output = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .arg(std::env::current_exe().unwrap())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_RUNTIME_DIR", home.path())
-        .output()
-        .unwrap();
-    let printed = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{printed}");
-    assert!(
-        printed.contains("1 passed"),
-        "the inner test ran: {printed}"
-    );
+    run_inside_private_keyring("pasted_token_inside_a_private_session");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 pub mod app;
+pub mod keyring;
 pub mod scratch;
 
 use std::io::{Read, Write};
