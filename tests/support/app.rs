@@ -71,6 +71,13 @@ pub fn started(startup: Startup, storage: Option<String>) -> Harness<'static, Ap
         })
 }
 
+/// The app on a first launch in `scratch` (the sandbox, no token, empty folders), settled.
+pub fn first_launch(scratch: &Scratch) -> Harness<'static, App> {
+    let mut harness = started(scratch.startup(), None);
+    harness.run();
+    harness
+}
+
 /// eframe's storage holding only the app's saved state.
 pub struct MemoryStorage(pub Option<String>);
 
