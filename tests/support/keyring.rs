@@ -8,12 +8,13 @@
 use std::process::Command;
 
 use super::scratch::Scratch;
+use super::tools::on_path;
 
 /// Runs the ignored test named `inner` (its full name: the exact filter libtest takes) of this
 /// binary inside a private D-Bus session with an unlocked gnome-keyring, and fails unless it
 /// ran and passed. Without the tools it is skipped, except on CI, which must have them.
 pub fn run_inside_private_keyring(inner: &str) {
-    if !(have("dbus-run-session") && have("gnome-keyring-daemon")) {
+    if !(on_path("dbus-run-session") && on_path("gnome-keyring-daemon")) {
         assert!(
             std::env::var("CI").is_err(),
             "CI needs dbus-run-session and gnome-keyring-daemon (packages dbus, gnome-keyring)"
@@ -43,12 +44,4 @@ pub fn run_inside_private_keyring(inner: &str) {
         printed.contains("1 passed"),
         "the inner test ran: {printed}"
     );
-}
-
-/// Whether `tool` is on the PATH.
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|out| out.status.success())
 }

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod keyring;
 pub mod scratch;
+pub mod tools;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
