@@ -14,6 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use flameup_explorer::contract::{Contract, Operation};
 use flameup_explorer::model::{Draft, FieldRow, FormValue};
 
 /// How the server answers.
@@ -268,6 +269,18 @@ pub fn traits_rows(draft: &mut Draft) -> &mut Vec<FieldRow> {
         .field_mut("traits", &schema["properties"]["traits"])
         .and_then(FormValue::rows_mut)
         .unwrap()
+}
+
+/// The embedded contract (a test proves it parses).
+pub fn contract() -> &'static Contract {
+    flameup_explorer::contract::embedded().unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// The operation with this operationId in the embedded contract.
+pub fn operation(id: &str) -> &'static Operation {
+    contract()
+        .operation(id)
+        .unwrap_or_else(|| panic!("the contract has no operation {id}"))
 }
 
 /// Drafts full of strings that break naive quoting and encoding.
