@@ -78,6 +78,20 @@ pub fn first_launch(scratch: &Scratch) -> Harness<'static, App> {
     harness
 }
 
+/// The texts the last frame put on the clipboard.
+pub fn copied(harness: &Harness<'_, App>) -> Vec<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// eframe's storage holding only the app's saved state.
 pub struct MemoryStorage(pub Option<String>);
 
