@@ -51,6 +51,8 @@ struct Rules {
     always: Option<u16>,
     /// This request is stored, then held unanswered until [`BatchServer::release`].
     hold: Option<usize>,
+    /// These requests are read, then their connection is closed with no answer.
+    dropped: Vec<usize>,
     /// Relay every request to this server (the sandbox) and pass its answer on, instead of
     /// answering: the rules above other than `hold` are then unused.
     upstream: Option<SocketAddr>,
@@ -170,6 +172,15 @@ fn serve(mut stream: TcpStream, shared: &(Mutex<State>, Condvar)) {
         .iter()
         .map(|person| person["userId"].as_str().unwrap_or_default().to_owned())
         .collect();
+    if guard.rules.dropped.contains(&number) {
+        guard.log.push(Logged {
+            target: request.target,
+            user_ids,
+            status: 0,
+        });
+        changed.notify_all();
+        return;
+    }
     let (status, headers, reply) = match relayed {
         Some(reply) => reply,
         None => answer(&mut guard, number, &user_ids),
@@ -930,6 +941,43 @@ fn a_failing_server_is_retried_with_backoff_then_rows_are_marked_failed() {
     assert!(rows.values().all(|row| row.outcome == Outcome::Failed
         && row.errors[0].reason.contains("No answer after 3 tries")
         && row.errors[0].reason.contains("500")));
+}
+
+#[test]
+fn a_dropped_connection_and_a_timeout_are_retried_like_a_5xx() {
+    let server = BatchServer::start(Rules {
+        // The first connection closes with no answer; the second is stored, then never answered
+        // before the deadline; the third is answered.
+        dropped: vec![1],
+        hold: Some(2),
+        ..Rules::default()
+    });
+    let scratch = Scratch::new("transport-retry");
+    let (csv, _) = people_csv(5, 0);
+    let file = scratch.file("people.csv", csv.as_bytes());
+    let mut send = send_settings(&server, 100);
+    send.deadline = Duration::from_secs(2);
+    let (summary, _) = run(settings(&file, Some(send)));
+    assert_eq!(summary.end, End::Complete);
+    let counts = &summary.counts;
+    assert_eq!(
+        (
+            counts.requests,
+            counts.failed,
+            counts.created + counts.updated
+        ),
+        (3, 0, 5),
+        "{counts:?}"
+    );
+    // The timed-out request had been stored: its resend finds the people there.
+    assert_eq!(counts.updated, 5, "{counts:?}");
+    let log = server.log();
+    assert_eq!(log.len(), 3);
+    assert!(
+        log.iter()
+            .all(|request| request.user_ids == log[0].user_ids),
+        "the same batch each time"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod support;
 
+use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -12,7 +13,8 @@ use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::model::{Draft, Environment};
 use serde_json::{Value, json};
 use support::app::{
-    MemoryStorage, harness_of, state_sending_to, step_until, type_into, typed_token,
+    MemoryStorage, Scratch, first_launch, harness_of, state_sending_to, step_until, type_into,
+    typed_token,
 };
 use support::{LoopbackServer, Reply};
 
@@ -76,6 +78,39 @@ fn get_person_by_email_from_the_navigator() {
     harness.get_by_label("200 OK");
     harness.get_by_label("  \"email\": \"ada+1@example.com\"");
     harness.check_accessibility();
+}
+
+/// The same, against the built-in sandbox a fresh app opens on: the example person is created
+/// first, then looked up by the email the example gave it.
+#[test]
+fn get_person_by_email_from_the_built_in_sandbox() {
+    let scratch = Scratch::new("operations-sandbox-get");
+    let mut harness = first_launch(&scratch);
+    assert_eq!(
+        harness.state().state.draft.environment,
+        Environment::Sandbox
+    );
+    send_and_wait(&mut harness);
+    harness.get_by_label("201 Created");
+
+    harness.get_by_label("Get person").click();
+    harness.run();
+    // The answer on screen has an "id" too: the form's is the text input.
+    harness.get_by_role_and_label(Role::TextInput, "id").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "id")
+        .type_text("user@example.com");
+    harness.run();
+    send_and_wait(&mut harness);
+
+    harness.get_by_label("200 OK");
+    harness.get_by_label("  \"email\": \"user@example.com\",");
+    harness.get_by_label("  \"external_id\": \"example_string\",");
+    harness.get_by_label("Matches the docs (as Person)");
 }
 
 #[test]
@@ -355,4 +390,57 @@ fn a_value_of_the_tree_is_used_in_another_operation() {
     assert_eq!(draft.operation, "trackEvent");
     assert_eq!(draft.body_json().unwrap()["external_id"], "ada");
     harness.get_by_label("From the answer of getPerson (/external_id)");
+}
+
+/// Which labelled node has the keyboard.
+fn focused_label(harness: &Harness<'_, App>) -> String {
+    harness
+        .query_all(egui_kittest::kittest::By::new().predicate(|node| node.is_focused()))
+        .next()
+        .and_then(|node| egui_kittest::kittest::NodeT::accesskit_node(&node).label())
+        .unwrap_or_default()
+}
+
+/// Presses Tab `count` times from the field labelled `start`; the labels the keyboard visits.
+fn tab_order(harness: &mut Harness<'_, App>, start: &str, count: usize) -> Vec<String> {
+    harness.get_by_label(start).click();
+    harness.run();
+    let mut order = vec![focused_label(harness)];
+    for _ in 0..count {
+        harness.key_press(Key::Tab);
+        harness.run();
+        order.push(focused_label(harness));
+    }
+    order
+}
+
+/// Keyboard users walk a form the way it reads: path values, query values, then the body,
+/// nested sections included.
+#[test]
+fn tab_walks_a_generated_form_in_reading_order() {
+    let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
+    assert_eq!(
+        tab_order(&mut harness, "userId", 10),
+        [
+            "userId",
+            "email",
+            "phone",
+            "anonymousId",
+            "traits",
+            "traits.first_name",
+            "traits.last_name",
+            "traits.phone",
+            "traits.avatar_url",
+            "traits.timezone",
+            "traits.locale"
+        ]
+    );
+
+    harness.get_by_label("List people in a workspace").click();
+    harness.run();
+    // Path values first, then the query in the contract's order.
+    assert_eq!(
+        tab_order(&mut harness, "workspaceId", 4),
+        ["workspaceId", "limit", "offset", "status", "search"]
+    );
 }

@@ -286,4 +286,57 @@ mod tests {
             );
         }
     }
+
+    fn answer_schema(contract: &Contract, operation: &str, status: &str) -> Value {
+        contract.operation(operation).unwrap().responses[status]["content"]["application/json"]
+            ["schema"]
+            .clone()
+    }
+
+    fn linked(contract: &'static Contract, operation: &str, answer: &Value) -> Vec<Link> {
+        let found = identifiers_in(&answer_schema(contract, operation, "201"), answer);
+        links(contract, operation, &found)
+    }
+
+    #[test]
+    fn a_registered_device_leads_to_its_person_by_uuid_only() {
+        let contract = crate::contract::embedded().unwrap();
+        let uuid = "123e4567-e89b-12d3-a456-426614174000";
+        let answer =
+            json!({"id": "dev_1", "person_id": uuid, "device_token": "t", "platform": "ios"});
+        let links = linked(contract, "registerDevice", &answer);
+        let ids: Vec<&str> = links
+            .iter()
+            .map(|link| link.operation.id.as_str())
+            .collect();
+        for id in ["getWorkspacePerson", "updateWorkspacePerson", "sendPush"] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert!(
+            links.iter().all(|link| link
+                .fills
+                .iter()
+                .all(|fill| fill.value == uuid && fill.from == "/person_id")),
+            "every fill is the device's person"
+        );
+        for id in ["getPerson", "trackEvent", "deletePerson"] {
+            assert!(
+                !ids.contains(&id),
+                "{id} takes an external id, which a device does not carry"
+            );
+        }
+    }
+
+    #[test]
+    fn a_created_campaign_leads_to_its_trigger() {
+        let contract = crate::contract::embedded().unwrap();
+        let answer = json!({"id": "cmp_42", "name": "Welcome"});
+        let links = linked(contract, "createWorkspaceCampaign", &answer);
+        let trigger = links
+            .iter()
+            .find(|link| link.operation.id == "triggerWorkspaceCampaign")
+            .unwrap();
+        assert_eq!(trigger.fills[0].slot, Slot::Path("campaignId".into()));
+        assert_eq!(trigger.fills[0].value, "cmp_42");
+    }
 }

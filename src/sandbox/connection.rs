@@ -26,12 +26,26 @@ use super::SharedSettings;
 pub struct IdleListener {
     listener: TcpListener,
     settings: SharedSettings,
+    /// A connection accepted before the runtime existed, handed out first.
+    first: Option<(std::net::TcpStream, SocketAddr)>,
 }
 
 impl IdleListener {
     /// Each accepted connection gets the idle timeout in `settings` at that moment.
     pub fn new(listener: TcpListener, settings: SharedSettings) -> Self {
-        Self { listener, settings }
+        Self {
+            listener,
+            settings,
+            first: None,
+        }
+    }
+
+    /// Hands out `call`, accepted earlier on the same socket, before any other.
+    pub fn first(self, call: (std::net::TcpStream, SocketAddr)) -> Self {
+        Self {
+            first: Some(call),
+            ..self
+        }
     }
 
     fn idle_timeout(&self) -> Duration {
@@ -47,6 +61,16 @@ impl Listener for IdleListener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        if let Some((stream, addr)) = self.first.take() {
+            let converted = stream
+                .set_nonblocking(true)
+                .and_then(|()| TcpStream::from_std(stream));
+            // A stream that cannot join the runtime is dropped: its client sees the connection
+            // close, and the next one is accepted as usual.
+            if let Ok(stream) = converted {
+                return (IdleStream::new(stream, self.idle_timeout()), addr);
+            }
+        }
         loop {
             match self.listener.accept().await {
                 Ok((stream, addr)) => return (IdleStream::new(stream, self.idle_timeout()), addr),
@@ -63,7 +87,7 @@ impl Listener for IdleListener {
     }
 }
 
-fn is_connection_error(err: &io::Error) -> bool {
+pub(super) fn is_connection_error(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::ConnectionRefused

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -17,7 +18,7 @@ use axum::routing::get;
 use serde_json::Value;
 
 use super::call::{Call, Sent};
-use super::connection::{IdleListener, Peer};
+use super::connection::{IdleListener, Peer, is_connection_error};
 use super::drift::Drift;
 use super::operations::{self, Answer};
 use super::rate_limit::RateLimiter;
@@ -42,17 +43,20 @@ pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Tells a thread still waiting for its first call that the call waking it is the end.
+    stopping: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Sandbox {
     /// Binds `bind` (port 0 picks a free one) and serves every operation of the embedded
-    /// contract on a background thread.
+    /// contract on a background thread. The runtime and the router are made when the first
+    /// connection arrives: a sandbox nobody calls (the window starts one at launch) costs a
+    /// parked thread, not a runtime of worker threads.
     pub fn start(bind: SocketAddr, settings: SandboxSettings) -> std::io::Result<Self> {
         let contract =
             crate::contract::embedded().map_err(|err| std::io::Error::other(err.to_string()))?;
         let listener = std::net::TcpListener::bind(bind)?;
-        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             settings: Arc::new(RwLock::new(settings)),
@@ -61,37 +65,21 @@ impl Sandbox {
             routes: Routes::new(contract, base_path()),
             addr,
         });
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("sandbox-worker")
-            .enable_all()
-            .build()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(shared.clone());
-        let settings = shared.settings.clone();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let waiter = Waiter {
+            listener,
+            shared: shared.clone(),
+            stopping: stopping.clone(),
+        };
         let thread = std::thread::Builder::new()
             .name("sandbox".to_owned())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let listener = IdleListener::new(listener, settings);
-                    let server =
-                        axum::serve(listener, app.into_make_service_with_connect_info::<Peer>());
-                    // Not a graceful shutdown: a request held open by the "never answer" fault
-                    // would otherwise keep the sandbox alive forever.
-                    tokio::select! {
-                        _ = server => {}
-                        _ = stopped => {}
-                    }
-                });
-                runtime.shutdown_timeout(Duration::from_millis(200));
-            })?;
+            .spawn(move || waiter.serve_from_first_call(stopped))?;
         Ok(Self {
             addr,
             shared,
             stop: Some(stop),
+            stopping,
             thread: Some(thread),
         })
     }
@@ -126,12 +114,92 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // A thread still in its first, blocking accept hears nothing else: call it.
+        let _ = std::net::TcpStream::connect_timeout(&reachable(self.addr), Duration::from_secs(1));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// The sandbox's thread before its first call: a listener in blocking mode, and what serving
+/// needs once a call comes.
+struct Waiter {
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Waiter {
+    /// Waits for the first connection, then serves it and every later one until stopped.
+    fn serve_from_first_call(self, stopped: tokio::sync::oneshot::Receiver<()>) {
+        let Some(first) = self.first_call() else {
+            return;
+        };
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("sandbox-worker")
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(err) => {
+                eprintln!("flameup-explorer: the sandbox could not start its runtime: {err}");
+                return;
+            }
+        };
+        let Self {
+            listener, shared, ..
+        } = self;
+        let settings = shared.settings.clone();
+        let app = router(shared);
+        runtime.block_on(async move {
+            let Ok(listener) = listener
+                .set_nonblocking(true)
+                .and_then(|()| tokio::net::TcpListener::from_std(listener))
+            else {
+                return;
+            };
+            let listener = IdleListener::new(listener, settings).first(first);
+            let server = axum::serve(listener, app.into_make_service_with_connect_info::<Peer>());
+            // Not a graceful shutdown: a request held open by the "never answer" fault
+            // would otherwise keep the sandbox alive forever.
+            tokio::select! {
+                _ = server => {}
+                _ = stopped => {}
+            }
+        });
+        runtime.shutdown_timeout(Duration::from_millis(200));
+    }
+
+    /// The first connection, or `None` once the sandbox is stopping.
+    fn first_call(&self) -> Option<(std::net::TcpStream, SocketAddr)> {
+        loop {
+            let accepted = self.listener.accept();
+            if self.stopping.load(Ordering::SeqCst) {
+                return None;
+            }
+            match accepted {
+                Ok(call) => return Some(call),
+                Err(err) if is_connection_error(&err) => {}
+                // Out of file descriptors or the like: give the system a moment, as axum does.
+                Err(_) => std::thread::sleep(Duration::from_secs(1)),
+            }
+        }
+    }
+}
+
+/// An address a client can connect to: a sandbox bound to every interface is reached on
+/// loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        ip if !ip.is_unspecified() => addr,
+        std::net::IpAddr::V4(_) => SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, addr.port())),
+        std::net::IpAddr::V6(_) => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
     }
 }
 
