@@ -21,6 +21,11 @@ impl Scratch {
     fn store(&self) -> PresetStore {
         PresetStore::at(self.cli_presets())
     }
+
+    /// The standard output of the command line run with `args`, which must succeed.
+    fn run_ok(&self, args: &[&str]) -> String {
+        stdout_of(&self.command().args(args).output().unwrap())
+    }
 }
 
 /// A draft of `operation` with its example values, sent to a local base URL.
@@ -387,40 +392,22 @@ fn the_command_line_saves_shows_previews_and_deletes() {
     .unwrap();
     stdout_of(&save_with_cli(&scratch, "From CLI", &body).output().unwrap());
 
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "show", "from cli"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "from cli"])).unwrap();
     assert_eq!(
         shown["request"]["body"],
         json!({"userId": "cli-user", "traits": {"plan": "pro"}})
     );
     assert_eq!(shown["request"]["base_url"], "http://127.0.0.1:8080/api/v1");
 
-    let curl = stdout_of(
-        &scratch
-            .command()
-            .args(["preview", "--preset", "From CLI"])
-            .output()
-            .unwrap(),
-    );
+    let curl = scratch.run_ok(&["preview", "--preset", "From CLI"]);
     assert!(
         curl.starts_with("curl -X POST \"http://127.0.0.1:8080/api/v1/people\""),
         "{curl}"
     );
     assert!(curl.contains("\"plan\": \"pro\""));
 
-    stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "delete", "From CLI"])
-            .output()
-            .unwrap(),
-    );
+    scratch.run_ok(&["presets", "delete", "From CLI"]);
     let missing = scratch
         .command()
         .args(["presets", "show", "From CLI"])
@@ -491,13 +478,7 @@ fn delete_names_the_preset_it_deleted() {
     let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     stdout_of(&save_with_cli(&scratch, "twice", &body).output().unwrap());
-    let deleted = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "delete", "TWICE"])
-            .output()
-            .unwrap(),
-    );
+    let deleted = scratch.run_ok(&["presets", "delete", "TWICE"]);
     assert_eq!(deleted.trim(), "Deleted \"twice\".");
 }
 
@@ -645,13 +626,7 @@ fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
     );
     assert!(store.find("Huge").is_none());
 
-    let stdout = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "list"])
-            .output()
-            .unwrap(),
-    );
+    let stdout = scratch.run_ok(&["presets", "list"]);
     assert!(
         stdout.contains("huge.json: too big to be a preset"),
         "{stdout}"
@@ -686,13 +661,7 @@ fn names_with_control_characters_are_refused_and_never_printed_raw() {
     std::fs::write(dir.join("\u{1b}[2Jevil.json"), "{").unwrap();
     stdout_of(&save_with_cli(&scratch, "Fine", &body).output().unwrap());
 
-    let stdout = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "list"])
-            .output()
-            .unwrap(),
-    );
+    let stdout = scratch.run_ok(&["presets", "list"]);
     assert!(!stdout.contains('\u{1b}'), "no raw escape: {stdout:?}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "one line per file: {stdout:?}");
@@ -731,13 +700,7 @@ fn names_are_one_name_under_one_unicode_folding_rule() {
     assert_eq!(store.list().len(), 3);
 
     // The command line finds them by the same rule.
-    let shown = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "show", "strasse"])
-            .output()
-            .unwrap(),
-    );
+    let shown = scratch.run_ok(&["presets", "show", "strasse"]);
     assert!(shown.contains("\"name\": \"Straße\""), "{shown}");
 }
 
@@ -818,13 +781,7 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
     );
 
     // The command line lists, previews and sends them as those operations.
-    let listed = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "list"])
-            .output()
-            .unwrap(),
-    );
+    let listed = scratch.run_ok(&["presets", "list"]);
     assert!(
         listed
             .lines()
@@ -837,19 +794,13 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
             .any(|line| line.starts_with("Old create\tcreatePerson\t")),
         "{listed}"
     );
-    let http = stdout_of(
-        &scratch
-            .command()
-            .args([
-                "preview",
-                "--target",
-                "http",
-                "--preset",
-                "old workspace create",
-            ])
-            .output()
-            .unwrap(),
-    );
+    let http = scratch.run_ok(&[
+        "preview",
+        "--target",
+        "http",
+        "--preset",
+        "old workspace create",
+    ]);
     assert!(
         http.starts_with("POST /api/v1/workspaces/ws_abc123/people HTTP/1.1\r\n"),
         "{http}"
@@ -861,14 +812,9 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
         std::fs::read_to_string(dir.join("old-workspace-create.json")).unwrap(),
         SCHEMA_1_WORKSPACE
     );
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "show", "Old workspace create"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "Old workspace create"]))
+            .unwrap();
     assert_eq!(shown["schema"], 2);
     assert_eq!(shown["request"]["operation"], "createWorkspacePerson");
     assert_eq!(
@@ -914,14 +860,8 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
             .output()
             .unwrap(),
     );
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "show", "find ada"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "find ada"])).unwrap();
     assert_eq!(shown["schema"], 2);
     assert_eq!(
         shown["request"],
@@ -930,13 +870,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
         "no body for a GET"
     );
 
-    let listed = stdout_of(
-        &scratch
-            .command()
-            .args(["presets", "list"])
-            .output()
-            .unwrap(),
-    );
+    let listed = scratch.run_ok(&["presets", "list"]);
     assert!(
         listed
             .lines()
