@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::args::{NameValue, RequestArgs};
 use crate::contract::{Contract, Operation, ParamPlace, UnknownParam};
 use crate::model::curl_import::import_curl_reading;
+use crate::model::phrase::joined;
 use crate::model::response::human_size;
 use crate::model::{DEFAULT_OPERATION, Draft, Environment};
 use crate::store::body_file::DEFAULT_BODY_LIMIT;
@@ -367,14 +368,6 @@ fn both(items: &[&str]) -> String {
 /// `a`, `a or b`, `a, b or c`.
 fn either(items: &[&str]) -> String {
     joined(items, "or")
-}
-
-fn joined(items: &[&str], last_word: &str) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} {last_word} {last}", rest.join(", ")),
-    }
 }
 
 /// A request taken from a cURL command (`--from-curl`): the draft, the token the command sends

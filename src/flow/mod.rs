@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::contract::{self, Operation, ParamPlace};
 use crate::model::form::Shape;
 use crate::model::links::{self, Found, Slot};
+use crate::model::phrase::joined;
 use crate::model::{Credential, Draft, Environment, build_request};
 use crate::store::history::HistoryEntry;
 use crate::store::saved::SavedRequest;
@@ -554,10 +555,10 @@ impl Step {
 
 /// `names` in a sentence (`a, b or c` with `last_word` "or"), or `none` when there are none.
 fn listed(names: &[&str], last_word: &str, none: &str) -> String {
-    match names {
-        [] => none.to_owned(),
-        [only] => (*only).to_owned(),
-        [first @ .., last] => format!("{} {last_word} {last}", first.join(", ")),
+    if names.is_empty() {
+        none.to_owned()
+    } else {
+        joined(names, last_word)
     }
 }
 
