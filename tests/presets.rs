@@ -942,3 +942,30 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
         "{error}"
     );
 }
+
+#[test]
+fn two_files_with_the_same_preset_name_are_named_not_guessed_between() {
+    let scratch = Scratch::new("same-name");
+    let body = scratch.join("body.json");
+    std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
+    stdout_of(&save_with_cli(&scratch, "lp", &body).output().unwrap());
+    let saved = std::fs::read_dir(scratch.cli_presets())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .unwrap();
+    // A copy made by hand, in a file of another name.
+    std::fs::copy(&saved, scratch.cli_presets().join("lp copy.json")).unwrap();
+    for args in [
+        &["presets", "show", "lp"][..],
+        &["preview", "--preset", "lp", "--target", "curl"][..],
+    ] {
+        let error = fails_with_2(scratch.command().args(args));
+        assert!(
+            error.contains("2 preset files are called \"lp\"")
+                && error.contains("lp copy.json")
+                && error.contains("rename or remove all but one"),
+            "{error}"
+        );
+    }
+}

@@ -524,8 +524,30 @@ fn list_presets(store: &PresetStore) -> Result<Vec<Listed>, Failure> {
 fn find_preset(name: &str) -> Result<Preset, Failure> {
     let store = preset_store()?;
     let listed = list_presets(&store)?;
-    if let Some((_, preset)) = store.find(name) {
-        return Ok(preset);
+    let mut named: Vec<(&Path, &Preset)> = listed
+        .iter()
+        .filter_map(|item| match item {
+            Listed::Preset { file, preset } if presets::same_name(&preset.name, name) => {
+                Some((file.as_path(), preset))
+            }
+            _ => None,
+        })
+        .collect();
+    if named.len() > 1 {
+        // Files copied by hand can share a name: which one is meant is not ours to guess.
+        let files: Vec<String> = named
+            .iter()
+            .map(|(file, _)| presets::printable(&file.display().to_string()))
+            .collect();
+        return Err(Failure(format!(
+            "{} preset files are called \"{}\": {}; rename or remove all but one",
+            files.len(),
+            presets::printable(name),
+            files.join(", ")
+        )));
+    }
+    if let Some((_, preset)) = named.pop() {
+        return Ok(preset.clone());
     }
     let mut broken = 0;
     for (file, reason) in listed.into_iter().filter_map(|item| match item {

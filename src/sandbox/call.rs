@@ -63,7 +63,7 @@ impl Call {
             Some(request_body) => read_json(request_body, sent.content_type, sent.body)?,
             None => None,
         };
-        let query = read_query(sent.query);
+        let query = read_query(operation, sent.query)?;
         check_query(operation, &query)?;
         if let (Some(request_body), Some(body)) = (&operation.body, &body) {
             check_body(operation, request_body, body)?;
@@ -128,6 +128,12 @@ fn decode_path(
 ) -> Result<Vec<(String, String)>, Rejection> {
     let mut decoded = Vec::with_capacity(sent.len());
     for (name, raw) in sent {
+        if has_stray_percent(&raw) {
+            return Err(invalid_path_value(
+                &name,
+                "Must not hold a % that is not followed by two hex digits",
+            ));
+        }
         let value = match percent_decode_str(&raw).decode_utf8() {
             Ok(value) => value.into_owned(),
             Err(_) => return Err(invalid_path_value(&name, "Must be UTF-8 text once decoded")),
@@ -147,6 +153,17 @@ fn decode_path(
         decoded.push((name, value));
     }
     Ok(decoded)
+}
+
+/// Whether `raw` has a `%` that starts no escape (`%zz`, a `%` at the end): decoders pass it
+/// on as it is, so the value would name something other than what was meant.
+fn has_stray_percent(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        byte == b'%'
+            && !(bytes.get(at + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(at + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
 }
 
 fn invalid_path_value(name: &str, why: &str) -> Rejection {
@@ -215,11 +232,32 @@ fn is_json(content_type: &str) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// The query's values, decoded as a form (`+` is a space); of a repeated name, the last.
-fn read_query(query: Option<&str>) -> HashMap<String, String> {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
+/// The query's values, decoded as a form (`+` is a space). A parameter of the contract given
+/// twice is refused, as the command line refuses it: which of the two a server takes is
+/// anyone's guess. A repeated name the contract does not have is ignored with the rest.
+fn read_query(
+    operation: &Operation,
+    query: Option<&str>,
+) -> Result<HashMap<String, String>, Rejection> {
+    let mut values = HashMap::new();
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let known = operation
+            .query_params
+            .iter()
+            .any(|param| param.name == name);
+        if values
+            .insert(name.to_string(), value.into_owned())
+            .is_some()
+            && known
+        {
+            return Err(Rejection::new(
+                RejectionKind::InvalidParameters,
+                format!("Invalid request parameters: {name} is given more than once"),
+                vec![FieldError::new(&name, "Given more than once: send it once")],
+            ));
+        }
+    }
+    Ok(values)
 }
 
 /// Every query parameter of the contract, in its order, by its own check: a value sent is
@@ -537,6 +575,35 @@ mod tests {
             prepare("createPerson", required).unwrap_err().kind,
             RejectionKind::UnsupportedMediaType
         );
+    }
+
+    #[test]
+    fn a_parameter_given_twice_is_refused_and_an_unknown_one_ignored() {
+        let rejection = prepare("listPeople", sent(&[], Some("limit=5&limit=6"), "")).unwrap_err();
+        assert_eq!(rejection.kind, RejectionKind::InvalidParameters);
+        assert_eq!(
+            fields(&rejection),
+            [("limit", "Given more than once: send it once")]
+        );
+        let call = prepare("listPeople", sent(&[], Some("x=1&x=2&limit=5"), "")).unwrap();
+        assert_eq!(call.query("limit"), Some("5"));
+    }
+
+    #[test]
+    fn a_percent_that_starts_no_escape_is_refused_in_a_path_value() {
+        for raw in ["%zz", "a%", "a%4", "%%41"] {
+            let rejection = prepare("getPerson", sent(&[("id", raw)], None, "")).unwrap_err();
+            assert_eq!(
+                fields(&rejection),
+                [(
+                    "id",
+                    "Must not hold a % that is not followed by two hex digits"
+                )],
+                "{raw}"
+            );
+        }
+        let call = prepare("getPerson", sent(&[("id", "a%25b%2F")], None, "")).unwrap();
+        assert_eq!(call.path("id"), "a%b/");
     }
 
     #[test]

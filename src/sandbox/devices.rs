@@ -108,7 +108,7 @@ pub fn list(call: &Call, world: &mut World) -> Outcome {
         .iter()
         .filter(|device| {
             call.query("person_id")
-                .is_none_or(|person| device.person_id == person)
+                .is_none_or(|person| device.person_id.eq_ignore_ascii_case(person))
         })
         .filter(|device| {
             call.query("platform")

@@ -126,8 +126,9 @@ pub fn list(call: &Call, world: &mut World) -> Outcome {
         .events
         .iter()
         .filter(|event| {
-            call.query("user_id")
-                .is_none_or(|user| event.external_id == user || event.person_id == user)
+            call.query("user_id").is_none_or(|user| {
+                event.external_id == user || event.person_id.eq_ignore_ascii_case(user)
+            })
         })
         .filter(|event| call.query("event").is_none_or(|name| event.event == name))
         .filter(|event| since.is_none_or(|since| event.at >= since))

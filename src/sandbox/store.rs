@@ -42,7 +42,8 @@ impl People {
 
     fn position(&self, kind: IdentifierKind, key: &str) -> Option<u64> {
         let by_external_id = || self.by_external_id.get(key).copied();
-        let by_id = || self.by_id.get(key).copied();
+        // UUIDs are made in lower case; one sent in upper case names the same person.
+        let by_id = || self.by_id.get(&key.to_ascii_lowercase()).copied();
         match kind {
             IdentifierKind::ExternalId => by_external_id(),
             IdentifierKind::ExternalIdOrEmail => by_external_id().or_else(|| self.by_email(key)),
@@ -140,6 +141,11 @@ mod tests {
         );
         assert_eq!(found(IdentifierKind::ExternalIdOrEmail, "uuid-b"), None);
         assert_eq!(found(IdentifierKind::PersonUuid, "uuid-b"), Some("uuid-b"));
+        assert_eq!(
+            found(IdentifierKind::PersonUuid, "UUID-B"),
+            Some("uuid-b"),
+            "a UUID in upper case is the same UUID"
+        );
         assert_eq!(found(IdentifierKind::PersonUuid, "b"), None);
         assert_eq!(
             found(IdentifierKind::ExternalIdOrPersonUuid, "uuid-b"),

@@ -63,12 +63,23 @@ pub(crate) fn header_line(header: &SnippetHeader<'_>) -> String {
     format!("\treq.Header.Set({}, {value})\n", quoted(&header.name))
 }
 
-/// A Go raw string (backquotes), as the docs write the body. A raw string cannot hold a backquote,
-/// so each one is spliced in as an interpreted string. (Raw strings also drop carriage returns,
-/// but JSON text has none outside escapes.)
+/// A Go raw string (backquotes), as the docs write the body. A raw string cannot hold a
+/// backquote, and Go refuses a byte order mark anywhere in a source file but its start, so each
+/// of those is spliced in as an interpreted string. (Raw strings also drop carriage returns, but
+/// JSON text has none outside escapes.)
 pub(crate) fn raw_string(text: &str) -> String {
-    let parts: Vec<String> = text.split('`').map(|part| format!("`{part}`")).collect();
-    parts.join(" + \"`\" + ")
+    let mut out = String::from("`");
+    for c in text.chars() {
+        match c {
+            '`' => out.push_str("` + \"`\" + `"),
+            '\u{feff}' => out.push_str("` + \"\\uFEFF\" + `"),
+            c => out.push(c),
+        }
+    }
+    out.push('`');
+    // A splice at either end leaves an empty raw string behind: drop it.
+    let out = out.strip_prefix("`` + ").unwrap_or(&out);
+    out.strip_suffix(" + ``").unwrap_or(out).to_owned()
 }
 
 #[cfg(test)]
@@ -80,6 +91,16 @@ mod tests {
     fn backquotes_are_spliced() {
         assert_eq!(raw_string("a`b"), "`a` + \"`\" + `b`");
         assert_eq!(raw_string("plain"), "`plain`");
+        assert_eq!(raw_string("`a"), "\"`\" + `a`");
+        assert_eq!(raw_string(""), "``");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_spliced_as_an_escape() {
+        assert_eq!(
+            raw_string("{\"a\":\"x\u{feff}y\"}"),
+            "`{\"a\":\"x` + \"\\uFEFF\" + `y\"}`"
+        );
     }
 
     #[test]

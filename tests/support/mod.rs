@@ -289,7 +289,8 @@ pub fn hostile_strings() -> Vec<String> {
         r#"O'Brien "quoted" `backtick` $(rm -rf /) ${HOME} $HOME \ \\ \n"#.to_owned(),
         "line one\nline two\r\nthird\tand tab".to_owned(),
         "emoji 🔥👩‍💻 and RTL: שלום مرحبا".to_owned(),
-        "separators\u{2028}and\u{2029}here, NUL-ish \u{1} \u{7f}".to_owned(),
+        "separators\u{2028}and\u{2029}here, NUL-ish \u{1} \u{7f}, a mark \u{feff} mid-text"
+            .to_owned(),
         "%s %d #{ruby} {{mustache}} <script>alert(1)</script> & ; | > <".to_owned(),
         "x".repeat(5_000),
     ]
