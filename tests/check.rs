@@ -4,22 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
-use flameup_explorer::contract::{
-    self, AnswerCheck, AnswerFinding, AnswerFindingKind, Contract, LISTED_FINDINGS, Operation,
-};
+mod support;
+
+use flameup_explorer::contract::{AnswerCheck, AnswerFinding, AnswerFindingKind, LISTED_FINDINGS};
 use serde_json::{Value, json};
+use support::{contract, operation};
 
 const UUID: &str = "123e4567-e89b-12d3-a456-426614174000";
-
-fn contract() -> &'static Contract {
-    contract::embedded().unwrap_or_else(|err| panic!("{err}"))
-}
-
-fn operation(id: &str) -> &'static Operation {
-    contract()
-        .operation(id)
-        .unwrap_or_else(|| panic!("no operation {id}"))
-}
 
 fn check(id: &str, status: u16, body: &Value) -> AnswerCheck {
     operation(id).check_answer(

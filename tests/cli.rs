@@ -6,10 +6,10 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
+use support::scratch::{Scratch, run_with_stdin};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_cli.0123456789abcdef";
@@ -41,36 +41,6 @@ fn explorer() -> Command {
     command
 }
 
-fn body_file(dir: &tempdir::Dir, body: &str) -> std::path::PathBuf {
-    let path = dir.path().join("body.json");
-    std::fs::write(&path, body).unwrap();
-    path
-}
-
-mod tempdir {
-    /// A scratch directory removed when dropped.
-    pub struct Dir(std::path::PathBuf);
-
-    impl Dir {
-        pub fn new(name: &str) -> Self {
-            let path =
-                std::env::temp_dir().join(format!("flameup-cli-{name}-{}", std::process::id()));
-            std::fs::create_dir_all(&path).unwrap();
-            Self(path)
-        }
-
-        pub fn path(&self) -> &std::path::Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 fn stdout_json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
         panic!(
@@ -83,7 +53,7 @@ fn stdout_json(output: &Output) -> Value {
 #[test]
 fn send_keeps_every_field_of_the_file_and_prints_json() {
     let server = LoopbackServer::start(Reply::json(201, r#"{"id":"p1","external_id":"u1"}"#));
-    let dir = tempdir::Dir::new("send");
+    let dir = Scratch::new("send");
     let file = json!({
         "anonymousId": "anon",
         "userId": "u1",
@@ -91,7 +61,7 @@ fn send_keeps_every_field_of_the_file_and_prints_json() {
         "traits": {"plan": "pro", "seats": 3, "first_name": "Ada", "tags": ["a", {"b": null}]},
         "custom": {"nested": true}
     });
-    let path = body_file(&dir, &file.to_string());
+    let path = dir.file("body.json", file.to_string());
     let output = explorer()
         .args([
             "send",
@@ -136,8 +106,8 @@ fn send_keeps_every_field_of_the_file_and_prints_json() {
 #[test]
 fn send_reads_the_body_from_stdin_and_uses_the_workspace_path() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
-    let mut child = explorer()
-        .args([
+    let output = run_with_stdin(
+        explorer().args([
             "send",
             "--body",
             "-",
@@ -145,19 +115,9 @@ fn send_reads_the_body_from_stdin_and_uses_the_workspace_path() {
             "ws_abc123",
             "--base-url",
             &server.base_url(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"userId": "from-stdin"}"#)
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        ]),
+        br#"{"userId": "from-stdin"}"#,
+    );
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -185,8 +145,8 @@ fn an_error_status_exits_1_with_the_body_as_a_string_when_not_json() {
         headers: vec![("Content-Type".into(), "text/html".into())],
         body: b"<html><title>Bad Gateway</title></html>".to_vec(),
     });
-    let dir = tempdir::Dir::new("502");
-    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("502");
+    let path = dir.file("body.json", r#"{"userId": "u"}"#);
     let output = explorer()
         .args([
             "send",
@@ -223,8 +183,8 @@ fn fails_with_2(command: &mut Command) -> String {
 
 #[test]
 fn usage_file_and_transport_errors_exit_2_with_one_line() {
-    let dir = tempdir::Dir::new("errors");
-    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("errors");
+    let good = dir.file("body.json", r#"{"userId": "u"}"#);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -301,7 +261,7 @@ fn an_endless_body_stops_at_the_limit_with_a_message() {
 
 #[test]
 fn an_oversized_body_file_is_refused() {
-    let dir = tempdir::Dir::new("oversized");
+    let dir = Scratch::new("oversized");
     let path = dir.path().join("huge.json");
     // A sparse file: 33 MB long without writing 33 MB.
     let file = std::fs::File::create(&path).unwrap();
@@ -315,7 +275,7 @@ fn an_oversized_body_file_is_refused() {
 
 #[test]
 fn body_file_messages_say_what_is_wrong_and_where() {
-    let dir = tempdir::Dir::new("body-messages");
+    let dir = Scratch::new("body-messages");
     let not_utf8 = dir.path().join("latin1.json");
     std::fs::write(&not_utf8, b"{\"userId\": \"Jos\xe9\"}").unwrap();
     let line = fails_with_2(explorer().args(["preview", "--body"]).arg(&not_utf8));
@@ -347,8 +307,8 @@ fn into_a_closed_pipe(command: &mut Command) -> Output {
 
 #[test]
 fn output_into_a_closed_pipe_stops_quietly_with_the_deserved_code() {
-    let dir = tempdir::Dir::new("pipe");
-    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("pipe");
+    let good = dir.file("body.json", r#"{"userId": "u"}"#);
     let preview = into_a_closed_pipe(explorer().args(["preview", "--body"]).arg(&good));
     assert_eq!(preview.status.code(), Some(0), "{preview:?}");
     assert!(preview.stderr.is_empty(), "{preview:?}");
@@ -400,8 +360,8 @@ fn a_sandbox_on_every_interface_warns_and_prints_a_usable_url() {
 
 #[test]
 fn a_base_url_without_a_host_or_with_port_0_is_refused() {
-    let dir = tempdir::Dir::new("base-url");
-    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("base-url");
+    let good = dir.file("body.json", r#"{"userId": "u"}"#);
     let line = fails_with_2(
         explorer()
             .args(["preview", "--base-url", "http:///api", "--body"])
@@ -423,8 +383,8 @@ fn a_base_url_without_a_host_or_with_port_0_is_refused() {
 
 #[test]
 fn timeout_and_token_messages_say_what_is_allowed() {
-    let dir = tempdir::Dir::new("messages");
-    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("messages");
+    let good = dir.file("body.json", r#"{"userId": "u"}"#);
     for timeout in ["1e20", "0", "-1", "NaN"] {
         let line = fails_with_2(
             explorer()
@@ -460,8 +420,8 @@ fn timeout_and_token_messages_say_what_is_allowed() {
 #[test]
 fn send_ends_at_the_timeout_when_the_server_never_answers() {
     let server = LoopbackServer::start(Reply::Never);
-    let dir = tempdir::Dir::new("never");
-    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("never");
+    let path = dir.file("body.json", r#"{"userId": "u"}"#);
     let line = fails_with_2(
         explorer()
             .args([
@@ -482,8 +442,8 @@ fn send_ends_at_the_timeout_when_the_server_never_answers() {
 
 #[test]
 fn preview_prints_each_target_with_the_token_as_a_reference() {
-    let dir = tempdir::Dir::new("preview");
-    let path = body_file(&dir, r#"{"userId": "it's $me"}"#);
+    let dir = Scratch::new("preview");
+    let path = dir.file("body.json", r#"{"userId": "it's $me"}"#);
     let output = explorer()
         .args(["preview", "--body"])
         .arg(&path)
@@ -541,8 +501,11 @@ fn the_standalone_sandbox_serves_send_and_stops_on_ctrl_c() {
         "{base_url}"
     );
 
-    let dir = tempdir::Dir::new("standalone");
-    let path = body_file(&dir, r#"{"userId": "cli-user", "traits": {"plan": "pro"}}"#);
+    let dir = Scratch::new("standalone");
+    let path = dir.file(
+        "body.json",
+        r#"{"userId": "cli-user", "traits": {"plan": "pro"}}"#,
+    );
     let send = |path: &std::path::Path| {
         explorer()
             .args([
@@ -614,8 +577,8 @@ fn the_standalone_sandbox_rejects_bad_flags() {
 
 #[test]
 fn a_transport_failure_prints_a_json_error_with_output_json() {
-    let dir = tempdir::Dir::new("json-refused");
-    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("json-refused");
+    let path = dir.file("body.json", r#"{"userId": "u"}"#);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -647,8 +610,8 @@ fn a_transport_failure_prints_a_json_error_with_output_json() {
 
 #[test]
 fn a_workspace_of_dot_segments_is_refused_not_normalised_away() {
-    let dir = tempdir::Dir::new("dot-segments");
-    let path = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("dot-segments");
+    let path = dir.file("body.json", r#"{"userId": "u"}"#);
     for dots in ["..", "."] {
         let line = fails_with_2(
             explorer()
@@ -860,13 +823,13 @@ fn delete_person_sends_no_body_and_no_content_type() {
 #[test]
 fn batch_people_sends_each_person_of_the_file_as_an_item() {
     let server = LoopbackServer::start(Reply::json(200, r#"{"created":3}"#));
-    let dir = tempdir::Dir::new("batch");
+    let dir = Scratch::new("batch");
     let people = json!({"people": [
         {"userId": "a", "email": "a@example.com"},
         {"userId": "b", "traits": {"plan": "pro", "seats": 3}},
         {"userId": "c", "phone": "+1", "custom": [1, {"x": null}]}
     ]});
-    let path = body_file(&dir, &people.to_string());
+    let path = dir.file("body.json", people.to_string());
     send_to(&server, &["batchPeople", "--body", path.to_str().unwrap()]);
     let (request_line, headers, body) = the_request(&server);
     assert_eq!(request_line, "POST /api/v1/people/batch HTTP/1.1");
@@ -923,8 +886,8 @@ fn the_workspace_fills_workspace_id_of_any_operation_that_has_it() {
 #[test]
 fn every_usage_error_names_what_is_wrong_and_what_is_accepted_and_sends_nothing() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
-    let dir = tempdir::Dir::new("usage");
-    let good = body_file(&dir, r#"{"userId": "u"}"#);
+    let dir = Scratch::new("usage");
+    let good = dir.file("body.json", r#"{"userId": "u"}"#);
     let good = good.to_str().unwrap();
     let cases: [(&[&str], &str); 16] = [
         (
@@ -1031,7 +994,7 @@ fn the_standalone_sandbox_answers_get_and_list_sent_by_operation() {
         .spawn()
         .unwrap();
     let (base_url, _stdout) = announced_base_url(&mut sandbox);
-    let dir = tempdir::Dir::new("sandbox-operations");
+    let dir = Scratch::new("sandbox-operations");
     let run = |words: &[&str]| {
         let output = explorer()
             .args(["send", "--output", "json", "--base-url", &base_url])
@@ -1047,9 +1010,9 @@ fn the_standalone_sandbox_answers_get_and_list_sent_by_operation() {
         stdout_json(&output)
     };
     for user in ["ada", "grace"] {
-        let body = body_file(
-            &dir,
-            &json!({"userId": user, "email": format!("{user}@example.com")}).to_string(),
+        let body = dir.file(
+            "body.json",
+            json!({"userId": user, "email": format!("{user}@example.com")}).to_string(),
         );
         run(&["createPerson", "--body", body.to_str().unwrap()]);
     }
@@ -1146,8 +1109,11 @@ fn send_output_json_checks_the_answer_against_the_contract() {
         json!({"ok": true, "documented_as": "Person", "findings": []})
     );
 
-    let dir = tempdir::Dir::new("drifts");
-    let event = body_file(&dir, r#"{"external_id": "user_1", "event": "signed_up"}"#);
+    let dir = Scratch::new("drifts");
+    let event = dir.file(
+        "body.json",
+        r#"{"external_id": "user_1", "event": "signed_up"}"#,
+    );
     let track = ["trackEvent", "--body", event.to_str().unwrap()];
     let drifts = [
         Drift {
@@ -1326,7 +1292,7 @@ fn baseline_from_a_previous_json_result_diffs_status_headers_and_body() {
         .args(get)
         .output()
         .unwrap();
-    let dir = tempdir::Dir::new("baseline");
+    let dir = Scratch::new("baseline");
     let baseline = dir.path().join("first.json");
     std::fs::write(&baseline, &output.stdout).unwrap();
     let baseline = baseline.to_str().unwrap();
@@ -1388,10 +1354,10 @@ fn baseline_from_a_previous_json_result_diffs_status_headers_and_body() {
 #[test]
 fn baseline_as_a_plain_json_body_diffs_the_body_only() {
     let server = LoopbackServer::start(Reply::json(200, &documented_person().to_string()));
-    let dir = tempdir::Dir::new("plain-baseline");
+    let dir = Scratch::new("plain-baseline");
     let mut earlier = documented_person();
     earlier["attributes"] = json!({"plan": "free", "seats": 2});
-    let baseline = body_file(&dir, &earlier.to_string());
+    let baseline = dir.file("body.json", earlier.to_string());
     let output = explorer()
         .args(["send", "getPerson", "--path", "id=user_1", "--base-url"])
         .arg(server.base_url())
@@ -1418,8 +1384,8 @@ fn baseline_as_a_plain_json_body_diffs_the_body_only() {
 #[test]
 fn a_baseline_that_cannot_be_read_is_a_usage_error_and_nothing_is_sent() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
-    let dir = tempdir::Dir::new("bad-baseline");
-    let broken = body_file(&dir, "{not json");
+    let dir = Scratch::new("bad-baseline");
+    let broken = dir.file("body.json", "{not json");
     let line = fails_with_2(
         explorer()
             .args(["send", "getPerson", "--path", "id=u", "--base-url"])
@@ -1450,7 +1416,7 @@ fn a_baseline_that_cannot_be_read_is_a_usage_error_and_nothing_is_sent() {
 
 /// `check` of a saved answer: its exit code and standard output.
 fn check_offline(args: &[&str], body: &str) -> (Option<i32>, String) {
-    let dir = tempdir::Dir::new("check");
+    let dir = Scratch::new("check");
     let path = dir.path().join("answer.txt");
     std::fs::write(&path, body).unwrap();
     let output = explorer()
@@ -1523,8 +1489,8 @@ fn check_a_saved_answer_offline() {
 
 #[test]
 fn check_refuses_what_it_cannot_check_with_one_line() {
-    let dir = tempdir::Dir::new("check-usage");
-    let body = body_file(&dir, "{}");
+    let dir = Scratch::new("check-usage");
+    let body = dir.file("body.json", "{}");
     let check = |args: &[&str]| {
         let mut command = explorer();
         command.arg("check").args(args).arg("--body").arg(&body);

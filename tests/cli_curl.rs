@@ -8,45 +8,16 @@
 
 mod support;
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use flameup_explorer::model::{Credential, Draft, build_request};
 use flameup_explorer::snippet::{Target, render};
 use serde_json::{Value, json};
+use support::scratch::{Scratch, run_with_stdin};
 use support::{LoopbackServer, Reply};
 
 const ENV_TOKEN: &str = "ws_test_from_the_environment";
 const CURL_TOKEN: &str = "ws_test_from_the_curl_command";
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("flameup-cli-curl-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The binary, with FLAMEUP_API_TOKEN set to `token` or removed.
 fn explorer(token: Option<&str>) -> Command {
@@ -61,23 +32,6 @@ fn explorer(token: Option<&str>) -> Command {
         concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-curl-data"),
     );
     command
-}
-
-/// Runs `command` with `input` on standard input.
-fn run_with_stdin(command: &mut Command, input: &str) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn stderr(output: &Output) -> String {
@@ -135,7 +89,7 @@ fn send_from_stdin_uses_the_commands_token_when_the_variable_is_unset() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
     let output = run_with_stdin(
         explorer(None).args(["send", "--from-curl", "-"]),
-        &get_command(&server),
+        get_command(&server),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let arrived = server.requests().pop().unwrap();
@@ -171,7 +125,7 @@ fn send_from_stdin_uses_the_commands_token_when_the_variable_is_unset() {
 fn send_prefers_the_variables_token_and_says_so() {
     let server = LoopbackServer::start(Reply::json(200, "{}"));
     let scratch = Scratch::new("env-token");
-    let file = scratch.file("get.sh", &get_command(&server));
+    let file = scratch.file("get.sh", get_command(&server));
     let output = explorer(Some(ENV_TOKEN))
         .args(["send", "getPerson", "--from-curl"])
         .arg(&file)

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -11,6 +13,7 @@ use flameup_explorer::contract::{
     self, Contract, IdentifierKind, Method, NoteAt, Operation, ParamKind,
 };
 use serde_json::{Value, json};
+use support::{contract, operation};
 
 const DOCUMENT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/flameup-openapi.json");
 
@@ -120,16 +123,6 @@ const ERROR_SHAPES: [&str; 6] = [
     "ErrorCoded",
     "ErrorValidation",
 ];
-
-fn contract() -> &'static Contract {
-    contract::embedded().unwrap_or_else(|err| panic!("{err}"))
-}
-
-fn operation(id: &str) -> &'static Operation {
-    contract()
-        .operation(id)
-        .unwrap_or_else(|| panic!("no operation {id}"))
-}
 
 fn raw_document() -> Value {
     serde_json::from_str(contract::DOCUMENT).unwrap()

@@ -11,7 +11,6 @@ mod drafts;
 mod support;
 
 use drafts::arbitrary::{self, BASE_URLS, Destination};
-use flameup_explorer::contract::{self, Contract};
 use flameup_explorer::model::curl_import::{
     CurlImport, FILES_NOT_READ, Shell, import_curl, import_curl_reading,
 };
@@ -19,10 +18,7 @@ use flameup_explorer::model::{Credential, Draft, Environment, HttpRequest, build
 use flameup_explorer::snippet::{Target, render};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-
-fn contract() -> &'static Contract {
-    contract::embedded().unwrap()
-}
+use support::contract;
 
 const SANDBOX: &str = "http://127.0.0.1:8080/api/v1";
 const BROWSER_TOKEN: &str = "ws_test_abc12345_abc123.0123456789abcdef";

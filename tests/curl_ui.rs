@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -16,7 +14,8 @@ use flameup_explorer::app::{App, Exchange, TokenOrigin, View};
 use flameup_explorer::model::{Draft, Environment};
 use flameup_explorer::store::token::TokenStore;
 use serde_json::json;
-use support::app::{MemoryStorage, Scratch, started, step_until, type_into};
+use support::app::{MemoryStorage, Scratch, first_launch, started, step_until, type_into};
+use support::keyring::run_inside_private_keyring;
 use support::{DOCS_CREATE_PERSON_CURL, LoopbackServer, Reply};
 
 /// A token no other test uses, to look for in what the app keeps.
@@ -24,13 +23,6 @@ const PASTED_TOKEN: &str = "ws_live_pasted.curl-0123456789abcdef";
 
 const FROM_CURL: &str = "From the pasted cURL";
 const TOKEN_NOTE: &str = "From the pasted cURL: kept for this session only, never saved.";
-
-/// A fresh app, as on a first launch: the sandbox, no token, empty folders.
-fn fresh(scratch: &Scratch) -> Harness<'static, App> {
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
-    harness
-}
 
 /// Pastes `text` onto the window, as Ctrl+V does with nothing focused.
 fn paste(harness: &mut Harness<'_, App>, text: &str) {
@@ -58,7 +50,7 @@ fn saved_state(harness: &mut Harness<'_, App>) -> String {
 #[test]
 fn the_docs_create_person_curl_pasted_onto_the_window_becomes_the_form() {
     let scratch = Scratch::new("curl-docs-paste");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     // Something else in the form first, so that the import has something to replace.
     harness.state_mut().state.draft.values.path.clear();
     let before = harness.state().state.draft.clone();
@@ -115,7 +107,7 @@ fn the_docs_create_person_curl_pasted_onto_the_window_becomes_the_form() {
 #[test]
 fn a_curl_pasted_in_the_import_view_opens_the_request_it_became() {
     let scratch = Scratch::new("curl-import-view");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
     harness.run();
     assert_eq!(harness.state().state.view, View::Import);
@@ -130,7 +122,7 @@ fn a_curl_pasted_in_the_import_view_opens_the_request_it_became() {
 #[test]
 fn query_values_from_a_pasted_curl_say_where_they_came_from() {
     let scratch = Scratch::new("curl-query-origin");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     paste(
         &mut harness,
         "curl 'https://api.flameup.ai/api/v1/people?limit=5&status=active'",
@@ -144,7 +136,7 @@ fn query_values_from_a_pasted_curl_say_where_they_came_from() {
 #[test]
 fn a_curl_that_cannot_be_imported_says_why_and_changes_nothing() {
     let scratch = Scratch::new("curl-broken");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     let before: Draft = harness.state().state.draft.clone();
     let token_before = harness.state().token.text.clone();
 
@@ -183,7 +175,7 @@ fn a_curl_that_cannot_be_imported_says_why_and_changes_nothing() {
 #[test]
 fn the_import_dialog_reads_a_sandbox_curl_and_imports_it_on_enter() {
     let scratch = Scratch::new("curl-dialog");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     let sandbox = sandbox_url(&harness);
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -232,7 +224,7 @@ fn the_import_dialog_reads_a_sandbox_curl_and_imports_it_on_enter() {
 #[test]
 fn a_paste_into_a_text_field_stays_a_paste() {
     let scratch = Scratch::new("curl-field-paste");
-    let mut harness = fresh(&scratch);
+    let mut harness = first_launch(&scratch);
     let before = harness.state().state.draft.clone();
     harness.get_by_label("Filter operations").click();
     harness.run();
@@ -248,47 +240,12 @@ fn a_paste_into_a_text_field_stays_a_paste() {
     assert!(!harness.state().curl.dialog_open());
 }
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
-
 /// A service name of this test's own, beside the app's real one and the keyring test's.
 const SERVICE: &str = "flameup-explorer-test-curl";
 
 #[test]
 fn a_pasted_token_is_sent_but_never_offered_to_the_keyring() {
-    if !(have("dbus-run-session") && have("gnome-keyring-daemon")) {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI needs dbus-run-session and gnome-keyring-daemon (packages dbus, gnome-keyring)"
-        );
-        eprintln!("skipped: dbus-run-session or gnome-keyring-daemon is missing");
-        return;
-    }
-    let home = Scratch::new("curl-keyring-home");
-    let script = "echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-                  exec \"$0\" --exact pasted_token_inside_a_private_session --ignored --nocapture";
-    let output = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .arg(std::env::current_exe().unwrap())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_RUNTIME_DIR", home.path())
-        .output()
-        .unwrap();
-    let printed = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{printed}");
-    assert!(
-        printed.contains("1 passed"),
-        "the inner test ran: {printed}"
-    );
+    run_inside_private_keyring("pasted_token_inside_a_private_session");
 }
 
 #[test]

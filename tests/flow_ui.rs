@@ -12,7 +12,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::flow::{self, Flow, Target};
 use flameup_explorer::store::history::HistoryEntry;
-use support::app::{Scratch, started, step_until, type_into};
+use support::app::{Scratch, copied, started, step_until, type_into};
 
 fn fresh(scratch: &Scratch) -> Harness<'static, App> {
     let mut harness = started(scratch.startup(), None);
@@ -53,20 +53,6 @@ fn entries(harness: &Harness<'_, App>) -> Vec<HistoryEntry> {
         .unwrap()
         .entries()
         .to_vec()
-}
-
-/// The texts the last frame put on the clipboard.
-fn copied(harness: &Harness<'_, App>) -> Vec<String> {
-    harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|command| match command {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn copy_program(harness: &mut Harness<'_, App>) -> String {

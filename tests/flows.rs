@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use flameup_explorer::flow::Target;
 use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
+use support::tools;
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_flow_1b2c.0123456789abcdef";
@@ -253,62 +254,22 @@ fn the_exported_flow_binds_the_identifiers_the_contract_marks() {
 
 /// Why `target` cannot run here, if it cannot.
 fn missing_tools(target: Target) -> Vec<&'static str> {
-    let tools: &[&str] = match target {
-        Target::Curl => &["bash", "curl", "jq"],
-        Target::Httpie => &["bash", "http", "jq"],
-        Target::Python => &["python3"],
-        Target::JavaScript => &["node"],
-        Target::Go => &["go"],
-        Target::Ruby => &["ruby"],
-        Target::Php => &["php"],
-        Target::Rust | Target::Json => &[],
+    let (programs, library): (&[&str], _) = match target {
+        Target::Curl => (&["bash", "curl", "jq"], None),
+        Target::Httpie => (&["bash", "http", "jq"], None),
+        Target::Python => (&["python3"], Some(tools::PYTHON_REQUESTS)),
+        Target::JavaScript => (&["node"], None),
+        Target::Go => (&["go"], None),
+        Target::Ruby => (&["ruby"], None),
+        Target::Php => (&["php"], Some(tools::PHP_CURL)),
+        Target::Rust | Target::Json => (&[], None),
     };
-    let mut missing: Vec<&str> = tools
-        .iter()
-        .copied()
-        .filter(|tool| {
-            !Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .output()
-                .is_ok_and(|out| out.status.success())
-        })
-        .collect();
-    let module_check = match target {
-        Target::Python => Some(("python3", "import requests", "python3-requests")),
-        Target::Php => Some((
-            "php",
-            "exit(function_exists('curl_init') ? 0 : 1);",
-            "php-curl",
-        )),
-        _ => None,
-    };
-    if missing.is_empty()
-        && let Some((program, code, package)) = module_check
-    {
-        let flag = if program == "php" { "-r" } else { "-c" };
-        if !Command::new(program)
-            .args([flag, code])
-            .output()
-            .is_ok_and(|out| out.status.success())
-        {
-            missing.push(package);
-        }
-    }
-    missing
+    tools::missing(programs, library)
 }
 
 /// Whether `target` can run; says why not, and fails under CI.
 fn can_run(target: Target) -> bool {
-    let missing = missing_tools(target);
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{target:?}: missing {missing:?}; .ci/run must install them"
-    );
-    eprintln!("skipped {target:?}: {missing:?} not installed");
-    false
+    tools::can_run(target, &missing_tools(target))
 }
 
 fn run_build(mut command: Command, what: &str) {

@@ -10,12 +10,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -25,6 +26,7 @@ use flameup_explorer::import::{
 };
 use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
+use support::scratch::Scratch;
 
 const TOKEN: &str = "test-token";
 
@@ -411,11 +413,10 @@ impl SandboxProcess {
     /// Starts the binary with these flags and waits for its first line, which names its address.
     fn start(flags: &[&str]) -> Self {
         let home = Scratch::new("sandbox-home");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
+        let mut child = home
+            .command()
             .args(["sandbox", "--port", "0"])
             .args(flags)
-            .env("XDG_DATA_HOME", home.path("data"))
-            .env("XDG_CONFIG_HOME", home.path("config"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -483,38 +484,6 @@ fn valid_people(count: usize, invalid: &BTreeSet<u64>) -> BTreeMap<String, Optio
 
 // ---------------------------------------------------------------------------------------------
 // Files and runs.
-
-/// A folder of its own for one test, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "flameup-import-test-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn send_settings(server: &BatchServer, batch_size: usize) -> SendSettings {
     SendSettings {
@@ -768,7 +737,7 @@ fn every_valid_row_is_sent_in_batches_and_recorded_once() {
     let scratch = Scratch::new("send");
     let (csv, invalid) = people_csv(250, 50);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let mut send = send_settings(&server, 40);
     send.results = Some(ResultsFile {
         path: results_path.clone(),
@@ -958,7 +927,7 @@ fn a_failing_server_is_retried_with_backoff_then_rows_are_marked_failed() {
         always: Some(500),
         ..Rules::default()
     });
-    let results_path = scratch.path("failed.jsonl");
+    let results_path = scratch.join("failed.jsonl");
     let mut send = send_settings(&server, 100);
     send.retries = 2;
     send.results = Some(ResultsFile {
@@ -1019,7 +988,7 @@ fn per_item_rejections_are_mapped_to_their_lines_and_the_rest_resent() {
         "people.csv",
         b"userId,email\nann,ann@example.com\nreject-bo,bo@example.com\ncy,cy@example.com\nreject-di,di@example.com\n",
     );
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let mut send = send_settings(&server, 100);
     send.results = Some(ResultsFile {
         path: results_path.clone(),
@@ -1058,7 +1027,7 @@ fn a_refused_token_stops_the_import_and_leaves_the_rows_to_resume() {
     let scratch = Scratch::new("401");
     let (csv, _) = people_csv(5, 0);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let mut send = send_settings(&server, 100);
     send.results = Some(ResultsFile {
         path: results_path.clone(),
@@ -1142,7 +1111,7 @@ fn cancel_is_immediate_and_a_resume_resends_the_batch_in_flight_as_updates() {
     let scratch = Scratch::new("cancel");
     let (csv, _) = people_csv(30, 0);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let mut send = send_settings(&server, 10);
     send.concurrency = 1;
     send.results = Some(ResultsFile {
@@ -1278,7 +1247,7 @@ fn killed_at_random_moments_then_resumed_every_row_has_exactly_one_outcome() {
     let scratch = Scratch::new("kill");
     let (csv, invalid) = people_csv(600, 37);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let server = BatchServer::start(Rules::default());
     let code = import_killed_and_resumed(&server, &file, &results_path, 600 / 20, &mut random);
     assert_eq!(code, Some(0), "seed {seed}");
@@ -1305,7 +1274,7 @@ fn killed_at_random_moments_then_resumed_against_the_sandbox_binary_every_person
     let scratch = Scratch::new("kill-sandbox");
     let (csv, invalid) = people_csv(600, 37);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     // The real sandbox, paced by a short window: every run, and every resume, meets the limit.
     let sandbox = SandboxProcess::start(&["--rate-limit", "20", "--rate-window", "1"]);
     let relay = BatchServer::start(Rules {
@@ -1381,7 +1350,7 @@ fn against_the_sandbox_a_429_mid_run_is_waited_out_and_the_batch_resent() {
     let scratch = Scratch::new("429-sandbox");
     let (csv, invalid) = people_csv(200, 23);
     let file = scratch.file("people.csv", csv.as_bytes());
-    let results_path = scratch.path("results.jsonl");
+    let results_path = scratch.join("results.jsonl");
     let mut send = sandbox_send_settings(&sandbox, 10);
     send.concurrency = 1;
     send.results = Some(ResultsFile {

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -26,41 +25,10 @@ use flameup_explorer::import::{
 };
 use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
+use support::scratch::{Scratch, run_with_stdin};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_hostile.token";
-
-/// A folder of its own for one test, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "flameup-import-hostile-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn sandbox() -> Sandbox {
     let settings = SandboxSettings {
@@ -121,11 +89,9 @@ fn latest(path: &Path) -> BTreeMap<u64, Outcome> {
 }
 
 fn binary(scratch: &Scratch) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
+    let mut command = scratch.command();
     command
         .env("FLAMEUP_API_TOKEN", TOKEN)
-        .env("XDG_DATA_HOME", scratch.path("data"))
-        .env("XDG_CONFIG_HOME", scratch.path("config"))
         .env("FLAMEUP_EXPLORER_KEYRING", "off");
     command
 }
@@ -201,11 +167,11 @@ fn a_cr_only_csv_counts_every_row_on_its_own_line() {
 fn a_results_file_that_is_not_one_is_refused_and_left_as_it_was() {
     let scratch = Scratch::new("unfit");
     let input = scratch.file("people.csv", b"userId\nu1\nu2\n");
-    let link = scratch.path("same-people.csv");
+    let link = scratch.join("same-people.csv");
     std::os::unix::fs::symlink(&input, &link).unwrap();
     let precious = scratch.file("precious.json", b"{\"keep\": \"me\"}\n[1, 2, 3]\n");
-    let endless = scratch.file("endless.bin", &vec![b'x'; 5 * 1024 * 1024]);
-    let folder = scratch.path("folder");
+    let endless = scratch.file("endless.bin", vec![b'x'; 5 * 1024 * 1024]);
+    let folder = scratch.join("folder");
     std::fs::create_dir(&folder).unwrap();
     let server = LoopbackServer::start(Reply::json(500, "{}"));
     let base = server.base_url();
@@ -242,7 +208,7 @@ fn another_files_results_are_refused_instead_of_skipping_its_rows() {
     let scratch = Scratch::new("other");
     let first = scratch.file("a.csv", b"userId\nA1\nA2\nA3\n");
     let second = scratch.file("b.csv", b"userId\nB1\nB2\nB3\nB4\n");
-    let results = scratch.path("results.jsonl");
+    let results = scratch.join("results.jsonl");
     let sandbox = sandbox();
     let base = sandbox.base_url();
     let out = import_cli(
@@ -307,7 +273,7 @@ fn a_row_beyond_the_file_in_the_results_is_refused_without_a_huge_allocation() {
 fn rows_the_answer_does_not_list_are_failed_then_resent_by_a_resume() {
     let scratch = Scratch::new("unlisted");
     let file = scratch.file("people.csv", b"userId\nu1\nu2\nu3\n");
-    let results = scratch.path("results.jsonl");
+    let results = scratch.join("results.jsonl");
     let empty = r#"{"people":[],"created_count":0,"updated_count":0}"#;
     let server = LoopbackServer::start(Reply::json(200, empty));
     let mut send = send_settings(server.base_url(), Some((&results, false)));
@@ -351,7 +317,7 @@ fn rows_the_answer_does_not_list_are_failed_then_resent_by_a_resume() {
 fn rows_failed_by_a_server_error_are_resent_by_a_resume_once_it_recovers() {
     let scratch = Scratch::new("failed");
     let file = scratch.file("people.csv", b"userId\nf1\nf2\nf3\n");
-    let results = scratch.path("results.jsonl");
+    let results = scratch.join("results.jsonl");
     let broken = LoopbackServer::start(Reply::json(503, r#"{"error":"Down"}"#));
     let (summary, _) = run(
         &file,
@@ -379,7 +345,7 @@ fn a_user_id_twice_in_one_batch_is_created_then_updated() {
         "people.csv",
         b"userId,email\nd1,a@example.com\nd1,b@example.com\n",
     );
-    let results = scratch.path("results.jsonl");
+    let results = scratch.join("results.jsonl");
     let sandbox = sandbox();
     let (summary, _) = run(
         &file,
@@ -402,7 +368,7 @@ fn a_user_id_twice_in_one_batch_is_created_then_updated() {
 #[test]
 fn a_second_import_cannot_open_a_results_file_in_use() {
     let scratch = Scratch::new("locked");
-    let path = scratch.path("results.jsonl");
+    let path = scratch.join("results.jsonl");
     let input = Path::new("/nonexistent/people.csv");
     let extent = Extent {
         rows: 10,
@@ -506,26 +472,15 @@ fn repeated_429s_asking_for_no_wait_wait_longer_each_time_then_give_up() {
 fn standard_input_is_imported_with_a_dash() {
     let scratch = Scratch::new("stdin");
     let sandbox = sandbox();
-    let results = scratch.path("results.jsonl");
-    let mut child = binary(&scratch)
-        .args(["import", "-", "--output", "json", "--base-url"])
-        .arg(sandbox.base_url())
-        .arg("--results")
-        .arg(&results)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            b"{\"userId\":\"in1\"}\n{\"userId\":\"in2\"}\n{\"userId\":\"in3\",\"email\":\"x\"}\n",
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let results = scratch.join("results.jsonl");
+    let out = run_with_stdin(
+        binary(&scratch)
+            .args(["import", "-", "--output", "json", "--base-url"])
+            .arg(sandbox.base_url())
+            .arg("--results")
+            .arg(&results),
+        b"{\"userId\":\"in1\"}\n{\"userId\":\"in2\"}\n{\"userId\":\"in3\",\"email\":\"x\"}\n",
+    );
     let summary: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|err| panic!("{err}: {}", text(&out.stderr)));
     assert_eq!(
@@ -545,7 +500,7 @@ fn standard_input_is_imported_with_a_dash() {
 #[test]
 fn a_folder_as_input_is_refused_without_a_line_number() {
     let scratch = Scratch::new("folder");
-    let out = import_cli(&scratch, &["--dry-run", arg(&scratch.0)]);
+    let out = import_cli(&scratch, &["--dry-run", arg(scratch.path())]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -839,7 +794,7 @@ fn picky_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>
 fn a_refusal_naming_no_row_is_narrowed_down_to_its_row() {
     let scratch = Scratch::new("whole");
     let file = scratch.file("people.csv", b"userId\ng1\ng2\npoison3\ng4\ng5\ng6\n");
-    let results = scratch.path("results.jsonl");
+    let results = scratch.join("results.jsonl");
     let (base, seen) = picky_server();
     let mut send = send_settings(base, Some((&results, false)));
     send.batch_size = 6;

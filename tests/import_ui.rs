@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use flameup_explorer::app::{App, AppState, TokenInput, TokenOrigin, View};
-use flameup_explorer::import::{End, Import, Outcome, Settings};
-use flameup_explorer::model::Environment;
-use support::app::{Scratch, harness_of, started, step_until, type_into};
+use flameup_explorer::app::{App, View};
+use flameup_explorer::import::{End, Import, Outcome, Settings, Summary};
+use flameup_explorer::model::{Draft, Environment};
+use support::app::{
+    Scratch, first_launch, harness_of, state_sending_to, step_until, type_into, typed_token,
+};
 use support::{LoopbackServer, Reply};
 
 /// Six people: lines 3 (email), 4 (age) and 6 (no userId) are bad.
@@ -25,25 +27,28 @@ u4,d@example.com,40\n\
 ,e@example.com,41\n\
 u6,f@example.com,\n";
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 /// Switches to the Import view and opens `path` by typing it, as a user would.
 fn open_by_path(harness: &mut Harness<'_, App>, path: &Path) {
     harness.get_by_label("Import people").click();
     harness.run();
     type_into(harness, "File to import", &path.display().to_string());
     harness.get_by_label("Open").click();
-    step_until(harness, "the dry run's end", |app| {
-        app.import.file.as_ref().is_some_and(|file| {
-            file.preview.ready().is_some()
-                && file.check.as_ref().is_some_and(|check| check.is_finished())
-        })
-    });
+    step_until(harness, "the dry run's end", checked);
     harness.run();
+}
+
+/// The open file is previewed and its dry run is over.
+fn checked(app: &App) -> bool {
+    app.import.file.as_ref().is_some_and(|file| {
+        file.preview.ready().is_some()
+            && file.check.as_ref().is_some_and(|check| check.is_finished())
+    })
+}
+
+/// The finished import's summary.
+fn run_summary(app: &App) -> &Summary {
+    let run = app.import.file.as_ref().and_then(|file| file.run.as_ref());
+    run.and_then(|run| run.summary.as_ref()).unwrap()
 }
 
 fn run_finished(app: &App) -> bool {
@@ -62,19 +67,49 @@ fn indexed(app: &App, filter: Option<Outcome>) -> usize {
         .map_or(0, |index| index.lock().unwrap().len(filter))
 }
 
-/// An app sending to `server` with a typed token, one person a request, one request at a time.
-fn app_for(server: &LoopbackServer) -> App {
-    let mut state = AppState::default();
-    state.draft.environment = Environment::Custom;
-    state.draft.custom_base_url = server.base_url();
+/// An app sending to `server` with a typed token, one person a request, one request at a time,
+/// settled.
+fn sending_to(server: &LoopbackServer) -> Harness<'static, App> {
+    let mut state = state_sending_to(&server.base_url(), Draft::default());
     state.import.batch_size = 1;
     state.import.concurrency = 1;
-    let token = TokenInput {
-        text: "ws_test_import".to_owned(),
-        revealed: false,
-        origin: TokenOrigin::Typed,
+    let app = App::with_state(state, typed_token("ws_test_import"));
+    let mut harness = harness_of(app, egui::vec2(1280.0, 800.0));
+    harness.run();
+    harness
+}
+
+/// Starts the import and waits for its end and for its `rows` results in the table.
+fn import_all(harness: &mut Harness<'_, App>, rows: usize) {
+    harness.get_by_label("Start import").click();
+    step_until(harness, "the import's end", run_finished);
+    step_until(harness, "every row in the results table", |app| {
+        indexed(app, None) == rows
+    });
+    harness.run();
+}
+
+/// Clicks "Export failed rows" and waits until the export has said where it wrote.
+fn export_failed_rows(harness: &mut Harness<'_, App>) {
+    harness.get_by_label("Export failed rows").click();
+    step_until(harness, "the export", |app| {
+        app.import
+            .file
+            .as_ref()
+            .is_some_and(|file| file.export.is_none())
+            && app.import.message.is_some()
+    });
+    harness.run();
+}
+
+/// The engine's own dry run of `file`, to read an export back.
+fn dry_run(file: PathBuf) -> Summary {
+    let settings = Settings {
+        file,
+        workspace: None,
+        send: None,
     };
-    App::with_state(state, token)
+    Import::start(settings, |_| {}).unwrap().wait()
 }
 
 /// A `batchPeople` answer for a batch of one new person (its counts settle the row, whatever
@@ -83,20 +118,29 @@ fn created_one() -> Reply {
     Reply::json(200, r#"{"created_count":1,"updated_count":0}"#)
 }
 
-fn three_valid_people(dir: &Path) -> PathBuf {
-    write(
-        dir,
+/// Three valid people in `three.csv`, imported to a server that holds its answers until told,
+/// up to the moment its first request arrived (and waits): where a test pauses or cancels.
+fn first_request_held(scratch: &Scratch) -> (LoopbackServer, Harness<'static, App>) {
+    let file = scratch.file(
         "three.csv",
         "userId,email\nu1,a@example.com\nu2,b@example.com\nu3,c@example.com\n",
-    )
+    );
+    let server = LoopbackServer::start(Reply::Held(Box::new(created_one())));
+    let mut harness = sending_to(&server);
+    open_by_path(&mut harness, &file);
+    harness.get_by_label("Start import").click();
+    while server.requests().is_empty() {
+        harness.step();
+        std::thread::yield_now();
+    }
+    (server, harness)
 }
 
 #[test]
 fn an_opened_csv_shows_its_columns_and_types_and_the_bad_rows_with_their_lines() {
     let scratch = Scratch::new("import-ui-preview");
-    let file = write(scratch.path(), "people.csv", PEOPLE_CSV);
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let file = scratch.file("people.csv", PEOPLE_CSV);
+    let mut harness = first_launch(&scratch);
     open_by_path(&mut harness, &file);
 
     // The preview: the header's columns, each with the type its cells are sent as.
@@ -143,9 +187,8 @@ fn an_opened_csv_shows_its_columns_and_types_and_the_bad_rows_with_their_lines()
 #[test]
 fn a_broken_file_shows_the_engines_message_naming_the_line() {
     let scratch = Scratch::new("import-ui-broken");
-    let file = write(scratch.path(), "bad.csv", "userId,nickname\nu1,x\n");
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let file = scratch.file("bad.csv", "userId,nickname\nu1,x\n");
+    let mut harness = first_launch(&scratch);
     open_by_path(&mut harness, &file);
     harness.get_by_label_contains("This file cannot be imported: line 1: the column \"nickname\"");
     assert_eq!(harness.state().state.view, View::Import);
@@ -154,31 +197,16 @@ fn a_broken_file_shows_the_engines_message_naming_the_line() {
 #[test]
 fn an_import_into_the_sandbox_lists_its_results_by_outcome() {
     let scratch = Scratch::new("import-ui-sandbox");
-    let file = write(scratch.path(), "people.csv", PEOPLE_CSV);
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let file = scratch.file("people.csv", PEOPLE_CSV);
+    let mut harness = first_launch(&scratch);
     assert_eq!(
         harness.state().state.draft.environment,
         Environment::Sandbox
     );
     open_by_path(&mut harness, &file);
 
-    harness.get_by_label("Start import").click();
-    step_until(&mut harness, "the import's end", run_finished);
-    step_until(&mut harness, "every row in the results table", |app| {
-        indexed(app, None) == 6
-    });
-    harness.run();
-    let run = harness
-        .state()
-        .import
-        .file
-        .as_ref()
-        .unwrap()
-        .run
-        .as_ref()
-        .unwrap();
-    let summary = run.summary.as_ref().unwrap();
+    import_all(&mut harness, 6);
+    let summary = run_summary(harness.state());
     assert_eq!(summary.end, End::Complete);
     assert_eq!((summary.counts.created, summary.counts.invalid), (3, 3));
     harness.get_by_label("Done: created 3, updated 0, rejected 0, failed 0, invalid 3.");
@@ -214,17 +242,7 @@ fn an_import_into_the_sandbox_lists_its_results_by_outcome() {
 #[test]
 fn pause_stops_sending_until_resume_and_resume_finishes() {
     let scratch = Scratch::new("import-ui-pause");
-    let file = three_valid_people(scratch.path());
-    let server = LoopbackServer::start(Reply::Held(Box::new(created_one())));
-    let mut harness = harness_of(app_for(&server), egui::vec2(1280.0, 800.0));
-    harness.run();
-    open_by_path(&mut harness, &file);
-
-    harness.get_by_label("Start import").click();
-    while server.requests().is_empty() {
-        harness.step();
-        std::thread::yield_now();
-    }
+    let (server, mut harness) = first_request_held(&scratch);
     harness.get_by_label("Pause").click();
     harness.step();
     // The batch in flight is answered and recorded; no other is sent while paused.
@@ -246,32 +264,13 @@ fn pause_stops_sending_until_resume_and_resume_finishes() {
     harness.get_by_label("Resume").click();
     step_until(&mut harness, "the import's end", run_finished);
     assert_eq!(server.requests().len(), 3);
-    let run = harness
-        .state()
-        .import
-        .file
-        .as_ref()
-        .unwrap()
-        .run
-        .as_ref()
-        .unwrap();
-    assert_eq!(run.summary.as_ref().unwrap().counts.created, 3);
+    assert_eq!(run_summary(harness.state()).counts.created, 3);
 }
 
 #[test]
 fn cancel_stops_at_once_and_leaves_the_row_in_flight_for_a_resume() {
     let scratch = Scratch::new("import-ui-cancel");
-    let file = three_valid_people(scratch.path());
-    let server = LoopbackServer::start(Reply::Held(Box::new(created_one())));
-    let mut harness = harness_of(app_for(&server), egui::vec2(1280.0, 800.0));
-    harness.run();
-    open_by_path(&mut harness, &file);
-
-    harness.get_by_label("Start import").click();
-    while server.requests().is_empty() {
-        harness.step();
-        std::thread::yield_now();
-    }
+    let (server, mut harness) = first_request_held(&scratch);
     harness.get_by_label("Cancel").click();
     step_until(&mut harness, "the cancelled import's end", run_finished);
     harness.get_by_label_contains("Cancelled: 3 valid rows not sent yet.");
@@ -287,8 +286,7 @@ fn cancel_stops_at_once_and_leaves_the_row_in_flight_for_a_resume() {
 fn exported_failed_rows_read_back_as_the_same_rows() {
     let scratch = Scratch::new("import-ui-export");
     // JSON Lines: the export gets columns the importer understands.
-    let file = write(
-        scratch.path(),
+    let file = scratch.file(
         "people.jsonl",
         concat!(
             "{\"userId\":\"u1\",\"email\":\"a@example.com\"}\n",
@@ -297,8 +295,7 @@ fn exported_failed_rows_read_back_as_the_same_rows() {
             "{\"email\":\"d@example.com\",\"traits\":{\"tags\":[\"a\",\"b\"]}}\n",
         ),
     );
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let mut harness = first_launch(&scratch);
     open_by_path(&mut harness, &file);
     let invalid = {
         let check = harness
@@ -314,31 +311,14 @@ fn exported_failed_rows_read_back_as_the_same_rows() {
     };
     assert!(invalid >= 2, "the file has bad rows: {invalid}");
 
-    harness.get_by_label("Export failed rows").click();
-    step_until(&mut harness, "the export", |app| {
-        app.import
-            .file
-            .as_ref()
-            .is_some_and(|file| file.export.is_none())
-            && app.import.message.is_some()
-    });
-    harness.run();
+    export_failed_rows(&mut harness);
     let message = harness.state().import.message.clone().unwrap().unwrap();
     let export = scratch.path().join("people.jsonl.failed.csv");
     assert!(message.contains(&export.display().to_string()), "{message}");
     harness.get_by_label_contains(&format!("Exported {invalid} rows"));
 
     // The engine's own dry run reads the export back: the same rows, still invalid.
-    let summary = Import::start(
-        Settings {
-            file: export.clone(),
-            workspace: None,
-            send: None,
-        },
-        |_| {},
-    )
-    .unwrap()
-    .wait();
+    let summary = dry_run(export.clone());
     assert_eq!(summary.end, End::Complete);
     assert_eq!(
         (summary.counts.rows, summary.counts.invalid),
@@ -359,35 +339,20 @@ fn exported_failed_rows_read_back_as_the_same_rows() {
 #[test]
 fn rows_the_server_refused_export_from_the_results_file_with_their_reasons() {
     let scratch = Scratch::new("import-ui-refused");
-    let file = write(
-        scratch.path(),
+    let file = scratch.file(
         "people.csv",
         "userId,email\nu1,a@example.com\n\"u,2\",\"b@example.com\"\nbad,bad-email\n",
     );
     // Every batch of one is refused, naming its only person's email.
     let refusal = r#"{"error":"Bad Request","message":"Invalid","details":[{"field":"people[0].email","message":"Email already taken"}]}"#;
     let server = LoopbackServer::start(Reply::json(400, refusal));
-    let mut harness = harness_of(app_for(&server), egui::vec2(1280.0, 800.0));
-    harness.run();
+    let mut harness = sending_to(&server);
     open_by_path(&mut harness, &file);
-    harness.get_by_label("Start import").click();
-    step_until(&mut harness, "the import's end", run_finished);
-    step_until(&mut harness, "every row in the results table", |app| {
-        indexed(app, None) == 3
-    });
-    harness.run();
+    import_all(&mut harness, 3);
     harness.get_by_label("rejected (2)");
     harness.get_by_label("invalid (1)");
 
-    harness.get_by_label("Export failed rows").click();
-    step_until(&mut harness, "the export", |app| {
-        app.import
-            .file
-            .as_ref()
-            .is_some_and(|file| file.export.is_none())
-            && app.import.message.is_some()
-    });
-    harness.run();
+    export_failed_rows(&mut harness);
     harness.get_by_label_contains("Exported 3 rows (1 invalid, 2 rejected, 0 failed)");
     // A CSV keeps its header and its cells (a quoted comma stays quoted).
     let export = scratch.path().join("people.csv.failed.csv");
@@ -402,16 +367,7 @@ fn rows_the_server_refused_export_from_the_results_file_with_their_reasons() {
         "{reasons}"
     );
     assert!(reasons.contains("4,4,invalid,email,"), "{reasons}");
-    let summary = Import::start(
-        Settings {
-            file: export,
-            workspace: None,
-            send: None,
-        },
-        |_| {},
-    )
-    .unwrap()
-    .wait();
+    let summary = dry_run(export);
     assert_eq!(
         (
             summary.counts.rows,
@@ -439,13 +395,11 @@ impl egui::DroppedFile for Dropped {
 #[test]
 fn ctrl_2_switches_to_import_where_a_dropped_file_opens_with_its_detected_columns() {
     let scratch = Scratch::new("import-ui-drop");
-    let file = write(
-        scratch.path(),
+    let file = scratch.file(
         "people.jsonl",
         "{\"userId\":\"u1\",\"email\":\"a@example.com\",\"traits\":{\"age\":30,\"vip\":true}}\n",
     );
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let mut harness = first_launch(&scratch);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
     harness.run();
     assert_eq!(harness.state().state.view, View::Import);
@@ -463,12 +417,7 @@ fn ctrl_2_switches_to_import_where_a_dropped_file_opens_with_its_detected_column
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(file.clone())));
-    step_until(&mut harness, "the dropped file's dry run", |app| {
-        app.import.file.as_ref().is_some_and(|open| {
-            open.preview.ready().is_some()
-                && open.check.as_ref().is_some_and(|check| check.is_finished())
-        })
-    });
+    step_until(&mut harness, "the dropped file's dry run", checked);
     harness.run();
     assert_eq!(harness.state().import.file.as_ref().unwrap().path, file);
     harness.get_by_label_contains("JSON Lines, ");

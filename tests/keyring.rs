@@ -2,63 +2,27 @@
 //! own keyring is never touched). Typed into a fresh app that left the sandbox, sent, and after a
 //! restart it is back in the field.
 //!
-//! The outer test starts `dbus-run-session` with a throw-away HOME and runs the inner test inside
-//! it; the inner test is ignored when run on its own.
+//! The outer test runs the inner one inside that session (`support::keyring`); the inner test is
+//! ignored when run on its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
-
-use std::process::Command;
 
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, Exchange, TokenOrigin};
 use flameup_explorer::model::Environment;
 use flameup_explorer::store::token::TokenStore;
 use support::app::{Scratch, started, step_until, type_into};
+use support::keyring::run_inside_private_keyring;
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_live_keyring.roundtrip";
 /// A service name of the test's own, beside the app's real one.
 const SERVICE: &str = "flameup-explorer-test";
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
-
 #[test]
 fn a_typed_token_is_saved_in_the_keyring_and_back_after_a_restart() {
-    if !(have("dbus-run-session") && have("gnome-keyring-daemon")) {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI needs dbus-run-session and gnome-keyring-daemon (packages dbus, gnome-keyring)"
-        );
-        eprintln!("skipped: dbus-run-session or gnome-keyring-daemon is missing");
-        return;
-    }
-    let home = Scratch::new("keyring-home");
-    let script = "echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-                  exec \"$0\" --exact keyring_inside_a_private_session --ignored --nocapture";
-    let output = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .arg(std::env::current_exe().unwrap())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_RUNTIME_DIR", home.path())
-        .output()
-        .unwrap();
-    let printed = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{printed}");
-    assert!(
-        printed.contains("1 passed"),
-        "the inner test ran: {printed}"
-    );
+    run_inside_private_keyring("keyring_inside_a_private_session");
 }
 
 #[test]

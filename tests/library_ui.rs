@@ -10,27 +10,16 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, AppState, Exchange, PresetLibrary, TokenInput};
-use flameup_explorer::model::{Draft, Environment};
-use support::app::{Scratch, harness_of, step_until, type_into};
+use flameup_explorer::model::Draft;
+use support::app::{Scratch, harness_of, state_sending_to, step_until, type_into, typed_token};
 use support::{LoopbackServer, Reply};
 
 fn app(name: &str, base_url: &str) -> (Scratch, Harness<'static, App>) {
     let scratch = Scratch::new(&format!("library-{name}"));
     let dir = scratch.path();
     let library = PresetLibrary::open(Some(dir.join("presets")), Some(dir.join("history.jsonl")));
-    let state = AppState {
-        draft: Draft {
-            environment: Environment::Custom,
-            custom_base_url: base_url.to_owned(),
-            ..Draft::docs_example()
-        },
-        ..AppState::default()
-    };
-    let token = TokenInput {
-        text: "ws_test_library.secret".into(),
-        ..TokenInput::default()
-    };
-    let app = App::with_library(state, token, library);
+    let state = state_sending_to(base_url, Draft::docs_example());
+    let app = App::with_library(state, typed_token("ws_test_library.secret"), library);
     let mut harness = harness_of(app, egui::vec2(1400.0, 900.0));
     harness.run();
     // The side panel opens on the API navigator; these tests are about the presets tab.

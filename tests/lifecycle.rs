@@ -3,47 +3,29 @@
 //! exits 3 on any difference), the identifiers of one answer typed into the next.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use flameup_explorer::sandbox::{Sandbox, SandboxSettings};
 use serde_json::{Value, json};
+use support::scratch::Scratch;
 
-/// A scratch folder for bodies and the command line's own files, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("flameup-lifecycle-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    fn body(&self, name: &str, body: &Value) -> PathBuf {
-        let path = self.0.join(format!("{name}.json"));
-        std::fs::write(&path, body.to_string()).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Writes `body` to `{name}.json` in `scratch`, for `--body`.
+fn body_file(scratch: &Scratch, name: &str, body: &Value) -> PathBuf {
+    scratch.file(&format!("{name}.json"), body.to_string())
 }
 
 /// One `send`: the exit code and the `--output json` result.
 fn send(scratch: &Scratch, base_url: &str, words: &[&str]) -> (i32, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"))
+    // The command line's own files (its history) stay in the scratch folder.
+    let output = scratch
+        .command()
         .arg("send")
         .args(words)
         .args(["--base-url", base_url, "--output", "json", "--strict"])
         .env("FLAMEUP_API_TOKEN", "ws_test_lifecycle.token")
-        // The command line's own files (its history) stay in the scratch folder.
-        .env("XDG_DATA_HOME", scratch.0.join("data"))
-        .env("XDG_CONFIG_HOME", scratch.0.join("config"))
         .output()
         .unwrap();
     let result: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
@@ -76,9 +58,10 @@ fn the_whole_life_of_a_person_through_the_command_line() {
     )
     .unwrap();
     let base = sandbox.base_url();
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("lifecycle");
 
-    let create = scratch.body(
+    let create = body_file(
+        &scratch,
         "create",
         &json!({"userId": "ada", "email": "ada@example.com", "traits": {"first_name": "Ada", "plan": "free"}}),
     );
@@ -92,7 +75,11 @@ fn the_whole_life_of_a_person_through_the_command_line() {
     );
     assert_eq!(found["id"], uuid, "get by email");
 
-    let update = scratch.body("update", &json!({"traits": {"plan": "pro", "seats": 3}}));
+    let update = body_file(
+        &scratch,
+        "update",
+        &json!({"traits": {"plan": "pro", "seats": 3}}),
+    );
     let updated = ok(
         &scratch,
         &base,
@@ -103,7 +90,7 @@ fn the_whole_life_of_a_person_through_the_command_line() {
 
     let listed = ok(&scratch, &base, &["listPeople", "--query", "limit=10"]);
     let total = listed["total"].as_u64().unwrap();
-    let second = scratch.body("second", &json!({"userId": "grace"}));
+    let second = body_file(&scratch, "second", &json!({"userId": "grace"}));
     ok(&scratch, &base, &["createPerson", "--body", file(&second)]);
     let listed = ok(&scratch, &base, &["listPeople", "--query", "limit=10"]);
     assert_eq!(
@@ -128,7 +115,8 @@ fn the_whole_life_of_a_person_through_the_command_line() {
         "search finds her: {search}"
     );
 
-    let event = scratch.body(
+    let event = body_file(
+        &scratch,
         "event",
         &json!({"external_id": "ada", "event": "signed_up"}),
     );
@@ -146,7 +134,8 @@ fn the_whole_life_of_a_person_through_the_command_line() {
     );
     assert!(events.to_string().contains("signed_up"), "{events}");
 
-    let device = scratch.body(
+    let device = body_file(
+        &scratch,
         "device",
         &json!({"token": "push-token-1", "platform": "ios"}),
     );
@@ -162,7 +151,8 @@ fn the_whole_life_of_a_person_through_the_command_line() {
             file(&device),
         ],
     );
-    let push = scratch.body(
+    let push = body_file(
+        &scratch,
         "push",
         &json!({"person_id": uuid, "title": "Hello", "body": "Welcome aboard"}),
     );
@@ -171,12 +161,12 @@ fn the_whole_life_of_a_person_through_the_command_line() {
     let hundred: Vec<Value> = (0..100)
         .map(|index| json!({"userId": format!("batch-{index}")}))
         .collect();
-    let batch = scratch.body("batch", &json!({"people": hundred}));
+    let batch = body_file(&scratch, "batch", &json!({"people": hundred}));
     let counted = ok(&scratch, &base, &["batchPeople", "--body", file(&batch)]);
     assert_eq!(counted["created_count"], 100, "{counted}");
     let mut too_many = hundred.clone();
     too_many.push(json!({"userId": "one-too-many"}));
-    let batch = scratch.body("too-many", &json!({"people": too_many}));
+    let batch = body_file(&scratch, "too-many", &json!({"people": too_many}));
     let (code, refused) = send(&scratch, &base, &["batchPeople", "--body", file(&batch)]);
     assert_eq!(code, 1, "a 4xx: {refused}");
     assert_eq!(refused["status"], 400);

@@ -9,28 +9,22 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
+use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::model::{Draft, Environment};
 use serde_json::{Value, json};
-use support::app::{MemoryStorage, Scratch, harness_of, started, step_until, type_into};
+use support::app::{
+    MemoryStorage, Scratch, first_launch, harness_of, state_sending_to, step_until, type_into,
+    typed_token,
+};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_operations.secret";
 
 fn app_for(base_url: &str) -> App {
-    let state = AppState {
-        draft: Draft {
-            environment: Environment::Custom,
-            custom_base_url: base_url.to_owned(),
-            ..Draft::docs_example()
-        },
-        ..AppState::default()
-    };
-    let token = TokenInput {
-        text: TOKEN.to_owned(),
-        ..TokenInput::default()
-    };
-    App::with_state(state, token)
+    App::with_state(
+        state_sending_to(base_url, Draft::docs_example()),
+        typed_token(TOKEN),
+    )
 }
 
 fn harness(app: App) -> Harness<'static, App> {
@@ -91,8 +85,7 @@ fn get_person_by_email_from_the_navigator() {
 #[test]
 fn get_person_by_email_from_the_built_in_sandbox() {
     let scratch = Scratch::new("operations-sandbox-get");
-    let mut harness = started(scratch.startup(), None);
-    harness.run();
+    let mut harness = first_launch(&scratch);
     assert_eq!(
         harness.state().state.draft.environment,
         Environment::Sandbox

@@ -5,49 +5,26 @@
 // message. clippy's allow-*-in-tests covers only #[test] functions, not their helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use flameup_explorer::model::{
-    Credential, Draft, Environment, FieldRow, FormValue, ValueKind, build_request,
-};
+use flameup_explorer::model::{Credential, Draft, Environment, FieldRow, ValueKind, build_request};
 use flameup_explorer::store::presets::{Listed, Preset, PresetStore};
 use serde_json::{Value, json};
-
-/// A scratch config directory, removed when dropped.
-struct Scratch(PathBuf);
+use support::scratch::Scratch;
 
 impl Scratch {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("flameup-presets-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    /// Where the app keeps presets when `XDG_CONFIG_HOME` is this directory.
-    fn presets(&self) -> PathBuf {
-        self.0.join("flameup-explorer").join("presets")
-    }
-
+    /// The store of the presets the command line run by [`Scratch::command`] keeps.
     fn store(&self) -> PresetStore {
-        PresetStore::at(self.presets())
+        PresetStore::at(self.cli_presets())
     }
 
-    fn cli(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
-        command
-            .env("XDG_CONFIG_HOME", &self.0)
-            .env("XDG_DATA_HOME", self.0.join("data"));
-        command
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    /// The standard output of the command line run with `args`, which must succeed.
+    fn run_ok(&self, args: &[&str]) -> String {
+        stdout_of(&self.command().args(args).output().unwrap())
     }
 }
 
@@ -75,20 +52,7 @@ fn every_field_type() -> Draft {
         "traits": {"first_name": "Ada", "last_name": "Lovelace", "timezone": "Europe/London",
                    "locale": "en-GB", "phone": "+44 20"},
     }));
-    let schema = draft
-        .operation()
-        .unwrap()
-        .body
-        .as_ref()
-        .unwrap()
-        .schema
-        .clone();
-    let traits = draft
-        .values
-        .body
-        .field_mut("traits", &schema["properties"]["traits"])
-        .and_then(FormValue::rows_mut)
-        .unwrap();
+    let traits = support::traits_rows(&mut draft);
     traits.extend([
         FieldRow::new("plan", ValueKind::String, "pro"),
         FieldRow::new("seats", ValueKind::Number, "12"),
@@ -205,7 +169,7 @@ fn broken_foreign_and_newer_files_are_listed_with_a_reason_and_never_overwritten
     store
         .save(&Preset::new("Good one", &Draft::docs_example()))
         .unwrap();
-    let dir = scratch.presets();
+    let dir = scratch.cli_presets();
     let broken = [
         (
             "torn.json",
@@ -261,7 +225,11 @@ fn broken_foreign_and_newer_files_are_listed_with_a_reason_and_never_overwritten
         );
     }
 
-    let output = scratch.cli().args(["presets", "list"]).output().unwrap();
+    let output = scratch
+        .command()
+        .args(["presets", "list"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
@@ -311,7 +279,7 @@ fn rename_duplicate_and_delete() {
 }
 
 fn save_with_cli(scratch: &Scratch, name: &str, body: &Path) -> Command {
-    let mut command = scratch.cli();
+    let mut command = scratch.command();
     command
         .args([
             "presets",
@@ -328,7 +296,7 @@ fn save_with_cli(scratch: &Scratch, name: &str, body: &Path) -> Command {
 #[test]
 fn separate_processes_saving_different_presets_lose_none() {
     let scratch = Scratch::new("concurrent");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     let children: Vec<_> = (0..12)
         .map(|index| {
@@ -359,7 +327,7 @@ fn a_save_killed_midway_leaves_the_old_or_the_new_preset() {
     let bodies: Vec<PathBuf> = ["A", "B"]
         .iter()
         .map(|which| {
-            let path = scratch.0.join(format!("{which}.json"));
+            let path = scratch.join(format!("{which}.json"));
             let blob = which.repeat(400_000);
             std::fs::write(
                 &path,
@@ -416,7 +384,7 @@ fn stdout_of(output: &Output) -> String {
 #[test]
 fn the_command_line_saves_shows_previews_and_deletes() {
     let scratch = Scratch::new("cli");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(
         &body,
         r#"{"userId": "cli-user", "traits": {"plan": "pro"}}"#,
@@ -424,42 +392,24 @@ fn the_command_line_saves_shows_previews_and_deletes() {
     .unwrap();
     stdout_of(&save_with_cli(&scratch, "From CLI", &body).output().unwrap());
 
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "show", "from cli"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "from cli"])).unwrap();
     assert_eq!(
         shown["request"]["body"],
         json!({"userId": "cli-user", "traits": {"plan": "pro"}})
     );
     assert_eq!(shown["request"]["base_url"], "http://127.0.0.1:8080/api/v1");
 
-    let curl = stdout_of(
-        &scratch
-            .cli()
-            .args(["preview", "--preset", "From CLI"])
-            .output()
-            .unwrap(),
-    );
+    let curl = scratch.run_ok(&["preview", "--preset", "From CLI"]);
     assert!(
         curl.starts_with("curl -X POST \"http://127.0.0.1:8080/api/v1/people\""),
         "{curl}"
     );
     assert!(curl.contains("\"plan\": \"pro\""));
 
-    stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "delete", "From CLI"])
-            .output()
-            .unwrap(),
-    );
+    scratch.run_ok(&["presets", "delete", "From CLI"]);
     let missing = scratch
-        .cli()
+        .command()
         .args(["presets", "show", "From CLI"])
         .output()
         .unwrap();
@@ -477,45 +427,45 @@ fn fails_with_2(command: &mut Command) -> String {
 #[test]
 fn a_presets_path_that_is_a_file_is_explained() {
     let scratch = Scratch::new("file-not-folder");
-    std::fs::create_dir_all(scratch.presets().parent().unwrap()).unwrap();
-    std::fs::write(scratch.presets(), "not a folder").unwrap();
-    let body = scratch.0.join("body.json");
+    std::fs::create_dir_all(scratch.cli_presets().parent().unwrap()).unwrap();
+    std::fs::write(scratch.cli_presets(), "not a folder").unwrap();
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     let error = fails_with_2(&mut save_with_cli(&scratch, "Any", &body));
     assert!(
         error.contains("is a file, not a folder"),
         "not a raw OS error: {error}"
     );
-    let error = fails_with_2(scratch.cli().args(["presets", "list"]));
+    let error = fails_with_2(scratch.command().args(["presets", "list"]));
     assert!(error.contains("is a file, not a folder"), "{error}");
 }
 
 #[test]
 fn a_presets_folder_that_cannot_be_read_is_reported() {
     let scratch = Scratch::new("unreadable");
-    std::fs::create_dir_all(scratch.presets().parent().unwrap()).unwrap();
+    std::fs::create_dir_all(scratch.cli_presets().parent().unwrap()).unwrap();
     // A link to itself: reading it fails for every user, root included (unlike chmod 000).
-    std::os::unix::fs::symlink(scratch.presets(), scratch.presets()).unwrap();
-    let error = fails_with_2(scratch.cli().args(["presets", "list"]));
+    std::os::unix::fs::symlink(scratch.cli_presets(), scratch.cli_presets()).unwrap();
+    let error = fails_with_2(scratch.command().args(["presets", "list"]));
     assert!(error.contains("cannot read the presets folder"), "{error}");
 }
 
 #[test]
 fn show_says_why_a_broken_or_newer_preset_is_refused() {
     let scratch = Scratch::new("refused");
-    std::fs::create_dir_all(scratch.presets()).unwrap();
+    std::fs::create_dir_all(scratch.cli_presets()).unwrap();
     std::fs::write(
-        scratch.presets().join("future.json"),
+        scratch.cli_presets().join("future.json"),
         r#"{"kind": "flameup-explorer-preset", "schema": 99, "name": "Future", "request": {}}"#,
     )
     .unwrap();
-    std::fs::write(scratch.presets().join("broken.json"), "{\"name\": ").unwrap();
-    let error = fails_with_2(scratch.cli().args(["presets", "show", "future"]));
+    std::fs::write(scratch.cli_presets().join("broken.json"), "{\"name\": ").unwrap();
+    let error = fails_with_2(scratch.command().args(["presets", "show", "future"]));
     assert!(
         error.contains("\"Future\"") && error.contains("made by a newer version"),
         "{error}"
     );
-    let error = fails_with_2(scratch.cli().args(["presets", "show", "Broken"]));
+    let error = fails_with_2(scratch.command().args(["presets", "show", "Broken"]));
     assert!(
         error.contains("no preset called \"Broken\"") && error.contains("1 preset file is broken"),
         "{error}"
@@ -525,23 +475,17 @@ fn show_says_why_a_broken_or_newer_preset_is_refused() {
 #[test]
 fn delete_names_the_preset_it_deleted() {
     let scratch = Scratch::new("delete-name");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     stdout_of(&save_with_cli(&scratch, "twice", &body).output().unwrap());
-    let deleted = stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "delete", "TWICE"])
-            .output()
-            .unwrap(),
-    );
+    let deleted = scratch.run_ok(&["presets", "delete", "TWICE"]);
     assert_eq!(deleted.trim(), "Deleted \"twice\".");
 }
 
 #[test]
 fn presets_alone_prints_its_usage() {
     let scratch = Scratch::new("usage");
-    let error = fails_with_2(scratch.cli().arg("presets"));
+    let error = fails_with_2(scratch.command().arg("presets"));
     assert!(
         error.contains("Usage: flameup-explorer presets <COMMAND>")
             && error.contains("list, show, save or delete"),
@@ -560,7 +504,7 @@ const LOOK_ALIKE_NAMES: [&str; 20] = [
 #[test]
 fn look_alike_names_saved_by_concurrent_processes_each_keep_their_own_file() {
     let scratch = Scratch::new("look-alike");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     // Every process starts before any is waited for, so their saves overlap.
     let children: Vec<_> = LOOK_ALIKE_NAMES
@@ -643,7 +587,7 @@ fn save_new_refuses_a_taken_name_even_when_the_race_is_close() {
 #[test]
 fn the_command_line_says_which_preset_a_save_replaced() {
     let scratch = Scratch::new("cli-replace");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     let first = stdout_of(&save_with_cli(&scratch, "Docs", &body).output().unwrap());
     assert!(!first.contains("replacing"), "{first}");
@@ -665,7 +609,7 @@ fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
     // A valid preset, padded past the cap: if it were read whole it would parse and be listed.
     let mut text = Preset::new("Huge", &Draft::docs_example()).to_json();
     text.push_str(&" ".repeat(2 * 1024 * 1024));
-    std::fs::write(scratch.presets().join("huge.json"), &text).unwrap();
+    std::fs::write(scratch.cli_presets().join("huge.json"), &text).unwrap();
 
     let listed = store.list();
     assert_eq!(listed.len(), 2);
@@ -682,19 +626,19 @@ fn an_oversized_preset_file_is_listed_as_broken_without_being_read() {
     );
     assert!(store.find("Huge").is_none());
 
-    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    let stdout = scratch.run_ok(&["presets", "list"]);
     assert!(
         stdout.contains("huge.json: too big to be a preset"),
         "{stdout}"
     );
-    let error = fails_with_2(scratch.cli().args(["presets", "show", "Huge"]));
+    let error = fails_with_2(scratch.command().args(["presets", "show", "Huge"]));
     assert!(error.contains("1 preset file is broken"), "{error}");
 }
 
 #[test]
 fn names_with_control_characters_are_refused_and_never_printed_raw() {
     let scratch = Scratch::new("control");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     for name in ["\u{1b}[31mred", "tab\there", "two\nlines"] {
         let output = save_with_cli(&scratch, name, &body).output().unwrap();
@@ -709,7 +653,7 @@ fn names_with_control_characters_are_refused_and_never_printed_raw() {
     assert!(scratch.store().list().is_empty(), "nothing saved");
 
     // Files written by hand: a name with a tab, and a file name with an escape sequence.
-    let dir = scratch.presets();
+    let dir = scratch.cli_presets();
     std::fs::create_dir_all(&dir).unwrap();
     let mut tabbed = Preset::new("placeholder", &Draft::docs_example());
     tabbed.name = "a\tb".into();
@@ -717,7 +661,7 @@ fn names_with_control_characters_are_refused_and_never_printed_raw() {
     std::fs::write(dir.join("\u{1b}[2Jevil.json"), "{").unwrap();
     stdout_of(&save_with_cli(&scratch, "Fine", &body).output().unwrap());
 
-    let stdout = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    let stdout = scratch.run_ok(&["presets", "list"]);
     assert!(!stdout.contains('\u{1b}'), "no raw escape: {stdout:?}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "one line per file: {stdout:?}");
@@ -756,13 +700,7 @@ fn names_are_one_name_under_one_unicode_folding_rule() {
     assert_eq!(store.list().len(), 3);
 
     // The command line finds them by the same rule.
-    let shown = stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "show", "strasse"])
-            .output()
-            .unwrap(),
-    );
+    let shown = scratch.run_ok(&["presets", "show", "strasse"]);
     assert!(shown.contains("\"name\": \"Straße\""), "{shown}");
 }
 
@@ -814,7 +752,7 @@ const SCHEMA_1_KEY_SCOPED: &str = r#"{
 #[test]
 fn a_schema_1_file_loads_as_the_create_person_it_was() {
     let scratch = Scratch::new("schema-1");
-    let dir = scratch.presets();
+    let dir = scratch.cli_presets();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("old-workspace-create.json"), SCHEMA_1_WORKSPACE).unwrap();
     std::fs::write(dir.join("old-create.json"), SCHEMA_1_KEY_SCOPED).unwrap();
@@ -843,7 +781,7 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
     );
 
     // The command line lists, previews and sends them as those operations.
-    let listed = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    let listed = scratch.run_ok(&["presets", "list"]);
     assert!(
         listed
             .lines()
@@ -856,19 +794,13 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
             .any(|line| line.starts_with("Old create\tcreatePerson\t")),
         "{listed}"
     );
-    let http = stdout_of(
-        &scratch
-            .cli()
-            .args([
-                "preview",
-                "--target",
-                "http",
-                "--preset",
-                "old workspace create",
-            ])
-            .output()
-            .unwrap(),
-    );
+    let http = scratch.run_ok(&[
+        "preview",
+        "--target",
+        "http",
+        "--preset",
+        "old workspace create",
+    ]);
     assert!(
         http.starts_with("POST /api/v1/workspaces/ws_abc123/people HTTP/1.1\r\n"),
         "{http}"
@@ -880,14 +812,9 @@ fn a_schema_1_file_loads_as_the_create_person_it_was() {
         std::fs::read_to_string(dir.join("old-workspace-create.json")).unwrap(),
         SCHEMA_1_WORKSPACE
     );
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "show", "Old workspace create"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "Old workspace create"]))
+            .unwrap();
     assert_eq!(shown["schema"], 2);
     assert_eq!(shown["request"]["operation"], "createWorkspacePerson");
     assert_eq!(
@@ -918,7 +845,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
     let base_url = "http://127.0.0.1:8080/api/v1";
     stdout_of(
         &scratch
-            .cli()
+            .command()
             .args(["presets", "save", "Find Ada", "getPerson", "--path"])
             .args(["id=ada@example.com", "--base-url", base_url])
             .output()
@@ -926,21 +853,15 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
     );
     stdout_of(
         &scratch
-            .cli()
+            .command()
             .args(["presets", "save", "First five", "listPeople"])
             .args(["--query", "limit=5", "--query", "search=a b"])
             .args(["--base-url", base_url])
             .output()
             .unwrap(),
     );
-    let shown: Value = serde_json::from_str(&stdout_of(
-        &scratch
-            .cli()
-            .args(["presets", "show", "find ada"])
-            .output()
-            .unwrap(),
-    ))
-    .unwrap();
+    let shown: Value =
+        serde_json::from_str(&scratch.run_ok(&["presets", "show", "find ada"])).unwrap();
     assert_eq!(shown["schema"], 2);
     assert_eq!(
         shown["request"],
@@ -949,7 +870,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
         "no body for a GET"
     );
 
-    let listed = stdout_of(&scratch.cli().args(["presets", "list"]).output().unwrap());
+    let listed = scratch.run_ok(&["presets", "list"]);
     assert!(
         listed
             .lines()
@@ -966,7 +887,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
     let preview = |extra: &[&str]| {
         stdout_of(
             &scratch
-                .cli()
+                .command()
                 .args(["preview", "--target", "http"])
                 .args(extra)
                 .output()
@@ -1003,7 +924,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
     let error =
         fails_with_2(
             scratch
-                .cli()
+                .command()
                 .args(["preview", "deletePerson", "--preset", "Find Ada"]),
         );
     assert!(
@@ -1012,7 +933,7 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
     );
     let error = fails_with_2(
         scratch
-            .cli()
+            .command()
             .args(["preview", "--preset", "Find Ada", "--query", "limit=5"]),
     );
     assert!(
@@ -1025,21 +946,21 @@ fn the_command_line_saves_any_operation_and_its_flags_override_the_preset() {
 #[test]
 fn two_files_with_the_same_preset_name_are_named_not_guessed_between() {
     let scratch = Scratch::new("same-name");
-    let body = scratch.0.join("body.json");
+    let body = scratch.join("body.json");
     std::fs::write(&body, r#"{"userId": "u"}"#).unwrap();
     stdout_of(&save_with_cli(&scratch, "lp", &body).output().unwrap());
-    let saved = std::fs::read_dir(scratch.presets())
+    let saved = std::fs::read_dir(scratch.cli_presets())
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .find(|path| path.extension().is_some_and(|ext| ext == "json"))
         .unwrap();
     // A copy made by hand, in a file of another name.
-    std::fs::copy(&saved, scratch.presets().join("lp copy.json")).unwrap();
+    std::fs::copy(&saved, scratch.cli_presets().join("lp copy.json")).unwrap();
     for args in [
         &["presets", "show", "lp"][..],
         &["preview", "--preset", "lp", "--target", "curl"][..],
     ] {
-        let error = fails_with_2(scratch.cli().args(args));
+        let error = fails_with_2(scratch.command().args(args));
         assert!(
             error.contains("2 preset files are called \"lp\"")
                 && error.contains("lp copy.json")

@@ -6,6 +6,8 @@
 // message. clippy's allow-*-in-tests covers only #[test] functions, not their helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -812,13 +814,7 @@ fn a_long_traits_phone_and_a_display_name_email_are_refused() {
 use flameup_explorer::contract::{self, Operation};
 use flameup_explorer::sandbox::drift::EXTRA_FIELD;
 use flameup_explorer::sandbox::{Drift, DriftKind};
-
-fn operation(id: &str) -> &'static Operation {
-    contract::embedded()
-        .unwrap()
-        .operation(id)
-        .unwrap_or_else(|| panic!("the contract has {id}"))
-}
+use support::operation;
 
 /// One call: `path` under the base path, a JSON body if given, the token always.
 fn call(sandbox: &Sandbox, method: &str, path: &str, body: Option<&Value>) -> Answer {

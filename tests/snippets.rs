@@ -40,6 +40,7 @@ use flameup_explorer::snippet::{
 use flameup_explorer::transport::InFlight;
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use support::tools;
 use support::{LoopbackServer, Recorded, Reply};
 
 const TOKEN: &str = "ws_test_snip_7f3a.0123456789abcdef";
@@ -227,47 +228,17 @@ fn the_transport_list_is_what_every_http_client_adds_itself() {
 
 /// Why a target cannot run here, if it cannot.
 fn missing_tools(target: Target) -> Vec<&'static str> {
-    let tools: &[&str] = match target {
-        Target::Curl => &["bash", "curl"],
-        Target::Httpie => &["bash", "http"],
-        Target::Python => &["python3"],
-        Target::JavaScript => &["node"],
-        Target::Go => &["go"],
-        Target::Ruby => &["ruby"],
-        Target::Php => &["php"],
-        Target::Rust | Target::Http => &[],
+    let (programs, library): (&[&str], _) = match target {
+        Target::Curl => (&["bash", "curl"], None),
+        Target::Httpie => (&["bash", "http"], None),
+        Target::Python => (&["python3"], Some(tools::PYTHON_REQUESTS)),
+        Target::JavaScript => (&["node"], None),
+        Target::Go => (&["go"], None),
+        Target::Ruby => (&["ruby"], None),
+        Target::Php => (&["php"], Some(tools::PHP_CURL)),
+        Target::Rust | Target::Http => (&[], None),
     };
-    let mut missing: Vec<&str> = tools
-        .iter()
-        .copied()
-        .filter(|tool| !on_path(tool))
-        .collect();
-    let module_check = match target {
-        Target::Python => Some(("python3", ["-c", "import requests"])),
-        Target::Php => Some(("php", ["-r", "exit(function_exists('curl_init') ? 0 : 1);"])),
-        _ => None,
-    };
-    if missing.is_empty()
-        && let Some((program, args)) = module_check
-        && !Command::new(program)
-            .args(args)
-            .output()
-            .is_ok_and(|out| out.status.success())
-    {
-        missing.push(if target == Target::Python {
-            "python3-requests"
-        } else {
-            "php-curl"
-        });
-    }
-    missing
-}
-
-fn on_path(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|out| out.status.success())
+    tools::missing(programs, library)
 }
 
 /// What each target lacks here, found once per run: the checks start interpreters, which would
@@ -288,16 +259,7 @@ fn missing_tools_of(target: Target) -> &'static [&'static str] {
 
 /// Whether `target` can run; says why not, and fails under CI.
 fn can_run(target: Target) -> bool {
-    let missing = missing_tools_of(target);
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{target:?}: missing {missing:?}; .ci/run must install them"
-    );
-    eprintln!("skipped {target:?}: {missing:?} not installed");
-    false
+    tools::can_run(target, missing_tools_of(target))
 }
 
 fn scratch_dir(name: &str) -> PathBuf {

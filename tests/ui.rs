@@ -7,27 +7,18 @@ mod support;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use flameup_explorer::app::{App, AppState, Exchange, TokenInput};
+use flameup_explorer::app::{App, Exchange};
 use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};
-use support::app::{harness_of, step_until};
+use support::app::{copied, harness_of, state_sending_to, step_until, typed_token};
 use support::{LoopbackServer, Reply};
 
 const TOKEN: &str = "ws_test_ui_tok.feedfacecafe";
 
 fn app_for(base_url: &str) -> App {
-    let state = AppState {
-        draft: Draft {
-            environment: Environment::Custom,
-            custom_base_url: base_url.to_owned(),
-            ..Draft::default()
-        },
-        ..AppState::default()
-    };
-    let token = TokenInput {
-        text: TOKEN.to_owned(),
-        ..TokenInput::default()
-    };
-    App::with_state(state, token)
+    App::with_state(
+        state_sending_to(base_url, Draft::default()),
+        typed_token(TOKEN),
+    )
 }
 
 fn harness(app: App) -> Harness<'static, App> {
@@ -384,18 +375,6 @@ fn panels_keep_their_size_across_frames_and_errors() {
 fn copy_puts_the_exact_snippet_on_the_clipboard() {
     let mut harness = harness(app_for("http://127.0.0.1:9/api/v1"));
     harness.run();
-    let copied = |harness: &Harness<'_, App>| -> Vec<String> {
-        harness
-            .output()
-            .platform_output
-            .commands
-            .iter()
-            .filter_map(|command| match command {
-                egui::OutputCommand::CopyText(text) => Some(text.clone()),
-                _ => None,
-            })
-            .collect()
-    };
     harness.get_by_label("Copy").click();
     harness.step();
     let curl = copied(&harness);

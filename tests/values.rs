@@ -8,10 +8,9 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
-use flameup_explorer::model::{
-    BodyView, Credential, Draft, FieldRow, FormValue, ValueKind, build_request,
-};
+use flameup_explorer::model::{BodyView, Credential, Draft, FieldRow, ValueKind, build_request};
 use flameup_explorer::store::presets::{Preset, PresetStore};
+use support::scratch::Scratch;
 use support::{LoopbackServer, Reply};
 
 /// Numbers an `f64` would change (too many digits, below or beyond its range, a negative zero),
@@ -56,37 +55,17 @@ fn assert_exact(text: &str, context: &str) {
     }
 }
 
-/// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
-
 impl Scratch {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("flameup-values-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
+    /// The body of these tests, written to a file for `--body`.
     fn body_file(&self) -> PathBuf {
-        let path = self.0.join("body.json");
-        std::fs::write(&path, body_text()).unwrap();
-        path
+        self.file("body.json", body_text())
     }
 
+    /// The command line with its files in here, and a token.
     fn cli(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_flameup-explorer"));
+        let mut command = self.command();
+        command.env("FLAMEUP_API_TOKEN", "ws_test_values.0123456789abcdef");
         command
-            .env("XDG_CONFIG_HOME", &self.0)
-            .env("XDG_DATA_HOME", self.0.join("data"))
-            .env("FLAMEUP_API_TOKEN", "ws_test_values.0123456789abcdef");
-        command
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -140,20 +119,7 @@ fn body_bytes(draft: &Draft) -> String {
 fn a_number_typed_in_the_form_keeps_its_text() {
     let mut draft = Draft::default();
     draft.load_body(&serde_json::json!({"userId": "u"}));
-    let schema = draft
-        .operation()
-        .unwrap()
-        .body
-        .as_ref()
-        .unwrap()
-        .schema
-        .clone();
-    let traits = draft
-        .values
-        .body
-        .field_mut("traits", &schema["properties"]["traits"])
-        .and_then(FormValue::rows_mut)
-        .unwrap();
+    let traits = support::traits_rows(&mut draft);
     traits.extend(
         EXACT_NUMBERS
             .iter()
@@ -196,7 +162,7 @@ fn a_preset_keeps_each_number_exactly() {
     let mut draft = Draft::default();
     let body: serde_json::Value = serde_json::from_str(&body_text()).unwrap();
     draft.load_body(&body);
-    let store = PresetStore::at(scratch.0.join("store"));
+    let store = PresetStore::at(scratch.join("store"));
     store.save_new(&Preset::new("Direct", &draft)).unwrap();
     let (_, loaded) = store.find("Direct").unwrap();
     assert_exact(

@@ -10,8 +10,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::args::{NameValue, RequestArgs};
-use crate::contract::{Contract, Operation};
+use crate::contract::{Contract, Operation, ParamPlace, UnknownParam};
 use crate::model::curl_import::import_curl_reading;
+use crate::model::phrase::joined;
 use crate::model::response::human_size;
 use crate::model::{DEFAULT_OPERATION, Draft, Environment};
 use crate::store::body_file::DEFAULT_BODY_LIMIT;
@@ -216,14 +217,9 @@ fn fill_path(
     args: &RequestArgs,
     hint: &str,
 ) -> Result<(), String> {
-    let names: Vec<&str> = operation
-        .path_params
-        .iter()
-        .map(|param| param.name.as_str())
-        .collect();
     let mut given: BTreeMap<&str, &str> = BTreeMap::new();
     if let Some(workspace) = &args.workspace {
-        if !names.contains(&WORKSPACE_PARAM) {
+        if !operation.takes_param(ParamPlace::Path, WORKSPACE_PARAM) {
             return Err(format!(
                 "{} takes no workspace (its path is {}): --workspace fills {WORKSPACE_PARAM}, which only the operations under /workspaces/{{{WORKSPACE_PARAM}}} have{hint}",
                 operation.id, operation.path
@@ -232,23 +228,9 @@ fn fill_path(
         given.insert(WORKSPACE_PARAM, workspace);
     }
     for NameValue { name, value } in &args.path {
-        if !names.contains(&name.as_str()) {
-            let accepted = if names.is_empty() {
-                format!(
-                    "{} has no path parameters (its path is {}): leave out --path",
-                    operation.id, operation.path
-                )
-            } else {
-                format!(
-                    "{} has no path parameter \"{}\": its path {} takes {}",
-                    operation.id,
-                    printable(name),
-                    operation.path,
-                    both(&names)
-                )
-            };
-            return Err(accepted + hint);
-        }
+        operation
+            .check_param_names(ParamPlace::Path, [name.as_str()])
+            .map_err(|unknown| unknown_path(operation, &unknown) + hint)?;
         if given.insert(name, value).is_some() {
             return Err(if name == WORKSPACE_PARAM && args.workspace.is_some() {
                 format!(
@@ -273,29 +255,11 @@ fn fill_query(
     query: &[NameValue],
     hint: &str,
 ) -> Result<(), String> {
-    let names: Vec<&str> = operation
-        .query_params
-        .iter()
-        .map(|param| param.name.as_str())
-        .collect();
     let mut given: BTreeMap<&str, &str> = BTreeMap::new();
     for NameValue { name, value } in query {
-        if !names.contains(&name.as_str()) {
-            let accepted = if names.is_empty() {
-                format!(
-                    "{} takes no query parameters: leave out --query",
-                    operation.id
-                )
-            } else {
-                format!(
-                    "{} has no query parameter \"{}\": it takes {}",
-                    operation.id,
-                    printable(name),
-                    either(&names)
-                )
-            };
-            return Err(accepted + hint);
-        }
+        operation
+            .check_param_names(ParamPlace::Query, [name.as_str()])
+            .map_err(|unknown| unknown_query(operation, &unknown) + hint)?;
         if given.insert(name, value).is_some() {
             return Err(format!(
                 "--query {name}=… is given twice: give each query value once"
@@ -306,6 +270,41 @@ fn fill_query(
         draft.values.query.insert(name.to_owned(), value.to_owned());
     }
     Ok(())
+}
+
+/// Why `--path` names a value the operation's path does not have, and what it has.
+fn unknown_path(operation: &Operation, unknown: &UnknownParam<'_>) -> String {
+    if unknown.accepted.is_empty() {
+        format!(
+            "{} has no path parameters (its path is {}): leave out --path",
+            operation.id, operation.path
+        )
+    } else {
+        format!(
+            "{} has no path parameter \"{}\": its path {} takes {}",
+            operation.id,
+            printable(&unknown.name),
+            operation.path,
+            both(&unknown.accepted)
+        )
+    }
+}
+
+/// Why `--query` names a value the operation does not take, and what it takes.
+fn unknown_query(operation: &Operation, unknown: &UnknownParam<'_>) -> String {
+    if unknown.accepted.is_empty() {
+        format!(
+            "{} takes no query parameters: leave out --query",
+            operation.id
+        )
+    } else {
+        format!(
+            "{} has no query parameter \"{}\": it takes {}",
+            operation.id,
+            printable(&unknown.name),
+            either(&unknown.accepted)
+        )
+    }
 }
 
 /// Whether `--body` fits the operation: refused by one without a body, and needed by one whose
@@ -333,9 +332,8 @@ fn check_body_flag(
 /// Every path value is there: an empty one would drop a segment and reach another endpoint.
 fn check_path_values(draft: &Draft, operation: &Operation) -> Result<(), String> {
     let missing: Vec<&str> = operation
-        .path_params
-        .iter()
-        .map(|param| param.name.as_str())
+        .param_names(ParamPlace::Path)
+        .into_iter()
         .filter(|name| draft.values.path.get(*name).is_none_or(String::is_empty))
         .collect();
     if missing.is_empty() {
@@ -370,14 +368,6 @@ fn both(items: &[&str]) -> String {
 /// `a`, `a or b`, `a, b or c`.
 fn either(items: &[&str]) -> String {
     joined(items, "or")
-}
-
-fn joined(items: &[&str], last_word: &str) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} {last_word} {last}", rest.join(", ")),
-    }
 }
 
 /// A request taken from a cURL command (`--from-curl`): the draft, the token the command sends

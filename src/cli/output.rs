@@ -13,6 +13,7 @@ use super::args::Output;
 use crate::contract::AnswerCheck;
 use crate::model::HttpResponse;
 use crate::model::json_text::{self, Layout};
+use crate::model::phrase::joined;
 
 /// Reports a command-line parsing error on one line (exit 2), or prints help or the version
 /// (exit 0). clap's own report spans several lines with a usage block.
@@ -58,10 +59,10 @@ fn missing_command(help: &str) -> String {
         .filter_map(|line| line.split_whitespace().next())
         .filter(|command| *command != "help")
         .collect();
-    let choices = match commands.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => "one of its commands".to_owned(),
+    let choices = if commands.is_empty() {
+        "one of its commands".to_owned()
+    } else {
+        joined(&commands, "or")
     };
     format!("a command is missing. Usage: {usage}, where <COMMAND> is {choices} (see --help)")
 }

@@ -6,10 +6,12 @@
 //! `$ref`s are resolved while parsing, so the schemas handed out are self-contained JSON values.
 
 mod check;
+mod params;
 mod parse;
 mod validate;
 
 pub use check::{AnswerCheck, AnswerFinding, AnswerFindingKind, LISTED_FINDINGS};
+pub use params::{ParamPlace, UnknownParam};
 pub use validate::{FindingKind, SchemaFinding};
 
 use std::collections::BTreeMap;

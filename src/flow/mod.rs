@@ -16,9 +16,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::contract::{self, Operation};
+use crate::contract::{self, Operation, ParamPlace};
 use crate::model::form::Shape;
 use crate::model::links::{self, Found, Slot};
+use crate::model::phrase::joined;
 use crate::model::{Credential, Draft, Environment, build_request};
 use crate::store::history::HistoryEntry;
 use crate::store::saved::SavedRequest;
@@ -249,20 +250,8 @@ impl Flow {
                 base_url: Some(
                     base_url_of(entry, operation).map_err(|why| step_error(index, why))?,
                 ),
-                path: sent_values(
-                    &entry.request.path,
-                    operation
-                        .path_params
-                        .iter()
-                        .map(|param| param.name.as_str()),
-                ),
-                query: sent_values(
-                    &entry.request.query,
-                    operation
-                        .query_params
-                        .iter()
-                        .map(|param| param.name.as_str()),
-                ),
+                path: sent_values(&entry.request.path, operation, ParamPlace::Path),
+                query: sent_values(&entry.request.query, operation, ParamPlace::Query),
                 body: entry
                     .request
                     .body
@@ -458,14 +447,8 @@ impl Flow {
             ));
         }
         let exists = match &binding.input {
-            Input::Path(name) => operation
-                .path_params
-                .iter()
-                .any(|param| &param.name == name),
-            Input::Query(name) => operation
-                .query_params
-                .iter()
-                .any(|param| &param.name == name),
+            Input::Path(name) => operation.takes_param(ParamPlace::Path, name),
+            Input::Query(name) => operation.takes_param(ParamPlace::Query, name),
             Input::Body(pointer) => step
                 .body
                 .as_ref()
@@ -489,41 +472,27 @@ impl Step {
     /// Refuses what the request builder would leave out without a word, as `send` refuses it:
     /// a path or query value the operation does not take, a body for one that takes none.
     fn check_inputs(&self, operation: &Operation) -> Result<(), String> {
-        let path_names: Vec<&str> = operation
-            .path_params
-            .iter()
-            .map(|param| param.name.as_str())
-            .collect();
-        if let Some(name) = self
-            .path
-            .keys()
-            .find(|name| !path_names.contains(&name.as_str()))
-        {
-            return Err(format!(
-                "{} has no path parameter \"{}\": its path {} takes {}",
-                operation.id,
-                name.escape_debug(),
-                operation.path,
-                listed(&path_names, "nothing")
-            ));
-        }
-        let query_names: Vec<&str> = operation
-            .query_params
-            .iter()
-            .map(|param| param.name.as_str())
-            .collect();
-        if let Some(name) = self
-            .query
-            .keys()
-            .find(|name| !query_names.contains(&name.as_str()))
-        {
-            return Err(format!(
-                "{} has no query parameter \"{}\": it takes {}",
-                operation.id,
-                name.escape_debug(),
-                listed(&query_names, "none")
-            ));
-        }
+        operation
+            .check_param_names(ParamPlace::Path, self.path.keys().map(String::as_str))
+            .map_err(|unknown| {
+                format!(
+                    "{} has no path parameter \"{}\": its path {} takes {}",
+                    operation.id,
+                    unknown.name.escape_debug(),
+                    operation.path,
+                    listed(&unknown.accepted, "and", "nothing")
+                )
+            })?;
+        operation
+            .check_param_names(ParamPlace::Query, self.query.keys().map(String::as_str))
+            .map_err(|unknown| {
+                format!(
+                    "{} has no query parameter \"{}\": it takes {}",
+                    operation.id,
+                    unknown.name.escape_debug(),
+                    listed(&unknown.accepted, "or", "none")
+                )
+            })?;
         if self.body.is_some() && operation.body.is_none() {
             return Err(format!(
                 "{} takes no body ({} {}): leave out the step's \"body\"",
@@ -584,24 +553,24 @@ impl Step {
     }
 }
 
-/// `names` in a sentence (`a, b or c`), or `none` when there are none.
-fn listed(names: &[&str], none: &str) -> String {
-    match names {
-        [] => none.to_owned(),
-        [only] => (*only).to_owned(),
-        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+/// `names` in a sentence (`a, b or c` with `last_word` "or"), or `none` when there are none.
+fn listed(names: &[&str], last_word: &str, none: &str) -> String {
+    if names.is_empty() {
+        none.to_owned()
+    } else {
+        joined(names, last_word)
     }
 }
 
-/// The recorded `values` the request builder sent: those the operation takes, by `names`.
-fn sent_values<'a>(
+/// The recorded `values` the request builder sent: those the operation takes in `place`.
+fn sent_values(
     values: &BTreeMap<String, String>,
-    names: impl Iterator<Item = &'a str>,
+    operation: &Operation,
+    place: ParamPlace,
 ) -> BTreeMap<String, String> {
-    let names: BTreeSet<&str> = names.collect();
     values
         .iter()
-        .filter(|(name, _)| names.contains(name.as_str()))
+        .filter(|(name, _)| operation.takes_param(place, name))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect()
 }
@@ -1405,5 +1374,26 @@ mod tests {
                 "{target:?}:\n{program}"
             );
         }
+    }
+
+    #[test]
+    fn a_stray_path_value_names_every_value_the_path_takes() {
+        let operation = contract::embedded()
+            .unwrap()
+            .operation("triggerWorkspaceCampaign")
+            .unwrap();
+        let step = Step {
+            name: "trigger".into(),
+            operation: operation.id.clone(),
+            base_url: None,
+            path: BTreeMap::from([("campaign".into(), "c".into())]),
+            query: BTreeMap::new(),
+            body: None,
+            bindings: Vec::new(),
+        };
+        assert_eq!(
+            step.check_inputs(operation).unwrap_err(),
+            "triggerWorkspaceCampaign has no path parameter \"campaign\": its path /workspaces/{workspaceId}/campaigns/{campaignId}/trigger takes workspaceId and campaignId"
+        );
     }
 }

@@ -30,6 +30,7 @@ use self::options::{CurlArgs, Data, DataKind};
 use self::words::Word;
 use super::draft::{Draft, Environment, OperationValues};
 use super::form::FormValue;
+use super::phrase::joined;
 use super::request::TOKEN_PLACEHOLDER;
 use crate::contract::{Contract, Operation};
 
@@ -744,16 +745,6 @@ fn shown(text: &str) -> String {
         shown.push('…');
     }
     shown
-}
-
-/// `a`, `a or b`, `a, b or c` (with `last_word` before the last).
-fn joined(items: &[impl AsRef<str>], last_word: &str) -> String {
-    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} {last_word} {last}", rest.join(", ")),
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::draft::{Draft, FieldRow};
 use super::form::{FormValue, pointer_child, schema_at};
 use super::problem::Problem;
+use crate::contract::ParamPlace;
 
 /// An input of the form, for any operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -51,14 +52,10 @@ pub fn server_path_pointer(path: &str) -> String {
 /// The input a server's field path refers to: a parameter of that name, else the body's.
 pub fn locate(draft: &Draft, path: &str) -> Option<FieldRef> {
     let operation = draft.operation()?;
-    if operation.path_params.iter().any(|param| param.name == path) {
+    if operation.takes_param(ParamPlace::Path, path) {
         return Some(FieldRef::Path(path.to_owned()));
     }
-    if operation
-        .query_params
-        .iter()
-        .any(|param| param.name == path)
-    {
+    if operation.takes_param(ParamPlace::Query, path) {
         return Some(FieldRef::Query(path.to_owned()));
     }
     let schema = &operation.body.as_ref()?.schema;

@@ -10,6 +10,7 @@ pub mod json_text;
 mod legacy;
 pub mod links;
 pub mod lint;
+pub(crate) mod phrase;
 pub mod problem;
 pub mod request;
 pub mod response;

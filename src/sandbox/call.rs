@@ -13,7 +13,9 @@ use serde_json::Value;
 use super::DEFAULT_WORKSPACE;
 use super::rejection::{FieldError, Rejection, RejectionKind};
 use super::settings::OnDuplicate;
-use crate::contract::{FindingKind, IdentifierKind, Operation, RequestBody, SchemaFinding};
+use crate::contract::{
+    FindingKind, IdentifierKind, Operation, ParamPlace, RequestBody, SchemaFinding,
+};
 use crate::model::form::{pointer_steps, schema_at};
 
 /// What the docs' own error examples call a missing field and a bad email; other findings keep
@@ -241,10 +243,7 @@ fn read_query(
 ) -> Result<HashMap<String, String>, Rejection> {
     let mut values = HashMap::new();
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let known = operation
-            .query_params
-            .iter()
-            .any(|param| param.name == name);
+        let known = operation.takes_param(ParamPlace::Query, &name);
         if values
             .insert(name.to_string(), value.into_owned())
             .is_some()

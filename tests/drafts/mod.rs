@@ -8,20 +8,13 @@
 
 pub mod arbitrary;
 
-use flameup_explorer::contract::{self, IdentifierKind, Operation};
+use flameup_explorer::contract::{self, IdentifierKind, ParamPlace};
 use flameup_explorer::model::form::schema_at;
 use flameup_explorer::model::{Draft, Environment, FieldRow, ValueKind};
 use serde_json::{Value, json};
 
 use crate::support::hostile_strings;
-
-/// The operation with this operationId in the embedded contract.
-pub fn operation(id: &str) -> &'static Operation {
-    contract::embedded()
-        .unwrap()
-        .operation(id)
-        .unwrap_or_else(|| panic!("the contract has no operation {id}"))
-}
+pub use crate::support::operation;
 
 /// An empty draft of `operation_id` sent to `base_url`, with these path and query values. Each
 /// name is checked against the contract, so a misspelt one fails here instead of testing nothing.
@@ -40,10 +33,7 @@ pub fn operation_draft(
     };
     for (name, value) in path {
         assert!(
-            operation
-                .path_params
-                .iter()
-                .any(|param| param.name == *name),
+            operation.takes_param(ParamPlace::Path, name),
             "{operation_id} has no path parameter {name}"
         );
         draft
@@ -53,10 +43,7 @@ pub fn operation_draft(
     }
     for (name, value) in query {
         assert!(
-            operation
-                .query_params
-                .iter()
-                .any(|param| param.name == *name),
+            operation.takes_param(ParamPlace::Query, name),
             "{operation_id} has no query parameter {name}"
         );
         draft

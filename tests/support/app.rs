@@ -1,45 +1,48 @@
-//! Shared helpers for tests that drive the real `App`: scratch directories, a harness around it,
+//! Shared helpers for tests that drive the real `App`: a start in a scratch folder, a harness around it,
 //! a wait for a condition, and typing into a labelled field.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use flameup_explorer::app::{App, Startup};
+use flameup_explorer::app::{App, AppState, Startup, TokenInput};
+use flameup_explorer::model::{Draft, Environment};
 
-/// A directory of its own for one test, removed when dropped.
-pub struct Scratch(PathBuf);
+pub use super::scratch::Scratch;
 
 impl Scratch {
-    pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("flameup-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
     /// A start with nothing configured: no token, no keyring, presets and history in here.
     pub fn startup(&self) -> Startup {
         Startup {
             token: None,
             keyring: None,
-            presets_dir: Some(self.0.join("config/presets")),
-            history_file: Some(self.0.join("data/history.jsonl")),
-            data_dir: Some(self.0.join("data")),
+            presets_dir: Some(self.join("config/presets")),
+            history_file: Some(self.join("data/history.jsonl")),
+            data_dir: Some(self.join("data")),
             notice: None,
         }
     }
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// The app's saved state with `draft` sent to `base_url` as a custom environment: how the UI
+/// tests point the app at their loopback server.
+pub fn state_sending_to(base_url: &str, draft: Draft) -> AppState {
+    AppState {
+        draft: Draft {
+            environment: Environment::Custom,
+            custom_base_url: base_url.to_owned(),
+            ..draft
+        },
+        ..AppState::default()
+    }
+}
+
+/// `token` in the token field, as the user types it.
+pub fn typed_token(token: &str) -> TokenInput {
+    TokenInput {
+        text: token.to_owned(),
+        ..TokenInput::default()
     }
 }
 
@@ -66,6 +69,27 @@ pub fn started(startup: Startup, storage: Option<String>) -> Harness<'static, Ap
             let memory = MemoryStorage(storage);
             App::start(&cc.egui_ctx, Some(&memory), startup)
         })
+}
+
+/// The app on a first launch in `scratch` (the sandbox, no token, empty folders), settled.
+pub fn first_launch(scratch: &Scratch) -> Harness<'static, App> {
+    let mut harness = started(scratch.startup(), None);
+    harness.run();
+    harness
+}
+
+/// The texts the last frame put on the clipboard.
+pub fn copied(harness: &Harness<'_, App>) -> Vec<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// eframe's storage holding only the app's saved state.

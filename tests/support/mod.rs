@@ -5,11 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 pub mod app;
+pub mod keyring;
+pub mod scratch;
+pub mod tools;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+use flameup_explorer::contract::{Contract, Operation};
+use flameup_explorer::model::{Draft, FieldRow, FormValue};
 
 /// How the server answers.
 #[derive(Clone, Debug)]
@@ -244,6 +250,37 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
+}
+
+/// The rows of the `traits` object in `draft`'s body form, where a test adds the values a user
+/// would type. The draft's operation must have a body with `traits`.
+pub fn traits_rows(draft: &mut Draft) -> &mut Vec<FieldRow> {
+    let schema = draft
+        .operation()
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap()
+        .schema
+        .clone();
+    draft
+        .values
+        .body
+        .field_mut("traits", &schema["properties"]["traits"])
+        .and_then(FormValue::rows_mut)
+        .unwrap()
+}
+
+/// The embedded contract (a test proves it parses).
+pub fn contract() -> &'static Contract {
+    flameup_explorer::contract::embedded().unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// The operation with this operationId in the embedded contract.
+pub fn operation(id: &str) -> &'static Operation {
+    contract()
+        .operation(id)
+        .unwrap_or_else(|| panic!("the contract has no operation {id}"))
 }
 
 /// Drafts full of strings that break naive quoting and encoding.

@@ -7,23 +7,15 @@
 //!   inside quotes is one too, and backslashes before a quote are halved.
 
 use super::CurlError;
-use super::words::{
-    LineCount, MORE_THAN_ONE, NextContent, Pieces, Split, after_operator, joined_line_note,
-};
+use super::words::{Cursor, Split};
 
 /// The words of `text`, a command for cmd.exe (CRLF line ends already made LF).
 pub(super) fn split(text: &str) -> Result<Split, CurlError> {
     let mut reader = Reader {
-        chars: text.chars().collect(),
-        at: 0,
-        pieces: Pieces::default(),
-        notes: Vec::new(),
-        joined_line: false,
-        lines: LineCount::default(),
-        next_content: NextContent::default(),
+        cursor: Cursor::new(text),
     };
     reader.read()?;
-    let Reader { pieces, notes, .. } = reader;
+    let Cursor { pieces, notes, .. } = reader.cursor;
     let words = pieces.split_with(runtime_words).ok_or_else(|| {
         CurlError::new("a \" quote is never closed: the command seems cut short".to_owned())
     })?;
@@ -31,42 +23,25 @@ pub(super) fn split(text: &str) -> Result<Split, CurlError> {
 }
 
 struct Reader {
-    chars: Vec<char>,
-    at: usize,
-    pieces: Pieces,
-    notes: Vec<String>,
-    joined_line: bool,
-    lines: LineCount,
-    next_content: NextContent,
+    cursor: Cursor,
 }
 
 impl Reader {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.at + ahead).copied()
-    }
-
-    fn copy(&mut self) {
-        if let Some(c) = self.peek(0) {
-            self.pieces.push(c);
-            self.at += 1;
-        }
-    }
-
     /// cmd.exe's reading: carets, quotes, variables and operators; the quotes are kept for the
     /// C runtime, which reads them again.
     fn read(&mut self) -> Result<(), CurlError> {
         let mut in_quotes = false;
-        while let Some(c) = self.peek(0) {
+        while let Some(c) = self.cursor.peek(0) {
             match (c, in_quotes) {
                 ('%', _) => self.percent(),
                 ('"', _) => {
                     in_quotes = !in_quotes;
-                    self.copy();
+                    self.cursor.copy();
                 }
                 ('^', false) => self.caret(),
-                ('&' | '|' | '<' | '>', false) => return self.operator(c),
+                ('&' | '|' | '<' | '>', false) => return self.cursor.operator(c),
                 ('\n', false) => self.newline()?,
-                _ => self.copy(),
+                _ => self.cursor.copy(),
             }
         }
         Ok(())
@@ -75,13 +50,13 @@ impl Reader {
     /// `^`: the next character as it is; `^` at the end of a line joins the next line and takes
     /// its first character as it is (so `^` and two line breaks are one line break).
     fn caret(&mut self) {
-        self.at += 1;
-        if self.peek(0) == Some('\n') {
-            self.at += 1;
+        self.cursor.at += 1;
+        if self.cursor.peek(0) == Some('\n') {
+            self.cursor.at += 1;
         }
-        match self.peek(0) {
+        match self.cursor.peek(0) {
             Some('%') => self.percent(),
-            Some(_) => self.copy(),
+            Some(_) => self.cursor.copy(),
             None => {}
         }
     }
@@ -89,45 +64,27 @@ impl Reader {
     /// `%NAME%`, a variable cmd.exe replaces by its value, kept as written but marked; any other
     /// `%` is itself (browsers write `%^N` so that `%N…%` is never read as a variable).
     fn percent(&mut self) {
-        let name: String = self.chars[self.at + 1..]
+        let name: String = self.cursor.chars[self.cursor.at + 1..]
             .iter()
             .take_while(|c| **c == '_' || c.is_ascii_alphanumeric())
             .collect();
         let length = name.chars().count();
         let starts_right = name.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic());
-        if starts_right && self.peek(1 + length) == Some('%') {
-            self.pieces.push_expansion(format!("%{name}%"));
-            self.at += length + 2;
+        if starts_right && self.cursor.peek(1 + length) == Some('%') {
+            self.cursor.pieces.push_expansion(format!("%{name}%"));
+            self.cursor.at += length + 2;
         } else {
-            self.copy();
+            self.cursor.copy();
         }
-    }
-
-    fn operator(&mut self, operator: char) -> Result<(), CurlError> {
-        if matches!(operator, '<' | '>') {
-            self.pieces.drop_redirected_descriptor();
-        }
-        let rest: String = self.chars[self.at..].iter().collect();
-        self.notes.push(after_operator(operator, &rest)?);
-        self.at = self.chars.len();
-        Ok(())
     }
 
     /// A line break without `^` ends the command in cmd.exe; read as a blank instead, with a note,
     /// unless the next line runs curl again.
     fn newline(&mut self) -> Result<(), CurlError> {
-        let line = self.lines.line_at(&self.chars, self.at);
-        self.at += 1;
-        self.pieces.push(' ');
-        let (more, runs_curl) = self.next_content.after(&self.chars, self.at);
-        if runs_curl {
-            return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
-        }
-        if !self.joined_line && more {
-            self.joined_line = true;
-            self.notes.push(joined_line_note(line, '^'));
-        }
-        Ok(())
+        let line = self.cursor.line();
+        self.cursor.at += 1;
+        self.cursor.pieces.push(' ');
+        self.cursor.line_break_read(line, '^')
     }
 }
 
@@ -189,12 +146,7 @@ mod tests {
     use super::*;
 
     fn texts(command: &str) -> Vec<String> {
-        split(command)
-            .unwrap()
-            .words
-            .into_iter()
-            .map(|word| word.text)
-            .collect()
+        split(command).unwrap().texts()
     }
 
     #[test]

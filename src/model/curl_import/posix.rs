@@ -4,24 +4,16 @@
 //! outside single quotes is marked as an expansion, `$(…)` and backquotes are refused, and an
 //! unquoted `|`, `;`, `&`, `<` or `>` ends the command, as it does in the shell.
 
-use super::words::{
-    LineCount, MORE_THAN_ONE, NextContent, Pieces, Split, after_operator, joined_line_note,
-};
+use super::words::{Cursor, Split};
 use super::{CurlError, shown};
 
 /// The words of `text`, a command for bash or zsh (CRLF line ends already made LF).
 pub(super) fn split(text: &str) -> Result<Split, CurlError> {
     let mut scanner = Scanner {
-        chars: text.chars().collect(),
-        at: 0,
-        pieces: Pieces::default(),
-        notes: Vec::new(),
-        joined_line: false,
-        lines: LineCount::default(),
-        next_content: NextContent::default(),
+        cursor: Cursor::new(text),
     };
     scanner.scan()?;
-    let Scanner { pieces, notes, .. } = scanner;
+    let Cursor { pieces, notes, .. } = scanner.cursor;
     let words = pieces
         .split_with(shlex::split)
         // The scan has checked every quote, so shlex has nothing left to refuse.
@@ -30,48 +22,24 @@ pub(super) fn split(text: &str) -> Result<Split, CurlError> {
 }
 
 struct Scanner {
-    chars: Vec<char>,
-    at: usize,
-    pieces: Pieces,
-    notes: Vec<String>,
-    /// A line without a continuation has been read into the command already (noted once).
-    joined_line: bool,
-    lines: LineCount,
-    next_content: NextContent,
+    cursor: Cursor,
 }
 
 impl Scanner {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.at + ahead).copied()
-    }
-
-    /// The line the scan is on, from 1.
-    fn line(&mut self) -> usize {
-        self.lines.line_at(&self.chars, self.at)
-    }
-
-    /// Copies the character at the scan and moves past it.
-    fn copy(&mut self) {
-        if let Some(c) = self.peek(0) {
-            self.pieces.push(c);
-            self.at += 1;
-        }
-    }
-
     fn scan(&mut self) -> Result<(), CurlError> {
         let mut word_start = true;
-        while let Some(c) = self.peek(0) {
+        while let Some(c) = self.cursor.peek(0) {
             match c {
                 '\\' => self.backslash(),
                 '\'' => self.single_quoted()?,
                 '"' => self.double_quoted()?,
                 '$' => self.dollar(false)?,
-                '`' if self.peek(1) == Some('\n') => return Err(powershell()),
+                '`' if self.cursor.peek(1) == Some('\n') => return Err(powershell()),
                 '`' => return Err(command_substitution()),
                 '#' if word_start => self.comment(),
-                '|' | ';' | '&' | '<' | '>' => return self.operator(c),
+                '|' | ';' | '&' | '<' | '>' => return self.cursor.operator(c),
                 '\n' => self.newline()?,
-                _ => self.copy(),
+                _ => self.cursor.copy(),
             }
             word_start = c.is_whitespace();
         }
@@ -83,66 +51,66 @@ impl Scanner {
     /// one at the start of a word (` \` at the end of a line, as every multi-line command has).
     /// One at the very end escapes nothing: dropped.
     fn backslash(&mut self) {
-        match self.peek(1) {
-            None => self.at += 1,
-            Some('\n') => self.at += 2,
+        match self.cursor.peek(1) {
+            None => self.cursor.at += 1,
+            Some('\n') => self.cursor.at += 2,
             Some(_) => {
-                self.copy();
-                self.copy();
+                self.cursor.copy();
+                self.cursor.copy();
             }
         }
     }
 
     fn single_quoted(&mut self) -> Result<(), CurlError> {
-        let line = self.line();
-        self.copy();
+        let line = self.cursor.line();
+        self.cursor.copy();
         loop {
-            match self.peek(0) {
+            match self.cursor.peek(0) {
                 None => return Err(unclosed("'", line)),
                 Some('\'') => {
-                    self.copy();
+                    self.cursor.copy();
                     return Ok(());
                 }
-                Some(_) => self.copy(),
+                Some(_) => self.cursor.copy(),
             }
         }
     }
 
     fn double_quoted(&mut self) -> Result<(), CurlError> {
-        let line = self.line();
-        self.copy();
+        let line = self.cursor.line();
+        self.cursor.copy();
         loop {
-            match self.peek(0) {
+            match self.cursor.peek(0) {
                 None => return Err(unclosed("\"", line)),
                 Some('"') => {
-                    self.copy();
+                    self.cursor.copy();
                     return Ok(());
                 }
-                Some('\\') if self.peek(1) == Some('\n') => self.at += 2,
-                Some('\\') if self.peek(1).is_some() => {
-                    self.copy();
-                    self.copy();
+                Some('\\') if self.cursor.peek(1) == Some('\n') => self.cursor.at += 2,
+                Some('\\') if self.cursor.peek(1).is_some() => {
+                    self.cursor.copy();
+                    self.cursor.copy();
                 }
                 Some('$') => self.dollar(true)?,
                 Some('`') => return Err(command_substitution()),
-                Some(_) => self.copy(),
+                Some(_) => self.cursor.copy(),
             }
         }
     }
 
     /// A `$`: ANSI-C quoting, a locale string, an expansion, or a plain dollar sign.
     fn dollar(&mut self, in_double_quotes: bool) -> Result<(), CurlError> {
-        match self.peek(1) {
+        match self.cursor.peek(1) {
             Some('\'') if !in_double_quotes => self.ansi_c_quoted(),
             // `$"…"` is a string to translate: as plain double quotes, in every locale but one.
             Some('"') if !in_double_quotes => {
-                self.at += 1;
+                self.cursor.at += 1;
                 self.double_quoted()
             }
             Some('(') => Err(command_substitution()),
             Some('{') => self.braced_expansion(),
             Some(c) if c == '_' || c.is_ascii_alphabetic() => {
-                let length = 1 + self.chars[self.at + 1..]
+                let length = 1 + self.cursor.chars[self.cursor.at + 1..]
                     .iter()
                     .take_while(|c| **c == '_' || c.is_ascii_alphanumeric())
                     .count();
@@ -154,7 +122,7 @@ impl Scanner {
                 Ok(())
             }
             _ => {
-                self.copy();
+                self.cursor.copy();
                 Ok(())
             }
         }
@@ -162,11 +130,11 @@ impl Scanner {
 
     /// `${NAME}`; anything more (`${NAME:-default}`) is refused rather than guessed at.
     fn braced_expansion(&mut self) -> Result<(), CurlError> {
-        let inside: String = self.chars[self.at + 2..]
+        let inside: String = self.cursor.chars[self.cursor.at + 2..]
             .iter()
             .take_while(|c| **c != '}')
             .collect();
-        let closed = self.peek(2 + inside.chars().count()) == Some('}');
+        let closed = self.cursor.peek(2 + inside.chars().count()) == Some('}');
         let a_name = !inside.is_empty()
             && inside
                 .chars()
@@ -183,48 +151,50 @@ impl Scanner {
 
     /// The `length` characters at the scan, an expansion, kept as written but marked.
     fn expansion(&mut self, length: usize) {
-        let written: String = self.chars[self.at..self.at + length].iter().collect();
-        self.pieces.push_expansion(written);
-        self.at += length;
+        let written: String = self.cursor.chars[self.cursor.at..self.cursor.at + length]
+            .iter()
+            .collect();
+        self.cursor.pieces.push_expansion(written);
+        self.cursor.at += length;
     }
 
     /// `$'…'`: its backslash escapes resolved, then written again single-quoted for shlex.
     fn ansi_c_quoted(&mut self) -> Result<(), CurlError> {
-        let line = self.line();
-        self.at += 2;
+        let line = self.cursor.line();
+        self.cursor.at += 2;
         let mut bytes = Vec::new();
         loop {
-            match self.peek(0) {
+            match self.cursor.peek(0) {
                 None => return Err(unclosed("$'", line)),
                 Some('\'') => break,
                 Some('\\') => {
-                    self.at += 1;
+                    self.cursor.at += 1;
                     let escape = self.ansi_c_escape().ok_or_else(|| unclosed("$'", line))?;
                     bytes.extend(escape);
                 }
                 Some(c) => {
                     bytes.extend(c.to_string().bytes());
-                    self.at += 1;
+                    self.cursor.at += 1;
                 }
             }
         }
-        self.at += 1;
+        self.cursor.at += 1;
         // bash ends the string at a NUL byte.
         if let Some(nul) = bytes.iter().position(|byte| *byte == 0) {
             bytes.truncate(nul);
         }
         let text = self.text_of(bytes);
-        self.pieces.push('\'');
-        self.pieces.push_str(&text.replace('\'', r"'\''"));
-        self.pieces.push('\'');
+        self.cursor.pieces.push('\'');
+        self.cursor.pieces.push_str(&text.replace('\'', r"'\''"));
+        self.cursor.pieces.push('\'');
         Ok(())
     }
 
     /// The bytes of the escape after a backslash in `$'…'`, as bash reads it; `None` at the end
     /// of the text.
     fn ansi_c_escape(&mut self) -> Option<Vec<u8>> {
-        let c = self.peek(0)?;
-        self.at += 1;
+        let c = self.cursor.peek(0)?;
+        self.cursor.at += 1;
         let byte = |b: u8| Some(vec![b]);
         match c {
             'a' => byte(0x07),
@@ -237,7 +207,7 @@ impl Scanner {
             'v' => byte(0x0b),
             '\\' | '\'' | '"' | '?' => byte(c as u8),
             '0'..='7' => {
-                self.at -= 1;
+                self.cursor.at -= 1;
                 let value = self.digits(8, 3)?;
                 // `\777` is 511 in octal; bash keeps its low byte.
                 byte((value & 0xff) as u8)
@@ -246,8 +216,8 @@ impl Scanner {
             'u' => self.numbered(16, 4, "u", char_bytes),
             'U' => self.numbered(16, 8, "U", char_bytes),
             'c' => {
-                let control = self.peek(0)?;
-                self.at += 1;
+                let control = self.cursor.peek(0)?;
+                self.cursor.at += 1;
                 byte((control as u32 & 0x1f) as u8)
             }
             other => Some(format!("\\{other}").into_bytes()),
@@ -271,12 +241,12 @@ impl Scanner {
 
     /// The number in up to `most` digits of `radix` at the scan, if there is at least one.
     fn digits(&mut self, radix: u32, most: usize) -> Option<u32> {
-        let digits: Vec<u32> = self.chars[self.at..]
+        let digits: Vec<u32> = self.cursor.chars[self.cursor.at..]
             .iter()
             .take(most)
             .map_while(|c| c.to_digit(radix))
             .collect();
-        self.at += digits.len();
+        self.cursor.at += digits.len();
         (!digits.is_empty()).then(|| digits.iter().fold(0, |value, d| value * radix + d))
     }
 
@@ -286,7 +256,7 @@ impl Scanner {
         match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
-                self.notes.push(
+                self.cursor.notes.push(
                     "A $'…' string holds bytes that are not UTF-8 (such as \\xe9): they are read as the Latin-1 characters they stand for (é)."
                         .to_owned(),
                 );
@@ -297,37 +267,18 @@ impl Scanner {
 
     /// A `#` starting a word: the rest of the line is a comment.
     fn comment(&mut self) {
-        while self.peek(0).is_some_and(|c| c != '\n') {
-            self.at += 1;
+        while self.cursor.peek(0).is_some_and(|c| c != '\n') {
+            self.cursor.at += 1;
         }
-    }
-
-    /// An unquoted operator: the command ends here.
-    fn operator(&mut self, operator: char) -> Result<(), CurlError> {
-        if matches!(operator, '<' | '>') {
-            self.pieces.drop_redirected_descriptor();
-        }
-        let rest: String = self.chars[self.at..].iter().collect();
-        self.notes.push(after_operator(operator, &rest)?);
-        self.at = self.chars.len();
-        Ok(())
     }
 
     /// A newline without a backslash before it ends the command in a shell. A second `curl`
     /// on the next line is refused; anything else is read as part of this command (it plainly
     /// is: a pasted command often loses its backslashes), with a note.
     fn newline(&mut self) -> Result<(), CurlError> {
-        let line = self.line();
-        self.copy();
-        let (more, runs_curl) = self.next_content.after(&self.chars, self.at);
-        if runs_curl {
-            return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
-        }
-        if !self.joined_line && more {
-            self.joined_line = true;
-            self.notes.push(joined_line_note(line, '\\'));
-        }
-        Ok(())
+        let line = self.cursor.line();
+        self.cursor.copy();
+        self.cursor.line_break_read(line, '\\')
     }
 }
 
@@ -384,12 +335,7 @@ mod tests {
     use super::*;
 
     fn texts(command: &str) -> Vec<String> {
-        split(command)
-            .unwrap()
-            .words
-            .into_iter()
-            .map(|word| word.text)
-            .collect()
+        split(command).unwrap().texts()
     }
 
     #[test]

@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use super::{CurlError, joined, shown};
-use crate::contract::{Contract, Operation};
+use crate::contract::{Contract, Operation, ParamPlace, UnknownParam};
 
 /// The operation a URL calls, with its values, and where the API lives.
 #[derive(Debug)]
@@ -208,11 +208,6 @@ fn query_values(
     operation: &Operation,
     query: Option<&str>,
 ) -> Result<BTreeMap<String, String>, CurlError> {
-    let names: Vec<String> = operation
-        .query_params
-        .iter()
-        .map(|param| param.name.clone())
-        .collect();
     let mut values = BTreeMap::new();
     for pair in query
         .unwrap_or_default()
@@ -221,9 +216,9 @@ fn query_values(
     {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let (name, value) = (query_text(name)?, query_text(value)?);
-        if !names.contains(&name) {
-            return Err(unknown_query(operation, &name, &names));
-        }
+        operation
+            .check_param_names(ParamPlace::Query, [name.as_str()])
+            .map_err(|unknown| unknown_query(operation, &unknown))?;
         if values.contains_key(&name) {
             return Err(CurlError::new(format!(
                 "the URL gives the query parameter {} twice: {} takes one value",
@@ -247,8 +242,10 @@ fn query_text(encoded: &str) -> Result<String, CurlError> {
     }
 }
 
-fn unknown_query(operation: &Operation, name: &str, names: &[String]) -> CurlError {
-    CurlError::new(if names.is_empty() {
+/// Why the URL's query names a value the operation does not take, and what it takes.
+fn unknown_query(operation: &Operation, unknown: &UnknownParam<'_>) -> CurlError {
+    let name = &unknown.name;
+    CurlError::new(if unknown.accepted.is_empty() {
         format!(
             "{} ({} {}) takes no query parameters, but the URL gives {}",
             operation.id,
@@ -261,7 +258,7 @@ fn unknown_query(operation: &Operation, name: &str, names: &[String]) -> CurlErr
             "{} has no query parameter {}: it takes {}",
             operation.id,
             shown(name),
-            joined(names, "or")
+            joined(&unknown.accepted, "or")
         )
     })
 }

@@ -29,6 +29,14 @@ pub(super) struct Split {
     pub notes: Vec<String>,
 }
 
+impl Split {
+    /// The words' texts, for the splitters' tests.
+    #[cfg(test)]
+    pub fn texts(self) -> Vec<String> {
+        self.words.into_iter().map(|word| word.text).collect()
+    }
+}
+
 /// Whether `line` starts with a command that runs curl (`curl`, `curl.exe`, `/usr/bin/curl`).
 pub(super) fn runs_curl(line: &str) -> bool {
     line.split_whitespace().next().is_some_and(is_curl)
@@ -43,7 +51,7 @@ pub(super) fn is_curl(word: &str) -> bool {
 
 /// The note for what follows `operator` (`|`, `;`, `&`, `>` …), which ends the curl command in a
 /// shell; an error when it runs curl again, since the import takes one request.
-pub(super) fn after_operator(operator: char, rest: &str) -> Result<String, CurlError> {
+fn after_operator(operator: char, rest: &str) -> Result<String, CurlError> {
     let rest = rest.trim();
     let commands = rest.split(['|', ';', '&']).map(str::trim_start);
     if commands.clone().any(runs_curl) {
@@ -56,22 +64,94 @@ pub(super) fn after_operator(operator: char, rest: &str) -> Result<String, CurlE
 }
 
 /// The error for text that holds a second curl command.
-pub(super) const MORE_THAN_ONE: &str =
-    "the text holds more than one curl command: import one at a time";
+const MORE_THAN_ONE: &str = "the text holds more than one curl command: import one at a time";
 
 /// The note for a line that does not end with the shell's line continuation although more of the
 /// command follows: a shell would end the command there, but what follows is plainly part of it.
-pub(super) fn joined_line_note(line: usize, continuation: char) -> String {
+fn joined_line_note(line: usize, continuation: char) -> String {
     format!(
         "Line {line} does not end with {continuation}, so a shell would end the command there; the lines after it are read as part of it."
     )
+}
+
+/// Where a splitter (POSIX shells, cmd.exe) is in a command and what it has read, with the steps
+/// both take alike: an unquoted operator ends the command, and a line break without the shell's
+/// continuation refuses a second curl or is noted once.
+pub(super) struct Cursor {
+    pub chars: Vec<char>,
+    pub at: usize,
+    pub pieces: Pieces,
+    pub notes: Vec<String>,
+    /// A line without a continuation has been read into the command already (noted once).
+    joined_line: bool,
+    lines: LineCount,
+    next_content: NextContent,
+}
+
+impl Cursor {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            chars: text.chars().collect(),
+            at: 0,
+            pieces: Pieces::default(),
+            notes: Vec::new(),
+            joined_line: false,
+            lines: LineCount::default(),
+            next_content: NextContent::default(),
+        }
+    }
+
+    pub fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.at + ahead).copied()
+    }
+
+    /// The line the cursor is on, from 1.
+    pub fn line(&mut self) -> usize {
+        self.lines.line_at(&self.chars, self.at)
+    }
+
+    /// Copies the character at the cursor and moves past it.
+    pub fn copy(&mut self) {
+        if let Some(c) = self.peek(0) {
+            self.pieces.push(c);
+            self.at += 1;
+        }
+    }
+
+    /// An unquoted operator: the command ends here, and what follows is noted as left out.
+    pub fn operator(&mut self, operator: char) -> Result<(), CurlError> {
+        if matches!(operator, '<' | '>') {
+            self.pieces.drop_redirected_descriptor();
+        }
+        let rest: String = self.chars[self.at..].iter().collect();
+        self.notes.push(after_operator(operator, &rest)?);
+        self.at = self.chars.len();
+        Ok(())
+    }
+
+    /// After a line break on `line` that lacks the shell's `continuation`, once the splitter
+    /// has read it: a second `curl` on the next line is refused; anything else is read as part
+    /// of this command (a pasted command often loses its continuations), with a note the first
+    /// time.
+    pub fn line_break_read(&mut self, line: usize, continuation: char) -> Result<(), CurlError> {
+        let (more, runs_curl) = self.next_content.after(&self.chars, self.at);
+        if runs_curl {
+            return Err(CurlError::new(MORE_THAN_ONE.to_owned()));
+        }
+        if !self.joined_line && more {
+            self.joined_line = true;
+            self.notes.push(joined_line_note(line, continuation));
+        }
+        Ok(())
+    }
 }
 
 /// The line a scan is on, counted as the scan moves forward, so that asking for it costs only the
 /// text read since the last time (counting from the start each time made a long command's import
 /// quadratic).
 #[derive(Debug, Default)]
-pub(super) struct LineCount {
+struct LineCount {
     /// How far the line breaks have been counted.
     counted_to: usize,
     breaks: usize,
@@ -97,7 +177,7 @@ impl LineCount {
 /// Remembered for the run of blank text before that line, so that a long run of blank lines is
 /// looked through once, not once per line break.
 #[derive(Debug, Default)]
-pub(super) struct NextContent {
+struct NextContent {
     /// From where the last look started, where the text it found starts, and whether it runs curl.
     seen: Option<(usize, usize, bool)>,
 }
