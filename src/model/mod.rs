@@ -11,6 +11,7 @@ mod legacy;
 pub mod links;
 pub mod lint;
 pub mod problem;
+pub mod redact;
 pub mod request;
 pub mod response;
 
