@@ -212,3 +212,62 @@ fn a_token_the_server_echoes_is_not_written_to_the_history() {
         }
     }
 }
+
+/// The window too: it used to hand the history a copy of the request without its token, so
+/// there was nothing to hide the echo by.
+#[test]
+fn a_token_the_server_echoes_to_the_window_is_not_written_to_the_history() {
+    use egui_kittest::kittest::Queryable as _;
+    use flameup_explorer::app::{App, AppState, Exchange, PresetLibrary, TokenInput, TokenOrigin};
+    use flameup_explorer::model::{Draft, Environment};
+
+    let server = LoopbackServer::start(Reply::Respond {
+        status: 401,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("X-Seen-Auth".into(), format!("Bearer {TOKEN}")),
+        ],
+        body: json!({"message": format!("bad token {TOKEN}")})
+            .to_string()
+            .into_bytes(),
+    });
+    let home = Scratch::new("window-echo");
+    let library = PresetLibrary::open(None, Some(home.history()));
+    let state = AppState {
+        draft: Draft {
+            environment: Environment::Custom,
+            custom_base_url: server.base_url(),
+            ..Draft::docs_example()
+        },
+        ..AppState::default()
+    };
+    let token = TokenInput {
+        text: TOKEN.to_owned(),
+        revealed: false,
+        origin: TokenOrigin::Typed,
+    };
+    let mut harness = support::app::harness_of(
+        App::with_library(state, token, library),
+        egui::vec2(1400.0, 900.0),
+    );
+    harness.run();
+    harness.get_by_label("Send").click();
+    support::app::step_until(&mut harness, "the answer", |app| {
+        matches!(app.exchange, Exchange::Done(_))
+    });
+    assert!(
+        server.requests()[0].text().contains(TOKEN),
+        "the token was sent"
+    );
+
+    let stored = std::fs::read_to_string(home.history()).unwrap();
+    assert!(!stored.contains(TOKEN), "{stored}");
+    let entry: Value = serde_json::from_str(stored.trim_end()).unwrap();
+    assert!(
+        entry["response_body"]
+            .as_str()
+            .unwrap()
+            .contains("bad token $FLAMEUP_API_TOKEN"),
+        "{stored}"
+    );
+}
