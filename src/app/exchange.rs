@@ -9,7 +9,7 @@ use crate::contract::{AnswerCheck, Operation};
 use crate::model::HttpResponse;
 use crate::model::field_notes::FormNotes;
 use crate::model::response::Prepared;
-use crate::model::{Credential, Draft, HttpRequest};
+use crate::model::{Draft, HttpRequest};
 use crate::store::history::HistoryEntry;
 use crate::transport::{InFlight, Outcome};
 
@@ -26,8 +26,9 @@ pub(super) struct Sent {
     /// The draft then: a server field error is shown under its input until that input differs
     /// from what was sent.
     pub draft: Draft,
-    /// The request with the token as a reference: what the history keeps. `None` for an answer
-    /// restored from the history, which is not recorded again.
+    /// The request as sent, token included, so the history entry made from it can hide that token
+    /// wherever the answer echoes it. `None` for an answer restored from the history, which is
+    /// not recorded again.
     pub request: Option<HttpRequest>,
 }
 
@@ -94,9 +95,6 @@ impl App {
         let Ok(request) = &self.derived.request else {
             return;
         };
-        let Ok(recorded) = request.with_credential(&Credential::EnvVar) else {
-            return;
-        };
         let repaint = ctx.clone();
         let in_flight = InFlight::start(request, self.state.deadline(), move || {
             repaint.request_repaint();
@@ -107,7 +105,7 @@ impl App {
         self.review = None;
         self.sent = Some(Sent {
             draft: self.state.draft.clone(),
-            request: Some(recorded),
+            request: Some(request.clone()),
         });
         self.remember_token(ctx);
     }

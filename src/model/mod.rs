@@ -12,6 +12,7 @@ pub mod links;
 pub mod lint;
 pub(crate) mod phrase;
 pub mod problem;
+pub mod redact;
 pub mod request;
 pub mod response;
 

@@ -120,7 +120,7 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 /// Characters escaped in a path segment: everything that would end or reshape the segment.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
+pub(super) const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -141,7 +141,7 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 /// Characters escaped in a query name or value: all but the unreserved ones (RFC 3986), so no
 /// HTTP client finds anything left to encode or decode and every one sends the target as built.
 /// A space is `%20`, never `+`.
-const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(super) const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -14,14 +14,47 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 
 /// Replaces `path` with `bytes` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    with_temp_copy(path, bytes, |temp| fs::rename(temp, path))
+    with_temp_copy(path, bytes, Access::Default, |temp| fs::rename(temp, path))
+}
+
+/// Replaces `path` with `bytes` atomically, as a file only its owner may read (on Unix): for files
+/// that hold what servers answered, which may quote the user's account.
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    with_temp_copy(path, bytes, Access::OwnerOnly, |temp| {
+        fs::rename(temp, path)
+    })
+}
+
+/// Narrows `file` to its owner (mode 0600) on Unix, if others could read or write it; elsewhere
+/// the platform's per-user folders already keep others out.
+pub fn make_private(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Who may read a file written here.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// As the user's umask says.
+    Default,
+    /// Its owner only: see [`make_private`].
+    OwnerOnly,
 }
 
 /// Creates `path` holding `bytes`, atomically, and only if no file of that name exists: the
 /// check and the creation are one step, so of two processes creating the same name exactly one
 /// succeeds and the other gets `ErrorKind::AlreadyExists`. No reader ever sees a partial file.
 pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    with_temp_copy(path, bytes, |temp| {
+    with_temp_copy(path, bytes, Access::Default, |temp| {
         match fs::hard_link(temp, path) {
             Ok(()) => fs::remove_file(temp),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Err(err),
@@ -43,6 +76,7 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 fn with_temp_copy(
     path: &Path,
     bytes: &[u8],
+    access: Access,
     finish: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -50,6 +84,9 @@ fn with_temp_copy(
     let temp = temp_path(dir, path);
     let result = (|| {
         let mut file = File::create(&temp)?;
+        if access == Access::OwnerOnly {
+            make_private(&file)?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
         finish(&temp)?;
