@@ -193,10 +193,29 @@ pub(super) fn print_json(response: &HttpResponse, verdicts: &Verdicts) -> Result
     })
 }
 
+/// The layout of a JSON body printed for people: pretty, unless indenting it would make it many
+/// times its size (deep nesting), which is then said on standard error and the body is printed
+/// compact.
+fn pretty_layout(body: &[u8]) -> Layout {
+    match json_text::pretty_fits(body) {
+        Ok(()) => Layout::Pretty,
+        Err(too_deep) => {
+            print_warning(&format!(
+                "the body is printed compact, on one line: {too_deep}"
+            ));
+            Layout::Compact
+        }
+    }
+}
+
 /// The body as JSON when it is JSON, else as text (invalid UTF-8 shown as U+FFFD): pretty text in
 /// the pretty output, and a JSON string in `--output json`.
 fn write_body(body: &[u8], layout: Layout, out: &mut dyn Write) -> io::Result<()> {
     if json_text::is_json(body) {
+        let layout = match layout {
+            Layout::Pretty => pretty_layout(body),
+            Layout::Compact => Layout::Compact,
+        };
         return json_text::write_json(body, layout, out);
     }
     let text = String::from_utf8_lossy(body);

@@ -23,6 +23,96 @@ pub enum Layout {
     Pretty,
 }
 
+/// The most the indentation of the pretty layout may add to a body, as a multiple of the body's
+/// size (plus [`PRETTY_ALLOWANCE`]). Indentation grows with nesting, so a small deeply nested
+/// body (`[[[[…]]]]`, 10,000 levels in 20 KB) would print hundreds of megabytes; real answers
+/// add well under twice their size.
+pub const PRETTY_GROWTH_LIMIT: u64 = 8;
+
+/// What the pretty layout may always add, whatever the body's size: a small answer nested a few
+/// hundred levels deep is still shown pretty.
+pub const PRETTY_ALLOWANCE: u64 = 1_000_000;
+
+/// Why a JSON body is laid out compact though pretty was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooDeepForPretty {
+    /// The deepest nesting of objects and arrays.
+    pub depth: usize,
+    /// The bytes the pretty layout would add (line breaks, indentation, spaces after colons).
+    pub added: u64,
+}
+
+impl std::fmt::Display for TooDeepForPretty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it is nested {} levels deep, and indenting it would add {}",
+            self.depth,
+            super::response::human_size(usize::try_from(self.added).unwrap_or(usize::MAX))
+        )
+    }
+}
+
+/// Whether `json` (which [`is_json`] accepted) may be laid out pretty: whether its indentation
+/// stays within [`PRETTY_GROWTH_LIMIT`] times its size. Counted in one pass over the bytes,
+/// without writing anything.
+pub fn pretty_fits(json: &[u8]) -> Result<(), TooDeepForPretty> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut added = 0u64;
+    let mut just_opened = false;
+    let line_break = |depth: usize| 1 + 2 * depth as u64;
+    let mut at = 0;
+    while let Some(&byte) = json.get(at) {
+        at = match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => at + 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if !just_opened {
+                    added += line_break(depth);
+                }
+                just_opened = false;
+                at + 1
+            }
+            b',' => {
+                added += line_break(depth);
+                at + 1
+            }
+            b':' => {
+                added += 1;
+                at + 1
+            }
+            _ => {
+                if just_opened {
+                    added += line_break(depth);
+                }
+                just_opened = false;
+                match byte {
+                    b'{' | b'[' => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                        just_opened = true;
+                        at + 1
+                    }
+                    b'"' => string_end(json, at),
+                    _ => literal_end(json, at).max(at + 1),
+                }
+            }
+        };
+    }
+    let budget = PRETTY_GROWTH_LIMIT
+        .saturating_mul(json.len() as u64)
+        .saturating_add(PRETTY_ALLOWANCE);
+    if added <= budget {
+        Ok(())
+    } else {
+        Err(TooDeepForPretty {
+            depth: deepest,
+            added,
+        })
+    }
+}
+
 /// `json` (which [`is_json`] accepted) laid out as `layout`, as text.
 pub fn to_string(json: &[u8], layout: Layout) -> String {
     let mut out = Vec::with_capacity(json.len());
@@ -209,6 +299,31 @@ mod tests {
         }
         assert!(!is_json(b"\"\xff\""));
         assert!(is_json(b" [] "));
+    }
+
+    #[test]
+    fn deep_nesting_is_not_laid_out_pretty() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let refused = pretty_fits(deep.as_bytes()).unwrap_err();
+        assert_eq!(refused.depth, 10_000);
+        // Exactly what the pretty print would add: it is what made 20 KB print 200 MB.
+        let compact = printed(&deep, Layout::Compact);
+        let pretty = printed(&deep, Layout::Pretty);
+        assert_eq!(refused.added, (pretty.len() - compact.len()) as u64);
+        assert!(refused.to_string().contains("nested 10000 levels deep"), "{refused}");
+    }
+
+    #[test]
+    fn ordinary_and_moderately_deep_answers_stay_pretty() {
+        let people = format!(
+            "{{\"data\":[{}]}}",
+            vec![r#"{"id":"p1","email":"a@b.c","attributes":{"plan":"pro","tags":["x"]}}"#; 1000]
+                .join(",")
+        );
+        let moderately_deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        for json in [people.as_str(), moderately_deep.as_str(), "{}", "\"x\"", "1"] {
+            assert_eq!(pretty_fits(json.as_bytes()), Ok(()), "{json}");
+        }
     }
 
     fn any_json() -> impl Strategy<Value = Value> {
