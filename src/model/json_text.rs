@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+use super::terminal;
+
 /// Whether `bytes` is one JSON value (and UTF-8 throughout), checked without building it.
 pub fn is_json(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok()
@@ -234,14 +236,22 @@ fn write_literal(literal: &[u8], out: &mut dyn Write) -> io::Result<()> {
     out.write_all(exponent)
 }
 
-/// A string as serde_json writes it: one without escapes is already in that form; one with escapes
-/// is decoded and encoded again (`\u00e9` becomes `é`, `\/` becomes `/`).
+/// A string as serde_json writes it, except that a character that could drive a terminal (C1
+/// controls, DEL, bidirectional controls: see [`terminal::is_unsafe`]) is written as a `\u`
+/// escape, which is the same JSON value. One without escapes or such characters is already in
+/// that form; any other is decoded and encoded again (`\u00e9` becomes `é`, `\/` becomes `/`).
 fn write_string(quoted: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    if !quoted.contains(&b'\\') {
+    // The first byte of every escape, and of every unsafe character's UTF-8 (DEL; C1 controls
+    // U+0080..U+009F; U+061C; U+200E.., U+202A.., U+2066..).
+    let may_change = |byte: &u8| matches!(byte, b'\\' | 0x7f | 0xc2 | 0xd8 | 0xe2);
+    if !quoted.iter().any(may_change) {
         return out.write_all(quoted);
     }
     match serde_json::from_slice::<String>(quoted) {
-        Ok(text) => serde_json::to_writer(out, &text).map_err(io::Error::other),
+        Ok(text) => {
+            let json = serde_json::to_string(&text).map_err(io::Error::other)?;
+            out.write_all(terminal::escape_json(&json).as_bytes())
+        }
         // Not reached for a body `is_json` accepted; kept as sent rather than lost.
         Err(_) => out.write_all(quoted),
     }
@@ -261,18 +271,19 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// What serde_json prints, with the characters that could drive a terminal escaped.
+    fn serde_pretty(value: &Value) -> String {
+        terminal::escape_json(&serde_json::to_string_pretty(value).unwrap()).into_owned()
+    }
+
+    fn serde_compact(value: &Value) -> String {
+        terminal::escape_json(&serde_json::to_string(value).unwrap()).into_owned()
+    }
+
     fn assert_like_serde_json(json: &str) {
         let value: Value = serde_json::from_str(json).unwrap();
-        assert_eq!(
-            printed(json, Layout::Pretty),
-            serde_json::to_string_pretty(&value).unwrap(),
-            "{json}"
-        );
-        assert_eq!(
-            printed(json, Layout::Compact),
-            serde_json::to_string(&value).unwrap(),
-            "{json}"
-        );
+        assert_eq!(printed(json, Layout::Pretty), serde_pretty(&value), "{json}");
+        assert_eq!(printed(json, Layout::Compact), serde_compact(&value), "{json}");
     }
 
     #[test]
@@ -290,6 +301,15 @@ mod tests {
         ] {
             assert_like_serde_json(json);
         }
+    }
+
+    #[test]
+    fn characters_that_drive_a_terminal_are_escaped_in_strings() {
+        let json = "{\"id\":\"\u{9b}31m\",\"w\":\"\u{202e}evil\",\"d\":\"\u{7f}\",\"ok\":\"caf\u{e9} \u{2192}\"}";
+        assert_eq!(
+            printed(json, Layout::Compact),
+            r#"{"id":"\u009b31m","w":"\u202eevil","d":"\u007f","ok":"café →"}"#
+        );
     }
 
     #[test]
@@ -353,8 +373,8 @@ mod tests {
                 serde_json::to_string(&value).unwrap(),
                 serde_json::to_string_pretty(&value).unwrap(),
             ] {
-                prop_assert_eq!(printed(&text, Layout::Pretty), serde_json::to_string_pretty(&value).unwrap());
-                prop_assert_eq!(printed(&text, Layout::Compact), serde_json::to_string(&value).unwrap());
+                prop_assert_eq!(printed(&text, Layout::Pretty), serde_pretty(&value));
+                prop_assert_eq!(printed(&text, Layout::Compact), serde_compact(&value));
             }
         }
     }

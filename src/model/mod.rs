@@ -13,6 +13,7 @@ pub mod lint;
 pub mod problem;
 pub mod request;
 pub mod response;
+pub mod terminal;
 
 pub use draft::{DEFAULT_OPERATION, Draft, Environment, FieldRow, OperationValues, ValueKind};
 pub use form::FormValue;
