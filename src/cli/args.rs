@@ -332,7 +332,8 @@ pub enum Output {
     Pretty,
     /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem", "contract"}, and
     /// "diff" with --baseline; for a failure with no answer, {"error": {"kind", "message",
-    /// "detail"}}.
+    /// "detail"}}. A body that is not UTF-8 is a string with U+FFFD replacements in "body", and
+    /// its exact bytes in "body_base64".
     Json,
 }
 
