@@ -17,7 +17,7 @@ use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
 use crate::store::presets::{self, Listed, Preset, PresetStore, printable};
 use crate::transport::redirect::{self, MAX_FOLLOWED, Redirect};
-use crate::transport::{InFlight, Outcome, SendOptions, TransportError};
+use crate::transport::{FailureKind, InFlight, Outcome, SendOptions, TransportError};
 
 /// A failure that ends the command with exit code 2 and one line on standard error.
 struct Failure(String);
@@ -428,7 +428,14 @@ fn exchange(request: &HttpRequest, options: SendOptions, follow: bool) -> Outcom
             deadline: remaining,
             ..options
         };
-        let response = InFlight::send_and_wait(&current, hop_options)?;
+        // A hop's deadline is what is left of the user's: a timeout is told with the user's.
+        let response = InFlight::send_and_wait(&current, hop_options).map_err(|error| {
+            if error.kind == FailureKind::Timeout {
+                TransportError::deadline_passed(options.deadline)
+            } else {
+                error
+            }
+        })?;
         let told = |note: &str| {
             format!(
                 "the server answered {} {} and redirects to {}{note}",
