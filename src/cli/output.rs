@@ -259,10 +259,9 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let group = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |group, (at, byte)| group | u32::from(*byte) << (16 - 8 * at));
+        let group = chunk.iter().enumerate().fold(0u32, |group, (at, byte)| {
+            group | u32::from(*byte) << (16 - 8 * at)
+        });
         for at in 0..4 {
             if at <= chunk.len() {
                 let index = (group >> (18 - 6 * at)) & 0x3f;

@@ -282,8 +282,16 @@ mod tests {
 
     fn assert_like_serde_json(json: &str) {
         let value: Value = serde_json::from_str(json).unwrap();
-        assert_eq!(printed(json, Layout::Pretty), serde_pretty(&value), "{json}");
-        assert_eq!(printed(json, Layout::Compact), serde_compact(&value), "{json}");
+        assert_eq!(
+            printed(json, Layout::Pretty),
+            serde_pretty(&value),
+            "{json}"
+        );
+        assert_eq!(
+            printed(json, Layout::Compact),
+            serde_compact(&value),
+            "{json}"
+        );
     }
 
     #[test]
@@ -330,7 +338,10 @@ mod tests {
         let compact = printed(&deep, Layout::Compact);
         let pretty = printed(&deep, Layout::Pretty);
         assert_eq!(refused.added, (pretty.len() - compact.len()) as u64);
-        assert!(refused.to_string().contains("nested 10000 levels deep"), "{refused}");
+        assert!(
+            refused.to_string().contains("nested 10000 levels deep"),
+            "{refused}"
+        );
     }
 
     #[test]
@@ -341,7 +352,13 @@ mod tests {
                 .join(",")
         );
         let moderately_deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
-        for json in [people.as_str(), moderately_deep.as_str(), "{}", "\"x\"", "1"] {
+        for json in [
+            people.as_str(),
+            moderately_deep.as_str(),
+            "{}",
+            "\"x\"",
+            "1",
+        ] {
             assert_eq!(pretty_fits(json.as_bytes()), Ok(()), "{json}");
         }
     }

@@ -131,9 +131,9 @@ impl BodyView {
             // Deep nesting would make the indentation many times the body: the raw text is
             // shown instead (see `json_text::pretty_fits`).
             Ok(value) => Self {
-                pretty: json_text::pretty_fits(bytes).is_ok().then(|| {
-                    Lines::new(serde_json::to_string_pretty(&value).unwrap_or_default())
-                }),
+                pretty: json_text::pretty_fits(bytes)
+                    .is_ok()
+                    .then(|| Lines::new(serde_json::to_string_pretty(&value).unwrap_or_default())),
                 raw,
                 json: (bytes.len() <= KEEP_PARSED).then(|| std::sync::Arc::new(value)),
             },

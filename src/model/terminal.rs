@@ -106,17 +106,24 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed_as_it_is() {
         for text in ["", "café → ok", "tab\tstays", "שלום", "🔥"] {
-            assert!(matches!(escape(text, Shape::Line), Cow::Borrowed(_)), "{text}");
+            assert!(
+                matches!(escape(text, Shape::Line), Cow::Borrowed(_)),
+                "{text}"
+            );
         }
         assert!(matches!(escape("a\nb\r\n", Shape::Block), Cow::Borrowed(_)));
     }
 
     #[test]
     fn json_keeps_its_value_and_loses_its_controls() {
-        let value = serde_json::json!({"x-c1": "a\u{9b}31m", "rtl": "\u{202e}evil", "del": "\u{7f}"});
+        let value =
+            serde_json::json!({"x-c1": "a\u{9b}31m", "rtl": "\u{202e}evil", "del": "\u{7f}"});
         let json = serde_json::to_string_pretty(&value).unwrap();
         let escaped = escape_json(&json);
-        assert!(!escaped.chars().any(|c| is_unsafe(c) && c != '\n'), "{escaped}");
+        assert!(
+            !escaped.chars().any(|c| is_unsafe(c) && c != '\n'),
+            "{escaped}"
+        );
         assert!(escaped.contains(r"a\u009b31m"), "{escaped}");
         let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, value);

@@ -103,9 +103,9 @@ fn cut_short(received: usize, announced: Option<u64>) -> TransportError {
         Some(length) => format!(
             "the connection was closed after {received} of the {length} bytes the answer announced (Content-Length)"
         ),
-        None => format!(
-            "the connection was closed after {received} bytes of the body, before its end"
-        ),
+        None => {
+            format!("the connection was closed after {received} bytes of the body, before its end")
+        }
     };
     TransportError::new(FailureKind::Reset, detail)
 }

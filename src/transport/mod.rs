@@ -337,8 +337,14 @@ mod tests {
     fn a_deadline_is_printed_as_people_write_it() {
         for (deadline, shown) in [
             (Duration::from_secs(3), "no answer within the 3 s deadline"),
-            (Duration::from_nanos(2_999_993_600), "no answer within the 3 s deadline"),
-            (Duration::from_millis(250), "no answer within the 0.25 s deadline"),
+            (
+                Duration::from_nanos(2_999_993_600),
+                "no answer within the 3 s deadline",
+            ),
+            (
+                Duration::from_millis(250),
+                "no answer within the 0.25 s deadline",
+            ),
         ] {
             assert_eq!(TransportError::deadline_passed(deadline).detail, shown);
         }
