@@ -658,7 +658,7 @@ fn control_characters_from_the_file_are_escaped_in_messages() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
-    assert!(stdout.contains("\\u{1b}[2Jx"), "{stdout:?}");
+    assert!(stdout.contains("\\x1b[2Jx"), "{stdout:?}");
     assert!(
         stdout.starts_with("line 2, column traits.age:number"),
         "{stdout:?}"

@@ -215,13 +215,17 @@ fn a_redirect_is_the_answer_and_is_not_followed() {
 }
 
 #[test]
-fn a_body_shorter_than_its_content_length_is_an_invalid_response() {
+fn a_body_shorter_than_its_content_length_is_a_connection_closed_early() {
     let (addr, _server) = raw_server(|mut stream| {
         let head = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\":";
         stream.write_all(head.as_bytes()).unwrap();
     });
     let error = send(&base_url(addr), DEFAULT_MAX_RESPONSE_SIZE).unwrap_err();
-    assert_eq!(error.kind, FailureKind::InvalidResponse, "{error}");
+    assert_eq!(error.kind, FailureKind::Reset, "{error}");
+    assert!(
+        error.detail.contains("closed after 6 of the 100 bytes"),
+        "{error}"
+    );
 }
 
 #[test]

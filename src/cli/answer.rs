@@ -20,11 +20,12 @@ const SHOWN_DIFF_VALUE: usize = 80;
 
 /// The keys of a `send --output json` result. A baseline that is an object with `body` and no
 /// other keys than these is such a result; any other JSON is a plain body.
-const RESULT_KEYS: [&str; 7] = [
+const RESULT_KEYS: [&str; 8] = [
     "status",
     "elapsed_ms",
     "headers",
     "body",
+    "body_base64",
     "problem",
     "contract",
     "diff",

@@ -10,6 +10,10 @@ use crate::sandbox::{
 use crate::snippet::Target;
 use crate::transport::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE};
 
+/// The largest `--max-response-size`: 4 GB. The answer is held in memory whole; a larger limit
+/// is no limit at all.
+pub const MAX_RESPONSE_SIZE_LIMIT: usize = 4_000_000_000;
+
 /// Flameup Explorer: explore the Flameup People API. With no command, opens the window.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -26,13 +30,13 @@ pub enum Command {
         #[command(flatten)]
         request: RequestArgs,
         /// Give up after this many seconds without a complete answer.
-        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_DEADLINE.as_secs_f64())]
-        timeout: f64,
+        #[arg(long, value_name = "SECS", default_value_t = TimeoutArg::default(), value_parser = parse_timeout)]
+        timeout: TimeoutArg,
         #[arg(long, value_enum, default_value_t = Output::Pretty)]
         output: Output,
-        /// The largest answer read, after decompression, e.g. 500KB, 64MB, 1GiB; a longer one
-        /// fails as `too_large`.
-        #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_RESPONSE_SIZE, value_parser = parse_size)]
+        /// The largest answer read, after decompression, e.g. 500KB, 64MB, 1GiB (at most 4GB);
+        /// a longer one fails as `too_large`.
+        #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_RESPONSE_SIZE, value_parser = parse_response_size)]
         max_response_size: usize,
         /// Follow redirects (up to 10): 307 and 308 keep the method and body, 301, 302 and 303
         /// become a GET. The token is sent only to the base URL's own scheme, host and port.
@@ -156,7 +160,64 @@ pub struct SandboxArgs {
     pub drift: Vec<DriftKind>,
 }
 
-/// The parsed `--rate-limit` value: requests a minute per key, or `None` for `off`.
+/// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
+/// exactly.
+const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// A `--timeout` as typed: its number, and its text, which a message quotes as it was typed
+/// (`99999999999999999999` would print as `100000000000000000000`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeoutArg {
+    seconds: f64,
+    text: String,
+}
+
+impl Default for TimeoutArg {
+    fn default() -> Self {
+        let seconds = DEFAULT_DEADLINE.as_secs_f64();
+        Self {
+            seconds,
+            text: seconds.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for TimeoutArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl TimeoutArg {
+    /// The deadline, or a message that says which values are allowed, quoting the one typed.
+    pub fn deadline(&self) -> Result<std::time::Duration, String> {
+        std::time::Duration::try_from_secs_f64(self.seconds)
+            .ok()
+            .filter(|deadline| !deadline.is_zero() && *deadline <= MAX_TIMEOUT)
+            .ok_or_else(|| {
+                format!(
+                    "--timeout must be more than 0 and at most {} seconds, not {}",
+                    MAX_TIMEOUT.as_secs(),
+                    self.text
+                )
+            })
+    }
+}
+
+/// Any number for `--timeout`; whether it is allowed is said by [`TimeoutArg::deadline`], after
+/// parsing, in the command's own words.
+pub(crate) fn parse_timeout(text: &str) -> Result<TimeoutArg, String> {
+    let seconds = text
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| "expected a number of seconds, e.g. 30 or 2.5".to_owned())?;
+    Ok(TimeoutArg {
+        seconds,
+        text: text.to_owned(),
+    })
+}
+
+/// The parsed `--rate-limit` value: requests per key in each window, or `None` for `off`.
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimitArg(pub Option<u32>);
 
@@ -165,7 +226,10 @@ fn parse_rate_limit(text: &str) -> Result<RateLimitArg, String> {
         "off" => Ok(RateLimitArg(None)),
         _ => match text.parse::<u32>() {
             Ok(limit) if limit > 0 => Ok(RateLimitArg(Some(limit))),
-            _ => Err("expected a positive whole number of requests a minute, or `off`".to_owned()),
+            _ => Err(format!(
+                "expected a whole number of requests per window (see --rate-window) from 1 to {}, or `off`",
+                u32::MAX
+            )),
         },
     }
 }
@@ -220,6 +284,18 @@ pub(crate) fn parse_size(text: &str) -> Result<usize, String> {
                 .to_owned(),
         ),
     }
+}
+
+/// `--max-response-size`: a size (see [`parse_size`]) up to [`MAX_RESPONSE_SIZE_LIMIT`], since the
+/// whole answer is held in memory.
+fn parse_response_size(text: &str) -> Result<usize, String> {
+    let size = parse_size(text)?;
+    if size > MAX_RESPONSE_SIZE_LIMIT {
+        return Err(format!(
+            "expected at most {MAX_RESPONSE_SIZE_LIMIT} bytes (4GB): the answer is held in memory whole"
+        ));
+    }
+    Ok(size)
 }
 
 fn parse_fail_rate(text: &str) -> Result<f64, String> {
@@ -332,13 +408,39 @@ pub enum Output {
     Pretty,
     /// One JSON object: {"status", "elapsed_ms", "headers", "body", "problem", "contract"}, and
     /// "diff" with --baseline; for a failure with no answer, {"error": {"kind", "message",
-    /// "detail"}}.
+    /// "detail"}}. A body that is not UTF-8 is a string with U+FFFD replacements in "body", and
+    /// its exact bytes in "body_base64".
     Json,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeout_is_quoted_as_typed_and_sizes_and_rate_limits_say_their_maximum() {
+        let refused = parse_timeout("99999999999999999999")
+            .unwrap()
+            .deadline()
+            .unwrap_err();
+        assert_eq!(
+            refused,
+            "--timeout must be more than 0 and at most 86400 seconds, not 99999999999999999999"
+        );
+        assert_eq!(
+            parse_timeout("2.5").unwrap().deadline(),
+            Ok(std::time::Duration::from_millis(2500))
+        );
+        let refused = parse_response_size("18446744073709551615").unwrap_err();
+        assert!(
+            refused.contains("at most 4000000000 bytes (4GB)"),
+            "{refused}"
+        );
+        assert_eq!(parse_response_size("4GB"), Ok(4_000_000_000));
+        let refused = parse_rate_limit("99999999999999999999").unwrap_err();
+        assert!(refused.contains("from 1 to 4294967295"), "{refused}");
+        assert!(refused.contains("per window"), "{refused}");
+    }
 
     #[test]
     fn sizes_take_decimal_and_binary_units() {

@@ -8,14 +8,13 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
+use super::args::{TimeoutArg, parse_timeout};
 use super::output;
 use crate::flow::{self, Flow, ReplayError, Target};
 use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR};
 use crate::store::body_file::DEFAULT_BODY_LIMIT;
 use crate::store::history::{History, HistoryEntry};
-use crate::transport::{
-    DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, InFlight, Outcome, SendOptions,
-};
+use crate::transport::{DEFAULT_MAX_RESPONSE_SIZE, InFlight, Outcome, SendOptions};
 
 #[derive(Debug, Subcommand)]
 pub enum FlowCommand {
@@ -42,8 +41,8 @@ pub enum FlowCommand {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Give up on a step after this many seconds without a complete answer.
-        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_DEADLINE.as_secs_f64())]
-        timeout: f64,
+        #[arg(long, value_name = "SECS", default_value_t = TimeoutArg::default(), value_parser = parse_timeout)]
+        timeout: TimeoutArg,
     },
 }
 
@@ -55,7 +54,7 @@ pub fn run(command: FlowCommand) -> ExitCode {
             file,
             base_url,
             timeout,
-        } => replay_file(&file, base_url.as_deref(), timeout),
+        } => replay_file(&file, base_url.as_deref(), &timeout),
     };
     result.unwrap_or_else(|message| {
         output::print_failure(&message);
@@ -97,11 +96,12 @@ fn export(last: usize, target: Target) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn replay_file(file: &Path, base_url: Option<&str>, timeout: f64) -> Result<ExitCode, String> {
-    let deadline = Duration::try_from_secs_f64(timeout)
-        .ok()
-        .filter(|deadline| !deadline.is_zero() && deadline.as_secs() <= 24 * 60 * 60)
-        .ok_or("--timeout must be more than 0 and at most 86400 seconds")?;
+fn replay_file(
+    file: &Path,
+    base_url: Option<&str>,
+    timeout: &TimeoutArg,
+) -> Result<ExitCode, String> {
+    let deadline = timeout.deadline()?;
     let flow = Flow::from_json(&read_flow(file)?).map_err(|err| err.to_string())?;
     if let Some(base_url) = base_url {
         crate::model::request::parse_base_url(base_url)

@@ -515,22 +515,10 @@ fn describe(progress: &Progress, now: Instant) -> String {
     parts.join(" · ")
 }
 
-/// `text` with its control characters (ESC, line breaks, NUL …) escaped: messages quote the
+/// `text` escaped for the terminal, on one line (see `crate::model::terminal::escape`): messages quote the
 /// file, and its bytes must not drive the terminal or split a message over lines.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return text.into();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
+    crate::model::terminal::escape(text, crate::model::terminal::Shape::Line)
 }
 
 /// "4 min 38 s", "23 s", "1 h 5 min": rounded up to whole seconds.
@@ -602,7 +590,7 @@ mod tests {
     #[test]
     fn control_characters_in_messages_are_escaped() {
         assert_eq!(printable("plain é"), "plain é");
-        assert_eq!(printable("a\u{1b}[2Jb\nc\0"), "a\\u{1b}[2Jb\\nc\\u{0}");
+        assert_eq!(printable("a\u{1b}[2Jb\nc\0"), "a\\x1b[2Jb\\x0ac\\x00");
     }
 
     #[test]

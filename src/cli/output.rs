@@ -14,6 +14,7 @@ use crate::contract::AnswerCheck;
 use crate::model::HttpResponse;
 use crate::model::json_text::{self, Layout};
 use crate::model::phrase::joined;
+use crate::model::terminal::{self, Shape};
 
 /// Reports a command-line parsing error on one line (exit 2), or prints help or the version
 /// (exit 0). clap's own report spans several lines with a usage block.
@@ -68,13 +69,16 @@ fn missing_command(help: &str) -> String {
 }
 
 /// Prints a failure on one line of standard error. If even that cannot be written, there is
-/// nobody left to tell: the exit code still says it.
+/// nobody left to tell: the exit code still says it. A message may quote a file or a server, so
+/// it is escaped for the terminal, on one line.
 pub fn print_failure(message: &str) {
+    let message = terminal::escape(message, Shape::Line);
     let _ = writeln!(io::stderr(), "flameup-explorer: {message}");
 }
 
 /// Prints a warning on standard error: something to know that does not stop the command.
 pub fn print_warning(message: &str) {
+    let message = terminal::escape(message, Shape::Line);
     let _ = writeln!(io::stderr(), "flameup-explorer: warning: {message}");
 }
 
@@ -123,7 +127,7 @@ pub(super) fn print_pretty(response: &HttpResponse, verdicts: &Verdicts) -> Resu
             crate::model::response::human_size(response.body.len())
         )?;
         for (name, value) in &response.headers {
-            writeln!(out, "{name}: {value}")?;
+            writeln!(out, "{name}: {}", terminal::escape(value, Shape::Line))?;
         }
         writeln!(out)?;
         write_body(&response.body, Layout::Pretty, out)?;
@@ -133,14 +137,20 @@ pub(super) fn print_pretty(response: &HttpResponse, verdicts: &Verdicts) -> Resu
     })
 }
 
-/// Lines built from a server's words (field names, values): written as [`write_printable`]
-/// writes a body, so no escape sequence reaches the terminal.
+/// Lines built from a server's or a file's words (field names, values): each escaped for the
+/// terminal and kept on its one line, so a quoted line break cannot split a finding.
 fn write_lines(lines: &[String], out: &mut dyn Write) -> io::Result<()> {
     for line in lines {
-        write_printable(line, out)?;
-        writeln!(out)?;
+        writeln!(out, "{}", terminal::escape(line, Shape::Line))?;
     }
     Ok(())
+}
+
+/// Writes `value` as compact JSON, with the characters that could drive a terminal written as
+/// `\u` escapes (the same JSON value).
+fn write_json_value(value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let json = serde_json::to_string(value).map_err(io::Error::other)?;
+    out.write_all(terminal::escape_json(&json).as_bytes())
 }
 
 /// The contract check of a saved answer (`check`): as lines, or as one JSON object
@@ -165,7 +175,7 @@ pub(super) fn print_check(
             for (key, value) in verdicts.json_fields() {
                 object.insert(key.to_owned(), value);
             }
-            serde_json::to_writer(&mut *out, &object)?;
+            write_json_value(&object, out)?;
             writeln!(out)
         }
     })
@@ -181,59 +191,94 @@ pub(super) fn print_json(response: &HttpResponse, verdicts: &Verdicts) -> Result
             response.status,
             response.elapsed.as_millis() as u64
         )?;
-        serde_json::to_writer(&mut *out, &headers_json(response))?;
+        write_json_value(&headers_json(response), out)?;
         out.write_all(b",\"body\":")?;
         write_body(&response.body, Layout::Compact, out)?;
+        if std::str::from_utf8(&response.body).is_err() {
+            // The string above has replacements: the exact bytes go along, nothing is lost.
+            write!(out, ",\"body_base64\":\"{}\"", base64(&response.body))?;
+        }
         out.write_all(b",\"problem\":")?;
-        serde_json::to_writer(&mut *out, &problem_json(response))?;
+        write_json_value(&problem_json(response), out)?;
         for (key, value) in verdicts.json_fields() {
             write!(out, ",\"{key}\":")?;
-            serde_json::to_writer(&mut *out, &value)?;
+            write_json_value(&value, out)?;
         }
         writeln!(out, "}}")
     })
+}
+
+/// The layout of a JSON body printed for people: pretty, unless indenting it would make it many
+/// times its size (deep nesting), which is then said on standard error and the body is printed
+/// compact.
+fn pretty_layout(body: &[u8]) -> Layout {
+    match json_text::pretty_fits(body) {
+        Ok(()) => Layout::Pretty,
+        Err(too_deep) => {
+            print_warning(&format!(
+                "the body is printed compact, on one line: {too_deep}"
+            ));
+            Layout::Compact
+        }
+    }
 }
 
 /// The body as JSON when it is JSON, else as text (invalid UTF-8 shown as U+FFFD): pretty text in
 /// the pretty output, and a JSON string in `--output json`.
 fn write_body(body: &[u8], layout: Layout, out: &mut dyn Write) -> io::Result<()> {
     if json_text::is_json(body) {
+        let layout = match layout {
+            Layout::Pretty => pretty_layout(body),
+            Layout::Compact => Layout::Compact,
+        };
         return json_text::write_json(body, layout, out);
     }
     let text = String::from_utf8_lossy(body);
     match layout {
-        Layout::Pretty => write_printable(&text, out),
-        Layout::Compact => serde_json::to_writer(out, text.as_ref()).map_err(io::Error::other),
+        Layout::Pretty => {
+            if let std::borrow::Cow::Owned(_) = text {
+                print_warning(&format!(
+                    "the body is not UTF-8: its {} bytes are shown with replacements (U+FFFD); --output json gives them exactly, in body_base64",
+                    body.len()
+                ));
+            }
+            write_printable(&text, out)
+        }
+        Layout::Compact => write_json_value(&text, out),
     }
 }
 
 /// Writes a server's text for a terminal: control characters (an escape sequence could retitle
-/// the terminal or clear the screen) are shown as `\xNN` / `\u{…}`; line breaks and tabs stay.
+/// the terminal or clear the screen) and bidirectional controls are shown as `\xNN` / `\u{…}`;
+/// line breaks and tabs stay.
 fn write_printable(text: &str, out: &mut dyn Write) -> io::Result<()> {
-    let mut chars = text.chars().peekable();
-    let mut plain = String::new();
-    while let Some(c) = chars.next() {
-        let keep =
-            !c.is_control() || c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n'));
-        if keep {
-            plain.push(c);
-        } else if u32::from(c) < 0x100 {
-            plain.push_str(&format!("\\x{:02x}", u32::from(c)));
-        } else {
-            plain.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        }
-        if plain.len() >= 64 * 1024 {
-            out.write_all(plain.as_bytes())?;
-            plain.clear();
+    out.write_all(terminal::escape(text, Shape::Block).as_bytes())
+}
+
+/// `bytes` in standard base64 (RFC 4648, with padding).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let group = chunk.iter().enumerate().fold(0u32, |group, (at, byte)| {
+            group | u32::from(*byte) << (16 - 8 * at)
+        });
+        for at in 0..4 {
+            if at <= chunk.len() {
+                let index = (group >> (18 - 6 * at)) & 0x3f;
+                encoded.push(char::from(ALPHABET[index as usize]));
+            } else {
+                encoded.push('=');
+            }
         }
     }
-    out.write_all(plain.as_bytes())
+    encoded
 }
 
 /// Prints the `--output json` object of a failure with no answer.
 pub fn print_json_error(kind: &str, message: &str, detail: &str) -> Result<(), String> {
     let error = json!({"error": {"kind": kind, "message": message, "detail": detail}});
-    print_lines(&error.to_string())
+    print_lines(&terminal::escape_json(&error.to_string()))
 }
 
 /// The headers as one JSON object. Repeated headers are joined with ", ", as HTTP allows.
@@ -271,6 +316,20 @@ fn problem_json(response: &HttpResponse) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        for (bytes, encoded) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foobar", "Zm9vYmFy"),
+            (b"\xff\xfe\x00", "//4A"),
+        ] {
+            assert_eq!(base64(bytes), encoded);
+        }
+    }
 
     #[test]
     fn a_servers_escape_sequences_do_not_reach_the_terminal() {

@@ -2,13 +2,12 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use serde_json::Value;
 
 use super::answer::{self, Baseline, Verdicts};
 use super::args::{
-    AnswerArgs, Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TokenStyle,
+    AnswerArgs, Command, Output, PresetsCommand, RequestArgs, SandboxArgs, TimeoutArg, TokenStyle,
 };
 use super::{inputs, output};
 use crate::model::{Credential, Draft, HttpRequest, TOKEN_ENV_VAR, build_request};
@@ -17,7 +16,7 @@ use crate::snippet::{self, Target};
 use crate::store::body_file::{self, DEFAULT_BODY_LIMIT};
 use crate::store::presets::{self, Listed, Preset, PresetStore, printable};
 use crate::transport::redirect::{self, MAX_FOLLOWED, Redirect};
-use crate::transport::{InFlight, Outcome, SendOptions, TransportError};
+use crate::transport::{FailureKind, InFlight, Outcome, SendOptions, TransportError};
 
 /// A failure that ends the command with exit code 2 and one line on standard error.
 struct Failure(String);
@@ -281,28 +280,6 @@ fn warn_of_a_foreign_host(request: &HttpRequest) {
     ));
 }
 
-/// The longest `--timeout`: a day. Longer is surely a typo, and far beyond what a timer holds
-/// exactly.
-const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// The deadline `--timeout` gives, or a message that says which values are allowed.
-fn deadline(timeout: f64) -> Result<Duration, Failure> {
-    Duration::try_from_secs_f64(timeout)
-        .ok()
-        .filter(|deadline| !deadline.is_zero() && *deadline <= MAX_TIMEOUT)
-        .ok_or_else(|| {
-            // `1e-300` would print as 300 digits: such a number is shown as it was typed.
-            let shown = match timeout.to_string() {
-                plain if plain.len() <= 24 => plain,
-                _ => format!("{timeout:e}"),
-            };
-            Failure(format!(
-                "--timeout must be more than 0 and at most {} seconds, not {shown}",
-                MAX_TIMEOUT.as_secs()
-            ))
-        })
-}
-
 fn preview(
     args: &RequestArgs,
     target: Target,
@@ -320,7 +297,7 @@ fn preview(
 
 /// The `send` flags that shape the exchange rather than the request.
 struct HowToSend {
-    timeout: f64,
+    timeout: TimeoutArg,
     format: Output,
     max_response_size: usize,
     follow: bool,
@@ -330,7 +307,7 @@ struct HowToSend {
 }
 
 fn send(args: &RequestArgs, how: &HowToSend) -> Result<ExitCode, Failure> {
-    let deadline = deadline(how.timeout)?;
+    let deadline = how.timeout.deadline().map_err(Failure)?;
     let (draft, curl_token) = args.request()?;
     let operation = draft.operation().ok_or_else(|| {
         Failure(format!(
@@ -428,13 +405,24 @@ fn exchange(request: &HttpRequest, options: SendOptions, follow: bool) -> Outcom
             deadline: remaining,
             ..options
         };
-        let response = InFlight::send_and_wait(&current, hop_options)?;
+        // A hop's deadline is what is left of the user's: a timeout is told with the user's.
+        let response = InFlight::send_and_wait(&current, hop_options).map_err(|error| {
+            if error.kind == FailureKind::Timeout {
+                TransportError::deadline_passed(options.deadline)
+            } else {
+                error
+            }
+        })?;
         let told = |note: &str| {
+            let location = response.header("location").unwrap_or_default().trim();
+            let location = if location.is_empty() {
+                "an empty Location"
+            } else {
+                location
+            };
             format!(
-                "the server answered {} {} and redirects to {}{note}",
-                response.status,
-                response.reason,
-                response.header("location").unwrap_or_default().trim()
+                "the server answered {} {} and redirects to {location}{note}",
+                response.status, response.reason,
             )
         };
         let target = match Redirect::of(&current.url, &response) {

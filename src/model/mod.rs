@@ -15,6 +15,7 @@ pub mod problem;
 pub mod redact;
 pub mod request;
 pub mod response;
+pub mod terminal;
 
 pub use draft::{DEFAULT_OPERATION, Draft, Environment, FieldRow, OperationValues, ValueKind};
 pub use form::FormValue;

@@ -119,7 +119,7 @@ impl BodyView {
         if bytes.len() > KEEP_PARSED {
             // The parsed value would be dropped: lay the text out from the bytes instead, which
             // costs the pretty text and not several times the body.
-            let pretty = json_text::is_json(bytes)
+            let pretty = (json_text::is_json(bytes) && json_text::pretty_fits(bytes).is_ok())
                 .then(|| Lines::new(json_text::to_string(bytes, Layout::Pretty)));
             return Self {
                 pretty,
@@ -128,10 +128,12 @@ impl BodyView {
             };
         }
         match serde_json::from_slice::<serde_json::Value>(bytes) {
+            // Deep nesting would make the indentation many times the body: the raw text is
+            // shown instead (see `json_text::pretty_fits`).
             Ok(value) => Self {
-                pretty: Some(Lines::new(
-                    serde_json::to_string_pretty(&value).unwrap_or_default(),
-                )),
+                pretty: json_text::pretty_fits(bytes)
+                    .is_ok()
+                    .then(|| Lines::new(serde_json::to_string_pretty(&value).unwrap_or_default())),
                 raw,
                 json: (bytes.len() <= KEEP_PARSED).then(|| std::sync::Arc::new(value)),
             },
@@ -349,6 +351,22 @@ mod tests {
         assert_eq!(pretty.line(1), "  \"z\": 1,");
         assert_eq!(pretty.line(6), "}");
         assert_eq!(pretty.line(7), "", "past the end");
+    }
+
+    #[test]
+    fn a_deeply_nested_body_is_shown_raw_not_indented_many_times_its_size() {
+        // 120 levels (within what serde_json parses), 20,000 items at the bottom: 40 KB whose
+        // indentation alone would be 4.8 MB.
+        let body = format!(
+            "{}{}{}",
+            "[".repeat(120),
+            vec!["1"; 20_000].join(","),
+            "]".repeat(120)
+        );
+        let view = BodyView::from_bytes(body.as_bytes());
+        assert!(view.pretty.is_none());
+        assert!(view.json.is_some(), "the tree still has the parsed value");
+        assert_eq!(view.text(), body);
     }
 
     #[test]

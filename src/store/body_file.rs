@@ -50,7 +50,9 @@ pub fn read_json_object_from(
         let at = err.utf8_error().valid_up_to();
         format!("{name} is not UTF-8 text (the byte at offset {at} is not valid UTF-8)")
     })?;
-    parse_object(&text, name)
+    // A byte order mark is skipped, as the import of people files skips it: editors on Windows
+    // write one, and it says nothing about the JSON.
+    parse_object(text.strip_prefix('\u{feff}').unwrap_or(&text), name)
 }
 
 /// The message for a file that cannot be opened, in words rather than an OS error code.
@@ -82,12 +84,12 @@ fn parse_object(text: &str, name: &str) -> Result<Map<String, Value>, String> {
             "{name} must hold a JSON object ({{\"userId\": …}}), not {}",
             kind_of(&other)
         )),
-        Err(err) => Err(json_error(&err, name)),
+        Err(err) => Err(json_error(&err, name, text)),
     }
 }
 
 /// A JSON error with its line and column, and the nesting limit said in words.
-fn json_error(err: &serde_json::Error, name: &str) -> String {
+fn json_error(err: &serde_json::Error, name: &str, text: &str) -> String {
     let (line, column) = (err.line(), err.column());
     let full = err.to_string();
     let reason = full
@@ -98,7 +100,27 @@ fn json_error(err: &serde_json::Error, name: &str) -> String {
             "{name} nests arrays and objects too deeply at line {line}, column {column}: at most {MAX_NESTING} levels are allowed"
         );
     }
+    let reason = match reason {
+        // serde_json's words for a \uD800-\uDFFF escape without its partner.
+        "unexpected end of hex escape" | "lone leading surrogate in hex escape" => {
+            "a \\uD800-\\uDFFF escape stands alone (a lone UTF-16 surrogate is half of a pair, not a character; a pair is a \\uD800-\\uDBFF escape followed by a \\uDC00-\\uDFFF one)".to_owned()
+        }
+        "trailing characters" if char_at(text, line, column) == Some('\0') => {
+            "a NUL byte (\\0) follows the JSON value: the file holds more than one JSON text (is it padded with zero bytes?)".to_owned()
+        }
+        "trailing characters" => {
+            "more follows the JSON value: the file must hold one JSON object and nothing else".to_owned()
+        }
+        other => other.to_owned(),
+    };
     format!("{name} is not valid JSON at line {line}, column {column}: {reason}")
+}
+
+/// The character at `line` and `column` (both from 1, the column counted in bytes, as serde_json
+/// counts them) of `text`.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    let line = text.split('\n').nth(line.checked_sub(1)?)?;
+    line.get(column.checked_sub(1)?..)?.chars().next()
 }
 
 /// The start of the error [`UniqueKeys`] raises, so it can be told from a syntax error.
@@ -207,6 +229,31 @@ mod tests {
                 .unwrap_err()
                 .contains("not valid JSON")
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_as_the_import_skips_it() {
+        let body = read(b"\xef\xbb\xbf{\"userId\": \"bom\"}", 100).unwrap();
+        assert_eq!(body["userId"], "bom");
+    }
+
+    #[test]
+    fn a_lone_surrogate_and_a_trailing_nul_are_named() {
+        for lone in [
+            br#"{"userId":"a","email":"\ud800"}"#.as_slice(),
+            br#"{"email":"\ud800x"}"#,
+            br#"{"email":"\udc00"}"#,
+        ] {
+            let error = read(lone, 100).unwrap_err();
+            assert!(error.contains("a lone UTF-16 surrogate"), "{error}");
+        }
+        let error = read(b"{\"userId\":\"x\"}\0", 100).unwrap_err();
+        assert_eq!(
+            error,
+            "body.json is not valid JSON at line 1, column 15: a NUL byte (\\0) follows the JSON value: the file holds more than one JSON text (is it padded with zero bytes?)"
+        );
+        let error = read(b"{\"userId\":\"x\"}\n{}", 100).unwrap_err();
+        assert!(error.contains("more follows the JSON value"), "{error}");
     }
 
     #[test]

@@ -81,9 +81,33 @@ fn read_body(body: ureq::Body, limit: usize) -> Result<Vec<u8>, TransportError> 
         Ok(_) => Ok(bytes),
         Err(err) => match ureq::Error::from(err) {
             ureq::Error::BodyExceedsLimit(_) => Err(too_large(limit, None)),
+            ureq::Error::Io(io) if closed_early(&io) => Err(cut_short(bytes.len(), announced)),
             other => Err(classify(other, Phase::Body)),
         },
     }
+}
+
+/// Whether a read failed because the server closed (or dropped) the connection.
+fn closed_early(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+    )
+}
+
+/// A body cut short by the connection closing: the same failure as a connection closed during
+/// the headers, with how much arrived of what was announced.
+fn cut_short(received: usize, announced: Option<u64>) -> TransportError {
+    let detail = match announced.filter(|length| (received as u64) < *length) {
+        Some(length) => format!(
+            "the connection was closed after {received} of the {length} bytes the answer announced (Content-Length)"
+        ),
+        None => {
+            format!("the connection was closed after {received} bytes of the body, before its end")
+        }
+    };
+    TransportError::new(FailureKind::Reset, detail)
 }
 
 fn too_large(limit: usize, announced: Option<u64>) -> TransportError {
@@ -98,8 +122,8 @@ fn too_large(limit: usize, announced: Option<u64>) -> TransportError {
     TransportError::new(FailureKind::TooLarge, detail)
 }
 
-/// Where a request was when it failed: a short body is an invalid answer, while a connection
-/// closed before any answer is a reset.
+/// Where a request was when it failed: connecting and waiting for the headers, or reading the
+/// body.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Connecting, sending, or waiting for the status line and headers.
@@ -126,7 +150,6 @@ fn classify(error: ureq::Error, phase: Phase) -> TransportError {
             ErrorKind::ConnectionRefused => FailureKind::Refused,
             ErrorKind::TimedOut | ErrorKind::WouldBlock => FailureKind::Timeout,
             ErrorKind::InvalidData if phase == (Phase::Answer { https: true }) => FailureKind::Tls,
-            ErrorKind::UnexpectedEof if phase == Phase::Body => FailureKind::InvalidResponse,
             ErrorKind::UnexpectedEof
             | ErrorKind::ConnectionReset
             | ErrorKind::ConnectionAborted
@@ -134,6 +157,13 @@ fn classify(error: ureq::Error, phase: Phase) -> TransportError {
             _ => TransportError::classify(&detail).kind,
         },
         _ => TransportError::classify(&detail).kind,
+    };
+    let not_tls = matches!(&error, ureq::Error::Io(io) if io.kind() == ErrorKind::InvalidData)
+        && phase == (Phase::Answer { https: true });
+    let detail = if not_tls {
+        format!("{detail}; is the server speaking plain http? try http:// instead of https://")
+    } else {
+        detail
     };
     TransportError::new(kind, detail)
 }

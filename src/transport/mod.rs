@@ -71,7 +71,7 @@ impl TransportError {
     pub(crate) fn deadline_passed(deadline: Duration) -> Self {
         Self::new(
             FailureKind::Timeout,
-            format!("no answer within the {} s deadline", deadline.as_secs_f32()),
+            format!("no answer within the {} s deadline", seconds(deadline)),
         )
     }
 
@@ -165,6 +165,13 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.message(), self.detail)
     }
+}
+
+/// A deadline in seconds as people write it: `3`, `0.25`, never `2.9999936` (a deadline is
+/// given in milliseconds at most; what a timer left of it is not worth printing).
+fn seconds(deadline: Duration) -> String {
+    let millis = (deadline.as_secs_f64() * 1000.0).round() / 1000.0;
+    millis.to_string()
 }
 
 /// What a send ends with.
@@ -323,6 +330,23 @@ mod tests {
         ];
         for (detail, kind) in cases {
             assert_eq!(TransportError::classify(detail).kind, kind, "{detail}");
+        }
+    }
+
+    #[test]
+    fn a_deadline_is_printed_as_people_write_it() {
+        for (deadline, shown) in [
+            (Duration::from_secs(3), "no answer within the 3 s deadline"),
+            (
+                Duration::from_nanos(2_999_993_600),
+                "no answer within the 3 s deadline",
+            ),
+            (
+                Duration::from_millis(250),
+                "no answer within the 0.25 s deadline",
+            ),
+        ] {
+            assert_eq!(TransportError::deadline_passed(deadline).detail, shown);
         }
     }
 }

@@ -31,6 +31,10 @@ impl Redirect {
         let Some(location) = response.header("location") else {
             return Self::None;
         };
+        if location.trim().is_empty() {
+            // Joined to the request's URL it would be that URL again, followed in a loop.
+            return Self::Unfollowable("its Location is empty, which points nowhere".to_owned());
+        }
         match url.join(location.trim()) {
             // A user name or password in a Location would be sent as Basic credentials: the
             // explorer refuses base URLs holding them, and a redirect does not get to add them.
@@ -175,6 +179,18 @@ mod tests {
             Redirect::of(&url, &answer(308, Some("http://[::1"))),
             Redirect::Unfollowable(_)
         ));
+    }
+
+    #[test]
+    fn an_empty_location_is_not_a_redirect_to_follow() {
+        let url = create().url;
+        for location in ["", "   "] {
+            assert_eq!(
+                Redirect::of(&url, &answer(302, Some(location))),
+                Redirect::Unfollowable("its Location is empty, which points nowhere".to_owned()),
+                "{location:?}"
+            );
+        }
     }
 
     #[test]
