@@ -48,7 +48,12 @@ pub(super) fn draft(
     let hint = default_hint(args, preset.as_ref(), operation);
     let from_preset = preset.is_some();
     let mut draft = match preset {
-        Some(preset) => moved_to(preset.draft, operation),
+        Some(preset) => {
+            if preset.draft.operation == operation.id {
+                check_preset_params(&preset, operation)?;
+            }
+            moved_to(preset.draft, operation)
+        }
         None => Draft {
             operation: operation.id.clone(),
             ..Draft::default()
@@ -268,6 +273,32 @@ fn fill_query(
     }
     for (name, value) in given {
         draft.values.query.insert(name.to_owned(), value.to_owned());
+    }
+    Ok(())
+}
+
+/// A preset of this operation holds only values it takes: a file edited by hand may hold one it
+/// does not, which would silently not be sent. (A preset of another operation lends only its
+/// body, so its values are not judged by this one.)
+fn check_preset_params(preset: &FromPreset<'_>, operation: &Operation) -> Result<(), String> {
+    let values = &preset.draft.values;
+    for (place, names, what) in [
+        (ParamPlace::Path, values.path.keys(), "path"),
+        (ParamPlace::Query, values.query.keys(), "query"),
+    ] {
+        if let Err(unknown) = operation.check_param_names(place, names.map(String::as_str)) {
+            let takes = if unknown.accepted.is_empty() {
+                format!("it takes no {what} values")
+            } else {
+                format!("it takes {}", both(&unknown.accepted))
+            };
+            return Err(format!(
+                "the preset \"{}\" holds the {what} value \"{}\", which {} does not take ({takes}): remove it from the preset",
+                printable(preset.name),
+                printable(&unknown.name),
+                operation.id
+            ));
+        }
     }
     Ok(())
 }
@@ -552,6 +583,27 @@ mod tests {
         assert_eq!(moved.operation, "createWorkspacePerson");
         assert_eq!(moved.values.path["workspaceId"], "ws_9");
         assert_eq!(moved.body_json(), expected, "every field is kept");
+    }
+
+    #[test]
+    fn a_preset_value_its_operation_does_not_take_is_refused() {
+        let mut draft = Draft {
+            operation: "getPerson".into(),
+            ..Draft::default()
+        };
+        draft.values.path.insert("id".into(), "ada".into());
+        draft.values.query.insert("zz".into(), "1".into());
+        let preset = FromPreset { name: "tq", draft };
+        let error = super::draft(
+            &args(&["--base-url", "http://127.0.0.1:9/api/v1"]),
+            Some(preset),
+            no_body,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            "the preset \"tq\" holds the query value \"zz\", which getPerson does not take (it takes no query values): remove it from the preset"
+        );
     }
 
     #[test]

@@ -301,6 +301,12 @@ impl Flow {
     pub fn from_json(text: &str) -> Result<Self, FlowError> {
         let value: Value =
             serde_json::from_str(text).map_err(|err| FlowError::Unreadable(err.to_string()))?;
+        // A key named twice (a body's userId, a step's path value) would keep the last value.
+        if let Some((key, line, column)) = crate::store::body_file::duplicate_key(text) {
+            return Err(FlowError::Unreadable(format!(
+                "it names {key} twice in one object (line {line}, column {column}): remove one"
+            )));
+        }
         // The version first: a newer file may have fields this version cannot read.
         match value.get("version").and_then(Value::as_u64) {
             Some(version) if version > u64::from(FORMAT_VERSION) => {
@@ -1227,6 +1233,16 @@ mod tests {
             Flow::from_json("{"),
             Err(FlowError::Unreadable(_))
         ));
+        // A body edited by hand to name userId twice would send only the last one.
+        let doubled = flow
+            .to_json()
+            .replacen("\"userId\": ", "\"userId\": \"x\", \"userId\": ", 1);
+        assert_ne!(doubled, flow.to_json());
+        let error = Flow::from_json(&doubled).unwrap_err().to_string();
+        assert!(
+            error.contains("names \"userId\" twice in one object"),
+            "{error}"
+        );
         let refused = |edit: &dyn Fn(&mut Value)| {
             let mut value: Value = serde_json::from_str(&flow.to_json()).unwrap();
             edit(&mut value);

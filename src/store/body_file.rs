@@ -64,19 +64,25 @@ fn open_error(name: &str, err: &std::io::Error) -> String {
     }
 }
 
+/// A key some object of the JSON `text` names twice: the key (quoted, control characters
+/// escaped), and the line and column where it is named again. `None` when every object's keys
+/// are distinct, or when `text` is not JSON (its parse reports that).
+pub fn duplicate_key(text: &str) -> Option<(String, usize, usize)> {
+    let err = serde_json::from_str::<UniqueKeys>(text).err()?;
+    let (line, column) = (err.line(), err.column());
+    let full = err.to_string();
+    let key = full
+        .strip_suffix(&format!(" at line {line} column {column}"))?
+        .strip_prefix(DUPLICATE)?;
+    Some((key.to_owned(), line, column))
+}
+
 fn parse_object(text: &str, name: &str) -> Result<Map<String, Value>, String> {
     // A JSON object that names a key twice would silently keep only the last value.
-    if let Err(err) = serde_json::from_str::<UniqueKeys>(text) {
-        let (line, column) = (err.line(), err.column());
-        let full = err.to_string();
-        if let Some(reason) = full
-            .strip_suffix(&format!(" at line {line} column {column}"))
-            .and_then(|reason| reason.strip_prefix(DUPLICATE))
-        {
-            return Err(format!(
-                "{name} names {reason} twice in one object (line {line}, column {column}): only one value could be sent; remove the other"
-            ));
-        }
+    if let Some((key, line, column)) = duplicate_key(text) {
+        return Err(format!(
+            "{name} names {key} twice in one object (line {line}, column {column}): only one value could be sent; remove the other"
+        ));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(body)) => Ok(body),

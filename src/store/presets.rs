@@ -48,6 +48,12 @@ impl Preset {
     pub fn parse(text: &str) -> Result<Self, String> {
         let value: Value =
             serde_json::from_str(text).map_err(|err| format!("not valid JSON ({err})"))?;
+        // Edited by hand, a file can name a key twice: which value was meant is not ours to say.
+        if let Some((key, line, column)) = super::body_file::duplicate_key(text) {
+            return Err(format!(
+                "names {key} twice in one object (line {line}, column {column})"
+            ));
+        }
         if value.get("kind").and_then(Value::as_str) != Some(KIND) {
             return Err(
                 "not a Flameup Explorer preset (no \"kind\": \"flameup-explorer-preset\")"
@@ -554,6 +560,17 @@ pub fn import_file(path: &Path) -> Result<Preset, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_key_named_twice_is_no_preset() {
+        let text = r#"{"kind": "flameup-explorer-preset", "schema": 2, "name": "d", "name": "e"}"#;
+        let error = Preset::parse(text).unwrap_err();
+        assert!(
+            error.starts_with("names \"name\" twice in one object (line 1, column"),
+            "{error}"
+        );
+    }
+
     use super::*;
 
     #[test]
