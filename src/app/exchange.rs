@@ -97,8 +97,12 @@ impl App {
         let Ok(recorded) = request.with_credential(&Credential::EnvVar) else {
             return;
         };
+        let request = request.clone();
+        if self.ask_before_sending(&request) {
+            return;
+        }
         let repaint = ctx.clone();
-        let in_flight = InFlight::start(request, self.state.deadline(), move || {
+        let in_flight = InFlight::start(&request, self.state.deadline(), move || {
             repaint.request_repaint();
         });
         self.exchange = Exchange::Running(Box::new(in_flight));

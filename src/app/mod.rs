@@ -9,6 +9,7 @@ mod curl_ui;
 mod derived;
 mod exchange;
 mod flow_ui;
+mod foreign_host;
 mod form_ui;
 mod highlight;
 mod import_export;
