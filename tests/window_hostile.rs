@@ -1,5 +1,6 @@
 //! What a hostile tester found in the window, each proven fixed on the real App: a pasted cURL
-//! command naming a foreign host does not get the user's own token without asking.
+//! command naming a foreign host does not get the user's own token without asking; after a send
+//! the answer's body is on screen, not pushed out by its summary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
@@ -7,7 +8,7 @@ mod support;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use flameup_explorer::app::{App, Exchange, Startup};
-use support::app::{Scratch, started, step_until};
+use support::app::{MemoryStorage, Scratch, started, step_until};
 use support::{LoopbackServer, Reply};
 
 /// A token no other test uses, as if exported in FLAMEUP_API_TOKEN.
@@ -86,4 +87,41 @@ fn a_pasted_command_for_this_machine_sends_the_environment_token_without_asking(
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert!(requests[0].text().contains(ENV_TOKEN));
+}
+
+/// A fresh app, as on a first launch (the sandbox, no token), in a window of `size`.
+fn fresh_of_size(scratch: &Scratch, size: egui::Vec2) -> Harness<'static, App> {
+    let startup = scratch.startup();
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_max_steps(12)
+        .build_eframe(move |cc| {
+            let memory = MemoryStorage(None);
+            App::start(&cc.egui_ctx, Some(&memory), startup)
+        });
+    harness.run();
+    harness
+}
+
+#[test]
+fn after_a_send_the_body_is_on_screen_at_the_default_and_a_small_size() {
+    for (name, size) in [
+        ("1280x800", egui::vec2(1280.0, 800.0)),
+        ("1024x640", egui::vec2(1024.0, 640.0)),
+    ] {
+        let scratch = Scratch::new(&format!("hostile-body-room-{name}"));
+        let mut harness = fresh_of_size(&scratch, size);
+        harness.get_by_label("Send").click();
+        step_until(&mut harness, "the answer", |app| {
+            matches!(app.exchange, Exchange::Done(_))
+        });
+        harness.run();
+        harness.get_by_label("201 Created");
+        let line = harness.get_by_label("  \"workspace_id\": \"ws_sandbox\",");
+        let rect = line.rect();
+        assert!(
+            rect.bottom() <= size.y && rect.height() > 0.0,
+            "at {name} the body's second line is at {rect:?}, off the window"
+        );
+    }
 }

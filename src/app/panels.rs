@@ -143,7 +143,7 @@ impl App {
         let height = ui.available_height();
         egui::Panel::top("preview")
             .resizable(true)
-            .default_size((height * 0.5).clamp(160.0, 420.0))
+            .default_size((height * 0.4).clamp(140.0, 380.0))
             .size_range(120.0..=(height - 120.0).max(120.0))
             .show(ui, |ui| {
                 preview_ui::preview_ui(

@@ -176,6 +176,28 @@ fn answer_ui(
             }
         });
     });
+    // The summary scrolls within at most a third of the panel: the body always keeps the rest.
+    let summary_height = (ui.available_height() * SUMMARY_SHARE).max(48.0);
+    egui::ScrollArea::vertical()
+        .id_salt("answer_summary")
+        .max_height(summary_height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| summary_ui(ui, response, tab, review, actions));
+    body_ui(ui, response, tab, view, review, actions);
+}
+
+/// The most of the Response panel the summary under the status line takes.
+const SUMMARY_SHARE: f32 = 0.34;
+
+/// What the answer says at a glance: the verdict, the rate limit, a redirect, the problem or the
+/// person, and where to go next.
+fn summary_ui(
+    ui: &mut Ui,
+    response: &HttpResponse,
+    tab: &mut BodyTab,
+    review: &mut ReviewState<'_>,
+    actions: &mut Vec<Action>,
+) {
     review_ui::verdict_ui(ui, review, tab, response.pending);
     rate_limit_ui(ui, response);
     if let Some(location) = response.redirect_location() {
@@ -198,6 +220,17 @@ fn answer_ui(
         person_card_ui(ui, &card);
     }
     review_ui::links_ui(ui, review, actions);
+}
+
+/// The tabs and the body (or headers, contract, diff) in the chosen one.
+fn body_ui(
+    ui: &mut Ui,
+    response: &HttpResponse,
+    tab: &mut BodyTab,
+    view: &mut ResponseView,
+    review: &mut ReviewState<'_>,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         for (candidate, label) in [
             (BodyTab::Pretty, "Pretty".to_owned()),
