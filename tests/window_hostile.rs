@@ -1,14 +1,18 @@
 //! What a hostile tester found in the window, each proven fixed on the real App: a pasted cURL
 //! command naming a foreign host does not get the user's own token without asking; after a send
-//! the answer's body is on screen, not pushed out by its summary.
+//! the answer's body is on screen, not pushed out by its summary; the Import view sends nothing
+//! under an old or failed check, and refuses what is not a regular file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test code: a panic is the failure message.
 
 mod support;
 
+use std::path::Path;
+
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
-use flameup_explorer::app::{App, Exchange, Startup};
-use support::app::{MemoryStorage, Scratch, started, step_until};
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use flameup_explorer::app::{App, AppState, Exchange, Startup, TokenInput, TokenOrigin};
+use flameup_explorer::model::Environment;
+use support::app::{MemoryStorage, Scratch, harness_of, started, step_until, type_into};
 use support::{LoopbackServer, Reply};
 
 /// A token no other test uses, as if exported in FLAMEUP_API_TOKEN.
@@ -124,4 +128,131 @@ fn after_a_send_the_body_is_on_screen_at_the_default_and_a_small_size() {
             "at {name} the body's second line is at {rect:?}, off the window"
         );
     }
+}
+
+/// An app whose imports go to `server` with a typed token, in a window tall enough for the whole
+/// Import view.
+fn import_app_for(server: &LoopbackServer) -> Harness<'static, App> {
+    let mut state = AppState::default();
+    state.draft.environment = Environment::Custom;
+    state.draft.custom_base_url = server.base_url();
+    state.import.batch_size = 1;
+    state.import.concurrency = 1;
+    let token = TokenInput {
+        text: "ws_test_import".to_owned(),
+        revealed: false,
+        origin: TokenOrigin::Typed,
+    };
+    let mut harness = harness_of(App::with_state(state, token), egui::vec2(1280.0, 1400.0));
+    harness.run();
+    harness.get_by_label("Import people").click();
+    harness.run();
+    harness
+}
+
+/// Types `path` into the Import view and opens it.
+fn type_path_and_open(harness: &mut Harness<'_, App>, path: &Path) {
+    type_into(harness, "File to import", &path.display().to_string());
+    harness.get_by_label("Open").click();
+    harness.run();
+}
+
+fn check_finished(app: &App) -> bool {
+    app.import.file.as_ref().is_some_and(|file| {
+        file.preview.ready().is_some()
+            && file.check.as_ref().is_some_and(|check| check.is_finished())
+    })
+}
+
+#[test]
+fn a_file_changed_after_its_check_is_checked_again_before_anything_is_sent() {
+    let scratch = Scratch::new("hostile-import-swap");
+    let server =
+        LoopbackServer::start(Reply::json(200, r#"{"created_count":1,"updated_count":0}"#));
+    let mut harness = import_app_for(&server);
+    let path = scratch.path().join("swap.csv");
+    std::fs::write(&path, "userId,email\nu1,a@example.com\nu2,b@example.com\n").unwrap();
+    type_path_and_open(&mut harness, &path);
+    step_until(&mut harness, "the first check", check_finished);
+    harness.run();
+    harness.get_by_label("Checked 2 rows: 2 valid, 0 invalid. Nothing was sent.");
+
+    std::fs::write(
+        &path,
+        "userId,email\nSWAPPED1,not-an-email\nSWAPPED2,x@example.com\nSWAPPED3,y@example.com\n",
+    )
+    .unwrap();
+    harness.get_by_label("Start import").click();
+    harness.run();
+    step_until(&mut harness, "the second check", check_finished);
+    harness.run();
+    harness.get_by_label_contains("The file changed since it was checked: nothing was sent.");
+    harness.get_by_label("Checked 3 rows: 2 valid, 1 invalid. Nothing was sent.");
+    assert!(
+        harness.state().import.file.as_ref().unwrap().run.is_none(),
+        "no import started"
+    );
+    assert!(server.requests().is_empty(), "nothing reached the server");
+}
+
+#[test]
+fn start_is_disabled_while_the_check_has_failed_and_says_why() {
+    let scratch = Scratch::new("hostile-import-badhdr");
+    let server =
+        LoopbackServer::start(Reply::json(200, r#"{"created_count":1,"updated_count":0}"#));
+    let mut harness = import_app_for(&server);
+    let path = scratch.path().join("badhdr.csv");
+    std::fs::write(&path, "userId,first_name\na,b\n").unwrap();
+    type_path_and_open(&mut harness, &path);
+    step_until(&mut harness, "the check", check_finished);
+    harness.run();
+    let blocker = harness.state().import_blocker().unwrap_or_default();
+    assert!(
+        blocker.starts_with("The check stopped, so nothing can be sent: "),
+        "Start is not blocked by the failed check: {blocker:?}"
+    );
+    harness.get_by_label(&blocker);
+    assert!(
+        harness
+            .get_by_label("Start import")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.get_by_label("Start import").click();
+    harness.run();
+    assert!(harness.state().import.file.as_ref().unwrap().run.is_none());
+    assert!(harness.query_by_label("Starting...").is_none());
+    assert!(
+        !harness.state().import.file.as_ref().unwrap().resume,
+        "no results file, so nothing to resume"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_folder_is_refused_with_a_message_not_read_forever() {
+    let scratch = Scratch::new("hostile-import-fifo");
+    let server = LoopbackServer::start(Reply::Never);
+    let mut harness = import_app_for(&server);
+    let fifo = scratch.path().join("fifo1");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    type_path_and_open(&mut harness, &fifo);
+    harness.get_by_label(&format!(
+        "{} is not a regular file (a pipe, a socket or a device): save the people to a file and open that.",
+        fifo.display()
+    ));
+    assert!(harness.state().import.file.is_none());
+    assert!(harness.query_by_label("Checking...").is_none());
+
+    type_path_and_open(&mut harness, scratch.path());
+    harness.get_by_label(&format!(
+        "{} is a folder: choose a file of people (.csv or .jsonl) in it.",
+        scratch.path().display()
+    ));
+    assert!(harness.state().import.file.is_none());
 }
