@@ -91,6 +91,9 @@ impl App {
     pub(super) fn send(&mut self, ctx: &egui::Context) {
         // The draft may have been edited in this frame's UI pass.
         self.refresh_derived(ctx);
+        if self.derived.send_blocker().is_some() {
+            return;
+        }
         let Ok(request) = &self.derived.request else {
             return;
         };

@@ -242,7 +242,7 @@ impl App {
 
     /// Why the request cannot be sent right now, if it cannot.
     pub fn send_blocker(&self) -> Option<String> {
-        self.derived.send_blocker().map(ToString::to_string)
+        self.derived.send_blocker().map(str::to_owned)
     }
 
     pub fn is_running(&self) -> bool {

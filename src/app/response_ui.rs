@@ -282,7 +282,12 @@ fn body_ui(
             }
         },
         (BodyTab::Pretty | BodyTab::Tree, _, _) => {
-            ui.label(RichText::new("The body is not JSON; here it is as text.").weak());
+            let why = if response.view.nested_too_deep {
+                "JSON nested deeper than 128 levels: shown as text."
+            } else {
+                "The body is not JSON; here it is as text."
+            };
+            ui.label(RichText::new(why).weak());
             lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark));
         }
         (BodyTab::Raw, _, _) => {
