@@ -256,3 +256,35 @@ fn a_fifo_or_a_folder_is_refused_with_a_message_not_read_forever() {
     ));
     assert!(harness.state().import.file.is_none());
 }
+
+#[test]
+fn a_huge_paste_into_a_one_line_field_is_cut_with_a_message() {
+    let scratch = Scratch::new("hostile-huge-paste");
+    let mut harness = fresh_of_size(&scratch, egui::vec2(1280.0, 800.0));
+    harness.get_by_label("userId").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Paste("u".repeat(1024 * 1024)));
+    harness.run();
+    let user_id = harness.state().state.draft.body_json().unwrap()["userId"]
+        .as_str()
+        .unwrap()
+        .len();
+    assert_eq!(user_id, 64 * 1024);
+    harness.get_by_label("Pasted text cut at 64 KiB: use a JSON row or a body file for more.");
+}
+
+#[test]
+fn a_password_in_the_base_url_is_not_written_to_the_saved_state() {
+    let scratch = Scratch::new("hostile-password-url");
+    let mut harness = fresh_of_size(&scratch, egui::vec2(1280.0, 800.0));
+    harness.state_mut().state.draft.environment = Environment::Custom;
+    harness.state_mut().state.draft.custom_base_url =
+        "http://admin:SECRETPW@127.0.0.1:18201/api/v1/".to_owned();
+    harness.run();
+    let mut storage = MemoryStorage(None);
+    eframe::App::save(harness.state_mut(), &mut storage);
+    let saved = storage.0.expect("the app saved its state");
+    assert!(!saved.contains("SECRETPW"), "{saved}");
+    assert!(saved.contains("http://127.0.0.1:18201/api/v1/"));
+}

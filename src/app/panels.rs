@@ -44,7 +44,7 @@ impl eframe::App for App {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        eframe::set_value(storage, eframe::APP_KEY, &self.state.for_saving());
     }
 }
 
