@@ -288,3 +288,46 @@ fn a_password_in_the_base_url_is_not_written_to_the_saved_state() {
     assert!(!saved.contains("SECRETPW"), "{saved}");
     assert!(saved.contains("http://127.0.0.1:18201/api/v1/"));
 }
+
+#[test]
+fn ctrl_p_scrolls_the_navigator_to_the_chosen_operation() {
+    let scratch = Scratch::new("hostile-ctrl-p-scroll");
+    let mut harness = fresh_of_size(&scratch, egui::vec2(1280.0, 800.0));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    harness.run();
+    harness
+        .get_by_label("Go to operation")
+        .type_text("triggerWorkspaceCampaign");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().state.draft.operation,
+        "triggerWorkspaceCampaign"
+    );
+    let summary = harness
+        .state()
+        .state
+        .draft
+        .operation()
+        .unwrap()
+        .summary
+        .clone();
+    let visible = harness
+        .query_all_by_label(&summary)
+        .filter(|node| node.accesskit_node().role() == egui::accesskit::Role::Button)
+        .any(|node| {
+            let rect = node.rect();
+            rect.top() >= 0.0 && rect.bottom() <= 800.0
+        });
+    assert!(visible, "the navigator's row of {summary:?} is off screen");
+}
+
+#[test]
+fn after_a_curl_import_the_form_offers_no_second_undo() {
+    let scratch = Scratch::new("hostile-curl-undo");
+    let mut harness = fresh_of_size(&scratch, egui::vec2(1280.0, 800.0));
+    paste(&mut harness, "curl http://127.0.0.1:9/api/v1/people/abc");
+    harness.get_by_label("Undo import");
+    assert!(harness.query_by_label("Undo reset").is_none());
+}

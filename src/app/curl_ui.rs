@@ -240,17 +240,21 @@ impl App {
         self.curl.foreign = None;
     }
 
+    /// Whether the form's undo would put back what the last import replaced (not a later
+    /// reset's): the banner's "Undo import" offers it, and the form then offers no "Undo reset".
+    pub(super) fn can_undo_curl_import(&self) -> bool {
+        self.curl
+            .replaced
+            .as_ref()
+            .is_some_and(|replaced| self.undo_reset.as_ref() == Some(&replaced.draft))
+    }
+
     /// The request bar's line about the last import, with its undo.
     pub(super) fn curl_banner_ui(&mut self, ui: &mut Ui) {
         let Some(banner) = &self.curl.banner else {
             return;
         };
-        // Only while the form's undo would put back what the import replaced (not a later reset).
-        let can_undo = self
-            .curl
-            .replaced
-            .as_ref()
-            .is_some_and(|replaced| self.undo_reset.as_ref() == Some(&replaced.draft));
+        let can_undo = self.can_undo_curl_import();
         let mut dismissed = false;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&banner.summary).strong());

@@ -84,6 +84,8 @@ impl App {
         }
         let notes = self.form_notes();
         let keyring_note = self.keyring_note();
+        // After a cURL import the banner's "Undo import" is that undo.
+        let can_undo_reset = self.undo_reset.is_some() && !self.can_undo_curl_import();
         let sandbox_url = self.sandbox_base_url();
         egui::Panel::top("request_bar").show(ui, |ui| {
             if let Some(notice) = &self.notice {
@@ -136,7 +138,7 @@ impl App {
                     &mut self.token,
                     &keyring_note,
                     (&notes, &self.origins),
-                    self.undo_reset.is_some(),
+                    can_undo_reset,
                     &mut self.actions,
                 );
             });
