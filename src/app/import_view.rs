@@ -430,15 +430,17 @@ impl OpenFile {
         if self.run.as_ref().is_some_and(Job::is_finished) {
             self.index_wake = None;
             if was_running {
-                // The next Start resumes only what this one left in a results file.
-                self.resume = self.has_results();
+                // The next Start continues what this one left in its results file (even an empty
+                // one, which a fresh Start would refuse); with none written there is nothing to
+                // resume.
+                self.resume = self.results_file_exists();
             }
         }
     }
 
-    /// Whether the results file holds something a Start could resume.
-    pub fn has_results(&self) -> bool {
-        std::fs::metadata(self.results_path.trim()).is_ok_and(|meta| meta.len() > 0)
+    /// Whether the results file is there.
+    pub fn results_file_exists(&self) -> bool {
+        std::fs::metadata(self.results_path.trim()).is_ok()
     }
 
     /// Why the check on screen says the file cannot be imported, when it stopped on something

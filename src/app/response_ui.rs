@@ -176,7 +176,7 @@ fn answer_ui(
             }
         });
     });
-    // The summary scrolls within at most a third of the panel: the body always keeps the rest.
+    // The summary scrolls within at most 40% of the panel: the body always keeps the rest.
     let summary_height = (ui.available_height() * SUMMARY_SHARE).max(48.0);
     egui::ScrollArea::vertical()
         .id_salt("answer_summary")
@@ -187,10 +187,10 @@ fn answer_ui(
 }
 
 /// The most of the Response panel the summary under the status line takes.
-const SUMMARY_SHARE: f32 = 0.34;
+const SUMMARY_SHARE: f32 = 0.4;
 
-/// What the answer says at a glance: the verdict, the rate limit, a redirect, the problem or the
-/// person, and where to go next.
+/// What the answer says at a glance: the verdict, the rate limit, a redirect, where to go next,
+/// and the problem or the person (last: the body below says the same at length).
 fn summary_ui(
     ui: &mut Ui,
     response: &HttpResponse,
@@ -214,12 +214,12 @@ fn summary_ui(
     if response.status == 429 {
         rate_limited_ui(ui, response);
     }
+    review_ui::links_ui(ui, review, actions);
     if let Some(problem) = &response.problem {
         problem_ui(ui, problem, status_color(ui, response.status_class()));
     } else if let Some(card) = response.person() {
         person_card_ui(ui, &card);
     }
-    review_ui::links_ui(ui, review, actions);
 }
 
 /// The tabs and the body (or headers, contract, diff) in the chosen one.
