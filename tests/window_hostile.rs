@@ -112,6 +112,7 @@ fn after_a_send_the_body_is_on_screen_at_the_default_and_a_small_size() {
     for (name, size) in [
         ("1280x800", egui::vec2(1280.0, 800.0)),
         ("1024x640", egui::vec2(1024.0, 640.0)),
+        ("800x600", egui::vec2(800.0, 600.0)),
     ] {
         let scratch = Scratch::new(&format!("hostile-body-room-{name}"));
         let mut harness = fresh_of_size(&scratch, size);

@@ -95,7 +95,18 @@ pub fn response_ui(
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
-    ui.label(RichText::new("Response").strong().size(15.0));
+    let answer = match exchange {
+        Exchange::Done(outcome) => outcome.as_ref().as_ref().ok(),
+        _ => None,
+    };
+    // The answer's status shares the title's line: a row less above the body.
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Response").strong().size(15.0));
+        if let Some(response) = answer {
+            ui.add_space(8.0);
+            status_line_ui(ui, response, actions);
+        }
+    });
     ui.separator();
     match exchange {
         Exchange::Idle => {
@@ -154,28 +165,6 @@ fn answer_ui(
     review: &mut ReviewState<'_>,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
-        let color = status_color(ui, response.status_class());
-        ui.label(
-            RichText::new(format!("{} {}", response.status, response.reason))
-                .strong()
-                .size(16.0)
-                .color(color),
-        );
-        ui.label(
-            RichText::new(format!(
-                "{} ms · {}",
-                response.elapsed.as_millis(),
-                human_size(response.body.len())
-            ))
-            .weak(),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Copy body").clicked() {
-                actions.push(Action::Copy(response.view.text().to_owned()));
-            }
-        });
-    });
     // The summary scrolls within at most 40% of the panel: the body always keeps the rest.
     let summary_height = (ui.available_height() * SUMMARY_SHARE).max(48.0);
     egui::ScrollArea::vertical()
@@ -184,6 +173,30 @@ fn answer_ui(
         .auto_shrink([false, true])
         .show(ui, |ui| summary_ui(ui, response, tab, review, actions));
     body_ui(ui, response, tab, view, review, actions);
+}
+
+/// "201 Created  4 ms - 467 B" and Copy body, on the title's line.
+fn status_line_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action>) {
+    let color = status_color(ui, response.status_class());
+    ui.label(
+        RichText::new(format!("{} {}", response.status, response.reason))
+            .strong()
+            .size(16.0)
+            .color(color),
+    );
+    ui.label(
+        RichText::new(format!(
+            "{} ms · {}",
+            response.elapsed.as_millis(),
+            human_size(response.body.len())
+        ))
+        .weak(),
+    );
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui.button("Copy body").clicked() {
+            actions.push(Action::Copy(response.view.text().to_owned()));
+        }
+    });
 }
 
 /// The most of the Response panel the summary under the status line takes.
