@@ -87,6 +87,10 @@ pub enum Action {
     SaveFlowTo(PathBuf),
     /// Something the Import view asks for.
     Import(super::ImportAction),
+    /// Send the user's own token to the foreign host a pasted command named, as they confirmed.
+    SendToForeignHost,
+    /// Do not send the user's token to that host (Send asks again next time).
+    KeepTokenHome,
 }
 
 impl App {
@@ -177,6 +181,8 @@ impl App {
             Action::SaveFlowDialog => self.save_flow_dialog(ctx),
             Action::SaveFlowTo(path) => self.save_flow_to(&path),
             Action::Import(action) => self.apply_import(action, ctx),
+            Action::SendToForeignHost => self.send_to_foreign_host(ctx),
+            Action::KeepTokenHome => self.dismiss_foreign_host(),
         }
     }
 

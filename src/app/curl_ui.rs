@@ -10,6 +10,7 @@
 use egui::{Key, RichText, Ui};
 
 use super::action::Action;
+use super::foreign_host::{self, ForeignHost};
 use super::shortcuts::IMPORT_CURL;
 use super::{App, TokenInput, TokenOrigin};
 use crate::model::curl_import::{CurlImport, import_curl};
@@ -31,6 +32,8 @@ pub struct CurlState {
     banner: Option<Banner>,
     /// What the last import replaced, so that its undo also puts the token back.
     replaced: Option<Replaced>,
+    /// The host the last import named, when the user's own token is not meant for it.
+    pub(super) foreign: Option<ForeignHost>,
 }
 
 impl CurlState {
@@ -145,7 +148,7 @@ impl App {
 
     /// Whether a dialog of its own (cURL import, flow export) is open, in front of the panels.
     pub(super) fn dialog_open(&self) -> bool {
-        self.curl.dialog_open() || self.flow.is_open()
+        self.curl.dialog_open() || self.flow.is_open() || self.asking_about_foreign_host()
     }
 
     pub(super) fn open_curl_dialog(&mut self) {
@@ -163,6 +166,7 @@ impl App {
         let sandbox = self.sandbox_base_url();
         let (environment, where_to) = environment_of(&import, sandbox.as_deref());
         let previous = self.state.draft.clone();
+        self.curl.foreign = ForeignHost::of(&import.base_url);
         let mut draft = import.draft;
         if environment != Environment::Custom {
             // The user's own custom base URL is kept for when they go back to it.
@@ -233,6 +237,16 @@ impl App {
             self.token = token;
         }
         self.curl.banner = None;
+        self.curl.foreign = None;
+    }
+
+    /// Whether the form's undo would put back what the last import replaced (not a later
+    /// reset's): the banner's "Undo import" offers it, and the form then offers no "Undo reset".
+    pub(super) fn can_undo_curl_import(&self) -> bool {
+        self.curl
+            .replaced
+            .as_ref()
+            .is_some_and(|replaced| self.undo_reset.as_ref() == Some(&replaced.draft))
     }
 
     /// The request bar's line about the last import, with its undo.
@@ -240,12 +254,7 @@ impl App {
         let Some(banner) = &self.curl.banner else {
             return;
         };
-        // Only while the form's undo would put back what the import replaced (not a later reset).
-        let can_undo = self
-            .curl
-            .replaced
-            .as_ref()
-            .is_some_and(|replaced| self.undo_reset.as_ref() == Some(&replaced.draft));
+        let can_undo = self.can_undo_curl_import();
         let mut dismissed = false;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&banner.summary).strong());
@@ -259,6 +268,14 @@ impl App {
             }
             dismissed = ui.small_button("Dismiss").clicked();
         });
+        if let Some(warning) = self
+            .curl
+            .foreign
+            .as_ref()
+            .and_then(|foreign| foreign.warning(&self.token))
+        {
+            foreign_host::warning_ui(ui, &warning);
+        }
         for note in &banner.notes {
             ui.label(RichText::new(note).weak());
         }
@@ -269,6 +286,7 @@ impl App {
 
     /// The import dialog, while it is open.
     pub(super) fn curl_dialog_ui(&mut self, ctx: &egui::Context) {
+        self.foreign_host_ui(ctx);
         let sandbox = self.sandbox_base_url();
         let Some(dialog) = self.curl.dialog.as_mut() else {
             return;

@@ -7,6 +7,7 @@ use egui::text::LayoutJob;
 
 use super::highlight::highlight;
 use super::token::{TokenDisplay, TokenInput};
+use crate::model::body::NESTED_TOO_DEEP;
 use crate::model::field_notes::FieldNote;
 use crate::model::lint::lint;
 use crate::model::{BuildError, Credential, Draft, HttpRequest, build_request};
@@ -40,6 +41,9 @@ pub struct Derived {
     /// The same request as each target shows it (the token as chosen by the token display).
     pub snippets: Result<Vec<Snippet>, BuildError>,
     pub lint: Vec<FieldNote>,
+    /// Why Send is disabled, said beside it: the request's build error, or a value the form
+    /// refuses to send (a JSON row nested too deep).
+    blocker: Option<String>,
     /// How many times it was rebuilt: it should change only when an input does.
     pub rebuilds: u64,
 }
@@ -51,6 +55,7 @@ impl Default for Derived {
             request: Err(BuildError::SandboxNotRunning),
             snippets: Err(BuildError::SandboxNotRunning),
             lint: Vec::new(),
+            blocker: Some(BuildError::SandboxNotRunning.to_string()),
             rebuilds: 0,
         }
     }
@@ -100,13 +105,21 @@ impl Derived {
             .and_then(|request| request.with_credential(&shown))
             .map(|request| render_all(&request, dark_mode));
         self.lint = lint(draft);
+        self.blocker = match &self.request {
+            Err(error) => Some(error.to_string()),
+            Ok(_) => self
+                .lint
+                .iter()
+                .any(|note| note.message == NESTED_TOO_DEEP)
+                .then(|| "A JSON row is nested deeper than 128 levels, which the API cannot read: make it shallower to send.".to_owned()),
+        };
         self.built_from = Some(inputs);
         self.rebuilds += 1;
     }
 
     /// Why the request cannot be sent, if it cannot.
-    pub fn send_blocker(&self) -> Option<&BuildError> {
-        self.request.as_ref().err()
+    pub fn send_blocker(&self) -> Option<&str> {
+        self.blocker.as_deref()
     }
 
     pub fn snippet(&self, target: Target) -> Option<&Snippet> {
@@ -130,4 +143,36 @@ fn render_all(request: &HttpRequest, dark_mode: bool) -> Vec<Snippet> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FieldRow, ValueKind};
+
+    #[test]
+    fn a_json_row_nested_too_deep_disables_send_with_the_reason() {
+        let mut draft = Draft::docs_example();
+        draft.environment = crate::model::Environment::Custom;
+        draft.custom_base_url = "http://127.0.0.1:9/api/v1".to_owned();
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let object = serde_json::json!({"type": "object"});
+        let traits = draft.values.body.field_mut("traits", &object).unwrap();
+        traits
+            .rows_mut()
+            .unwrap()
+            .push(FieldRow::new("deep", ValueKind::Json, deep));
+        let token = TokenInput {
+            text: "ws_test_x".to_owned(),
+            ..TokenInput::default()
+        };
+        let mut derived = Derived::default();
+        derived.refresh(&draft, None, &token, TokenDisplay::default(), true);
+        assert_eq!(
+            derived.send_blocker(),
+            Some(
+                "A JSON row is nested deeper than 128 levels, which the API cannot read: make it shallower to send."
+            )
+        );
+    }
 }

@@ -92,11 +92,18 @@ impl App {
     pub(super) fn send(&mut self, ctx: &egui::Context) {
         // The draft may have been edited in this frame's UI pass.
         self.refresh_derived(ctx);
+        if self.derived.send_blocker().is_some() {
+            return;
+        }
         let Ok(request) = &self.derived.request else {
             return;
         };
+        let request = request.clone();
+        if self.ask_before_sending(&request) {
+            return;
+        }
         let repaint = ctx.clone();
-        let in_flight = InFlight::start(request, self.state.deadline(), move || {
+        let in_flight = InFlight::start(&request, self.state.deadline(), move || {
             repaint.request_repaint();
         });
         self.exchange = Exchange::Running(Box::new(in_flight));

@@ -10,13 +10,13 @@ use super::value_ui::{FormContext, LABEL_WIDTH, Origins, operation_form_ui, sect
 use super::widgets::choice_ui;
 use super::{AppState, Theme};
 use crate::contract::{NoteAt, Operation};
+use crate::model::Environment;
 use crate::model::field_notes::FormNotes;
-use crate::model::{BuildError, Environment};
 
 /// What the request bar needs to know besides the state it edits.
 pub struct SendState<'a> {
     /// Why the request cannot be sent, if it cannot: shown beside Send, which is then disabled.
-    pub blocker: Option<&'a BuildError>,
+    pub blocker: Option<&'a str>,
     pub notes: &'a FormNotes,
     pub sandbox_base_url: Option<&'a str>,
 }
@@ -122,7 +122,7 @@ fn status_line_ui(ui: &mut Ui, send: &SendState<'_>) {
     let height = ui.text_style_height(&egui::TextStyle::Body);
     ui.allocate_ui(egui::vec2(0.0, height), |_| {});
     if let Some(blocker) = send.blocker {
-        ui.label(RichText::new(blocker.to_string()).color(ui.visuals().error_fg_color));
+        ui.label(RichText::new(blocker).color(ui.visuals().error_fg_color));
     } else {
         notes_summary_ui(ui, send.notes);
     }
@@ -131,7 +131,7 @@ fn status_line_ui(ui: &mut Ui, send: &SendState<'_>) {
 fn send_buttons_ui(
     ui: &mut Ui,
     state: &mut AppState,
-    blocker: Option<&BuildError>,
+    blocker: Option<&str>,
     actions: &mut Vec<Action>,
 ) {
     let send = egui::Button::new(RichText::new("Send").strong().color(Color32::WHITE))
@@ -139,7 +139,7 @@ fn send_buttons_ui(
         .min_size(egui::vec2(72.0, 0.0));
     let response = ui.add_enabled(blocker.is_none(), send);
     let response = match blocker {
-        Some(error) => response.on_disabled_hover_text(error.to_string()),
+        Some(error) => response.on_disabled_hover_text(error),
         None => response.on_hover_text(SEND.hint()),
     };
     if response.clicked() {

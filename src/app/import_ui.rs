@@ -687,10 +687,12 @@ fn run_ui(ui: &mut Ui, file: &OpenFile, batch_limit: usize) {
         });
     }
     let Some(progress) = &run.latest else {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Starting...");
-        });
+        if !run.is_finished() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Starting...");
+            });
+        }
         return;
     };
     let counts = &progress.counts;

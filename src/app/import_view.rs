@@ -360,6 +360,43 @@ pub struct OpenFile {
     pub result_row_text: Option<RowLookup>,
     pub export: Option<Promise<Result<String, String>>>,
     export_dialog: Option<Promise<DialogAnswer>>,
+    /// The file's size and modification time when the check on screen started: a Start on a
+    /// file that differs checks it again first, so nothing is sent under an old report.
+    checked: Option<FileStamp>,
+}
+
+/// What tells a changed file apart cheaply: its size and modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// Why `path` cannot be imported before anything reads it: it is not a regular file (a folder,
+/// a pipe, a device: reading those may never end), or it cannot be looked at.
+fn not_a_people_file(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => None,
+        Ok(meta) if meta.is_dir() => Some(format!(
+            "{} is a folder: choose a file of people (.csv or .jsonl) in it.",
+            path.display()
+        )),
+        Ok(_) => Some(format!(
+            "{} is not a regular file (a pipe, a socket or a device): save the people to a file and open that.",
+            path.display()
+        )),
+        Err(err) => Some(format!("{} cannot be opened: {err}.", path.display())),
+    }
 }
 
 impl OpenFile {
@@ -383,6 +420,7 @@ impl OpenFile {
         if let Some(job) = self.check.as_mut() {
             job.drain();
         }
+        let was_running = self.run.as_ref().is_some_and(|run| !run.is_finished());
         if let Some(job) = self.run.as_mut()
             && job.drain()
             && let Some(wake) = &self.index_wake
@@ -391,6 +429,26 @@ impl OpenFile {
         }
         if self.run.as_ref().is_some_and(Job::is_finished) {
             self.index_wake = None;
+            if was_running {
+                // The next Start continues what this one left in its results file (even an empty
+                // one, which a fresh Start would refuse); with none written there is nothing to
+                // resume.
+                self.resume = self.results_file_exists();
+            }
+        }
+    }
+
+    /// Whether the results file is there.
+    pub fn results_file_exists(&self) -> bool {
+        std::fs::metadata(self.results_path.trim()).is_ok()
+    }
+
+    /// Why the check on screen says the file cannot be imported, when it stopped on something
+    /// every row meets (a header it cannot read, a file it cannot read on).
+    pub fn check_failure(&self) -> Option<&str> {
+        match &self.check.as_ref()?.summary.as_ref()?.end {
+            crate::import::End::Stopped(reason) => Some(reason),
+            _ => None,
         }
     }
 
@@ -578,6 +636,11 @@ impl App {
         }
         // A dry run still checking the file open before is cancelled when its job is dropped.
         self.state.import.file = path.display().to_string();
+        if let Some(refusal) = not_a_people_file(&path) {
+            self.import.file = None;
+            self.import.message = Some(Err(refusal));
+            return;
+        }
         let workspace = self.import_workspace();
         let for_preview = path.clone();
         let preview = background::spawn("import preview", ctx, move || {
@@ -603,6 +666,7 @@ impl App {
             result_row_text: None,
             export: None,
             export_dialog: None,
+            checked: None,
         });
         self.import.message = None;
         self.start_check(ctx);
@@ -630,6 +694,7 @@ impl App {
         };
         file.selected_bad = None;
         file.bad_row_text = None;
+        file.checked = FileStamp::of(&file.path);
         match Job::start(settings, ctx) {
             Ok(job) => file.check = Some(job),
             Err(reason) => self.import.message = Some(Err(reason)),
@@ -666,8 +731,17 @@ impl App {
         let Some(file) = &self.import.file else {
             return Some("Open a file of people first.".to_owned());
         };
-        if file.run.as_ref().is_some_and(|run| !run.is_finished()) {
-            return Some("The import is running.".to_owned());
+        match file.run.as_ref().filter(|run| !run.is_finished()) {
+            Some(run) if run.is_paused() => {
+                return Some("The import is paused: Resume or Cancel it first.".to_owned());
+            }
+            Some(_) => return Some("The import is running.".to_owned()),
+            None => {}
+        }
+        if let Some(reason) = file.check_failure() {
+            return Some(format!(
+                "The check stopped, so nothing can be sent: {reason}. Fix the file and open it again."
+            ));
         }
         if file.results_path.trim().is_empty() {
             return Some("Choose where the results file goes.".to_owned());
@@ -678,6 +752,9 @@ impl App {
     fn start_import(&mut self, ctx: &egui::Context) {
         if let Some(blocker) = self.import_blocker() {
             self.import.message = Some(Err(blocker));
+            return;
+        }
+        if self.recheck_if_changed(ctx) {
             return;
         }
         let destination = match self.import_destination() {
@@ -732,6 +809,36 @@ impl App {
             }
             Err(reason) => self.import.message = Some(Err(reason)),
         }
+    }
+
+    /// Checks the file again when it changed since its check started (its size or time differs),
+    /// and says so: the user reads the new report before anything is sent. Whether it did.
+    fn recheck_if_changed(&mut self, ctx: &egui::Context) -> bool {
+        let workspace = self.import_workspace();
+        let Some(file) = self.import.file.as_mut() else {
+            return false;
+        };
+        if file.checked.is_none() || file.checked == FileStamp::of(&file.path) {
+            return false;
+        }
+        if let Some(check) = file.check.as_ref().filter(|check| !check.is_finished()) {
+            check.import.cancel();
+        }
+        file.check = None;
+        if let Some(refusal) = not_a_people_file(&file.path) {
+            self.import.message = Some(Err(refusal));
+            return true;
+        }
+        let path = file.path.clone();
+        file.preview = background::spawn("import preview", ctx, move || {
+            read_preview(&path, workspace.is_some())
+        });
+        self.start_check(ctx);
+        self.import.message = Some(Err(
+            "The file changed since it was checked: nothing was sent. It is checked again; read the new report, then press Start."
+                .to_owned(),
+        ));
+        true
     }
 
     fn select_bad_row(&mut self, place: usize, ctx: &egui::Context) {

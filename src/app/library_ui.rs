@@ -240,10 +240,10 @@ fn history_ui(ui: &mut Ui, library: &mut Library, actions: &mut Vec<Action>) {
     });
     if !library.cleared_history.is_empty()
         && ui
-            .button(format!(
-                "Undo clear ({} entries)",
-                library.cleared_history.len()
-            ))
+            .button(match library.cleared_history.len() {
+                1 => "Undo clear (1 entry)".to_owned(),
+                count => format!("Undo clear ({count} entries)"),
+            })
             .clicked()
     {
         actions.push(Action::UndoClearHistory);

@@ -9,6 +9,7 @@ mod curl_ui;
 mod derived;
 mod exchange;
 mod flow_ui;
+mod foreign_host;
 mod form_ui;
 mod highlight;
 mod import_export;
@@ -241,7 +242,7 @@ impl App {
 
     /// Why the request cannot be sent right now, if it cannot.
     pub fn send_blocker(&self) -> Option<String> {
-        self.derived.send_blocker().map(ToString::to_string)
+        self.derived.send_blocker().map(str::to_owned)
     }
 
     pub fn is_running(&self) -> bool {

@@ -59,6 +59,10 @@ pub fn navigator_ui(
     .on_hover_text(GO_TO_OPERATION.hint_for("Or go to an operation by name"));
     ui.add_space(4.0);
     let groups = matching(contract, filter);
+    // The operation shown last frame: when another is chosen (Ctrl+P, a link), its row is
+    // scrolled into view.
+    let shown_id = egui::Id::unique("navigator_shown_operation");
+    let changed = ui.data(|data| data.get_temp::<String>(shown_id)).as_deref() != Some(current);
     egui::ScrollArea::vertical()
         .id_salt("navigator")
         .auto_shrink(false)
@@ -70,12 +74,18 @@ pub fn navigator_ui(
                 ui.add_space(6.0);
                 ui.label(RichText::new(group).strong());
                 for operation in operations {
-                    if operation_row_ui(ui, operation, operation.id == current).clicked() {
+                    let selected = operation.id == current;
+                    let row = operation_row_ui(ui, operation, selected);
+                    if selected && changed && !ui.clip_rect().contains_rect(row.rect) {
+                        row.scroll_to_me(Some(egui::Align::Center));
+                    }
+                    if row.clicked() {
                         actions.push(Action::SelectOperation(operation.id.clone()));
                     }
                 }
             }
         });
+    ui.data_mut(|data| data.insert_temp(shown_id, current.to_owned()));
 }
 
 /// One operation: its method badge and summary, selectable, the id and path on hover.

@@ -44,7 +44,7 @@ impl eframe::App for App {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        eframe::set_value(storage, eframe::APP_KEY, &self.state.for_saving());
     }
 }
 
@@ -84,6 +84,8 @@ impl App {
         }
         let notes = self.form_notes();
         let keyring_note = self.keyring_note();
+        // After a cURL import the banner's "Undo import" is that undo.
+        let can_undo_reset = self.undo_reset.is_some() && !self.can_undo_curl_import();
         let sandbox_url = self.sandbox_base_url();
         egui::Panel::top("request_bar").show(ui, |ui| {
             if let Some(notice) = &self.notice {
@@ -136,14 +138,14 @@ impl App {
                     &mut self.token,
                     &keyring_note,
                     (&notes, &self.origins),
-                    self.undo_reset.is_some(),
+                    can_undo_reset,
                     &mut self.actions,
                 );
             });
         let height = ui.available_height();
         egui::Panel::top("preview")
             .resizable(true)
-            .default_size((height * 0.5).clamp(160.0, 420.0))
+            .default_size((height * 0.4).clamp(140.0, 380.0))
             .size_range(120.0..=(height - 120.0).max(120.0))
             .show(ui, |ui| {
                 preview_ui::preview_ui(

@@ -95,7 +95,18 @@ pub fn response_ui(
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
-    ui.label(RichText::new("Response").strong().size(15.0));
+    let answer = match exchange {
+        Exchange::Done(outcome) => outcome.as_ref().as_ref().ok(),
+        _ => None,
+    };
+    // The answer's status shares the title's line: a row less above the body.
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Response").strong().size(15.0));
+        if let Some(response) = answer {
+            ui.add_space(8.0);
+            status_line_ui(ui, response, actions);
+        }
+    });
     ui.separator();
     match exchange {
         Exchange::Idle => {
@@ -154,28 +165,52 @@ fn answer_ui(
     review: &mut ReviewState<'_>,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
-        let color = status_color(ui, response.status_class());
-        ui.label(
-            RichText::new(format!("{} {}", response.status, response.reason))
-                .strong()
-                .size(16.0)
-                .color(color),
-        );
-        ui.label(
-            RichText::new(format!(
-                "{} ms · {}",
-                response.elapsed.as_millis(),
-                human_size(response.body.len())
-            ))
-            .weak(),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Copy body").clicked() {
-                actions.push(Action::Copy(response.view.text().to_owned()));
-            }
-        });
+    // The summary scrolls within at most 40% of the panel: the body always keeps the rest.
+    let summary_height = (ui.available_height() * SUMMARY_SHARE).max(48.0);
+    egui::ScrollArea::vertical()
+        .id_salt("answer_summary")
+        .max_height(summary_height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| summary_ui(ui, response, tab, review, actions));
+    body_ui(ui, response, tab, view, review, actions);
+}
+
+/// "201 Created  4 ms - 467 B" and Copy body, on the title's line.
+fn status_line_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action>) {
+    let color = status_color(ui, response.status_class());
+    ui.label(
+        RichText::new(format!("{} {}", response.status, response.reason))
+            .strong()
+            .size(16.0)
+            .color(color),
+    );
+    ui.label(
+        RichText::new(format!(
+            "{} ms · {}",
+            response.elapsed.as_millis(),
+            human_size(response.body.len())
+        ))
+        .weak(),
+    );
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui.button("Copy body").clicked() {
+            actions.push(Action::Copy(response.view.text().to_owned()));
+        }
     });
+}
+
+/// The most of the Response panel the summary under the status line takes.
+const SUMMARY_SHARE: f32 = 0.4;
+
+/// What the answer says at a glance: the verdict, the rate limit, a redirect, where to go next,
+/// and the problem or the person (last: the body below says the same at length).
+fn summary_ui(
+    ui: &mut Ui,
+    response: &HttpResponse,
+    tab: &mut BodyTab,
+    review: &mut ReviewState<'_>,
+    actions: &mut Vec<Action>,
+) {
     review_ui::verdict_ui(ui, review, tab, response.pending);
     rate_limit_ui(ui, response);
     if let Some(location) = response.redirect_location() {
@@ -192,12 +227,23 @@ fn answer_ui(
     if response.status == 429 {
         rate_limited_ui(ui, response);
     }
+    review_ui::links_ui(ui, review, actions);
     if let Some(problem) = &response.problem {
         problem_ui(ui, problem, status_color(ui, response.status_class()));
     } else if let Some(card) = response.person() {
         person_card_ui(ui, &card);
     }
-    review_ui::links_ui(ui, review, actions);
+}
+
+/// The tabs and the body (or headers, contract, diff) in the chosen one.
+fn body_ui(
+    ui: &mut Ui,
+    response: &HttpResponse,
+    tab: &mut BodyTab,
+    view: &mut ResponseView,
+    review: &mut ReviewState<'_>,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         for (candidate, label) in [
             (BodyTab::Pretty, "Pretty".to_owned()),
@@ -249,7 +295,12 @@ fn answer_ui(
             }
         },
         (BodyTab::Pretty | BodyTab::Tree, _, _) => {
-            ui.label(RichText::new("The body is not JSON; here it is as text.").weak());
+            let why = if response.view.nested_too_deep {
+                "JSON nested deeper than 128 levels: shown as text."
+            } else {
+                "The body is not JSON; here it is as text."
+            };
+            ui.label(RichText::new(why).weak());
             lines_ui(ui, "raw_body", &response.view.raw, |line| plain(line, dark));
         }
         (BodyTab::Raw, _, _) => {

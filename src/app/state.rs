@@ -67,12 +67,71 @@ impl AppState {
         state
     }
 
+    /// The state as it is written to disk: a `user:password@` in the custom base URL is left out
+    /// (Send refuses it anyway; a password has no place in a plain-text file), and so is any
+    /// value longer than [`MAX_SAVED_VALUE`] (a huge paste would slow every later launch).
+    pub fn for_saving(&self) -> Self {
+        let mut saved = self.clone();
+        saved.draft.custom_base_url = without_credentials(&saved.draft.custom_base_url);
+        drop_huge_values(&mut saved.draft.values);
+        for values in saved.parked.values_mut() {
+            drop_huge_values(values);
+        }
+        saved
+    }
+
     /// The deadline of a send; a saved value that is not a duration falls back to the default.
     pub fn deadline(&self) -> Duration {
         Duration::try_from_secs_f64(self.deadline_secs)
             .ok()
             .filter(|deadline| !deadline.is_zero())
             .unwrap_or(DEFAULT_DEADLINE)
+    }
+}
+
+/// The longest value the saved state keeps, in bytes; a longer one is saved empty.
+pub const MAX_SAVED_VALUE: usize = 64 * 1024;
+
+/// `url` without the `user:password@` part of its authority, as typed otherwise.
+fn without_credentials(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Empties every path, query and body value longer than [`MAX_SAVED_VALUE`].
+fn drop_huge_values(values: &mut OperationValues) {
+    for value in values.path.values_mut().chain(values.query.values_mut()) {
+        if value.len() > MAX_SAVED_VALUE {
+            value.clear();
+        }
+    }
+    drop_huge_body_values(&mut values.body);
+}
+
+fn drop_huge_body_values(value: &mut crate::model::FormValue) {
+    use crate::model::FormValue;
+    match value {
+        FormValue::Input(text) | FormValue::Json(text) => {
+            if text.len() > MAX_SAVED_VALUE {
+                text.clear();
+            }
+        }
+        FormValue::Object { fields, rows } => {
+            fields.values_mut().for_each(drop_huge_body_values);
+            for row in rows {
+                if row.value.len() > MAX_SAVED_VALUE {
+                    row.value.clear();
+                }
+            }
+        }
+        FormValue::List(items) => items.iter_mut().for_each(drop_huge_body_values),
     }
 }
 
@@ -146,6 +205,54 @@ impl Default for ImportSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_the_base_url_are_never_saved() {
+        for (typed, saved) in [
+            (
+                "http://admin:SECRETPW@127.0.0.1:18201/api/v1/",
+                "http://127.0.0.1:18201/api/v1/",
+            ),
+            ("https://user@host.example/a@b", "https://host.example/a@b"),
+            (
+                "http://127.0.0.1:8080/api/v1",
+                "http://127.0.0.1:8080/api/v1",
+            ),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(without_credentials(typed), saved);
+        }
+        let mut state = AppState::default();
+        state.draft.custom_base_url = "http://admin:SECRETPW@127.0.0.1:1/api/v1".to_owned();
+        let text = ron::to_string(&state.for_saving()).unwrap();
+        assert!(!text.contains("SECRETPW"), "{text}");
+        assert!(text.contains("http://127.0.0.1:1/api/v1"));
+    }
+
+    #[test]
+    fn a_huge_value_is_saved_empty_and_the_rest_as_is() {
+        let mut state = AppState::default();
+        let huge = "x".repeat(MAX_SAVED_VALUE + 1);
+        state.draft.values.path.insert("id".into(), huge.clone());
+        state.draft.values.query.insert("q".into(), "kept".into());
+        let object = serde_json::json!({"type": "object"});
+        *state
+            .draft
+            .values
+            .body
+            .field_mut("userId", &object)
+            .unwrap() = crate::model::FormValue::Input(huge.clone());
+        state
+            .parked
+            .insert("other".into(), state.draft.values.clone());
+        let saved = state.for_saving();
+        for values in [&saved.draft.values, &saved.parked["other"]] {
+            assert_eq!(values.path["id"], "");
+            assert_eq!(values.query["q"], "kept");
+            assert!(ron::to_string(&values.body).unwrap().len() < 4096);
+        }
+        assert_eq!(state.draft.values.path["id"], huge, "the window keeps it");
+    }
 
     #[test]
     fn unknown_names_fall_back_instead_of_losing_the_state() {

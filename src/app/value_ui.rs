@@ -96,12 +96,16 @@ pub fn operation_form_ui(ui: &mut Ui, context: &FormContext<'_>, values: &mut Op
                 context,
                 &at,
                 |ui| {
-                    ui.add(
-                        TextEdit::singleline(value)
-                            .hint_text(hint)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .accessible_name(&param.name)
+                    let field = ui
+                        .add(
+                            TextEdit::singleline(value)
+                                .hint_text(hint)
+                                .char_limit(MAX_FIELD_CHARS)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .accessible_name(&param.name);
+                    cut_note_ui(ui, value);
+                    field
                 },
             );
             let field = FieldRef::Path(param.name.clone());
@@ -507,13 +511,36 @@ fn input_ui(ui: &mut Ui, name: &str, shape: &Shape<'_>, text: &mut String) -> eg
     }
 }
 
+/// The most characters a one-line input takes: a huge paste is cut here, so laying the field
+/// out each frame stays quick and the saved state stays small.
+pub const MAX_FIELD_CHARS: usize = 64 * 1024;
+
+/// What a one-line input says once a paste was cut at [`MAX_FIELD_CHARS`].
+pub const CUT_NOTE: &str = "Pasted text cut at 64 KiB: use a JSON row or a body file for more.";
+
+/// Says so under a one-line input whose text reached [`MAX_FIELD_CHARS`].
+fn cut_note_ui(ui: &mut Ui, text: &str) {
+    // Counting characters only when the bytes could be that many.
+    if text.len() >= MAX_FIELD_CHARS && text.chars().count() >= MAX_FIELD_CHARS {
+        ui.label(
+            RichText::new(CUT_NOTE)
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
+}
+
 fn text_input_ui(ui: &mut Ui, name: &str, text: &mut String, hint: &str) -> egui::Response {
-    ui.add(
-        TextEdit::singleline(text)
-            .hint_text(hint)
-            .desired_width(f32::INFINITY),
-    )
-    .accessible_name(name)
+    let field = ui
+        .add(
+            TextEdit::singleline(text)
+                .hint_text(hint)
+                .char_limit(MAX_FIELD_CHARS)
+                .desired_width(f32::INFINITY),
+        )
+        .accessible_name(name);
+    cut_note_ui(ui, text);
+    field
 }
 
 fn json_input_ui(ui: &mut Ui, name: &str, text: &mut String) -> egui::Response {

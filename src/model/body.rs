@@ -11,6 +11,11 @@ pub const EMAIL: &str = "email";
 pub const PHONE: &str = "phone";
 pub const TRAITS: &str = "traits";
 
+/// What a JSON row nested deeper than JSON parsers read (serde_json's limit, the server's too)
+/// is told. Such a row is not turned into a string: Send is refused until it is fixed.
+pub const NESTED_TOO_DEEP: &str =
+    "JSON nested deeper than 128 levels: the API cannot read it, so Send is refused";
+
 /// A row's value as it will be sent, and why it differs from what was asked for, if it does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowValue {
@@ -49,11 +54,21 @@ impl FieldRow {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err("not true or false"),
             },
-            ValueKind::Json => serde_json::from_str::<Value>(text).map_err(|_| "not valid JSON"),
+            ValueKind::Json => serde_json::from_str::<Value>(text).map_err(|err| {
+                if err.to_string().starts_with("recursion limit exceeded") {
+                    NESTED_TOO_DEEP
+                } else {
+                    "not valid JSON"
+                }
+            }),
         };
         parsed.map(exact).unwrap_or_else(|reason| RowValue {
             value: Value::String(text.to_owned()),
-            fallback_note: Some(format!("{reason}: sent as a string")),
+            fallback_note: Some(if reason == NESTED_TOO_DEEP {
+                reason.to_owned()
+            } else {
+                format!("{reason}: sent as a string")
+            }),
         })
     }
 
@@ -175,6 +190,19 @@ mod tests {
             keys(&body["traits"]),
             ["plan", "seats", "ratio", "beta", "deleted_at", "tags"]
         );
+    }
+
+    #[test]
+    fn a_json_row_nested_deeper_than_128_levels_is_refused_not_turned_into_a_string() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let note = FieldRow::new("deep", ValueKind::Json, deep)
+            .json_value()
+            .fallback_note;
+        assert_eq!(note.as_deref(), Some(NESTED_TOO_DEEP));
+        let broken = FieldRow::new("broken", ValueKind::Json, "{broken".to_owned())
+            .json_value()
+            .fallback_note;
+        assert_eq!(broken.as_deref(), Some("not valid JSON: sent as a string"));
     }
 
     #[test]

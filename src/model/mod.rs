@@ -6,6 +6,7 @@ pub mod diff;
 pub mod draft;
 pub mod field_notes;
 pub mod form;
+pub mod hosts;
 pub mod json_text;
 mod legacy;
 pub mod links;

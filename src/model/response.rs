@@ -98,6 +98,15 @@ pub struct BodyView {
     /// The parsed body, for the tree and the person card; kept only for bodies up to
     /// [`KEEP_PARSED`], since a parsed 50 MB body takes many times its size in memory.
     pub json: Option<std::sync::Arc<serde_json::Value>>,
+    /// The body is JSON nested deeper than the 128 levels a parser reads: shown as text, and
+    /// the view says why rather than calling it "not JSON".
+    pub nested_too_deep: bool,
+}
+
+/// Whether `bytes` fail to read as JSON because they nest deeper than serde_json's limit.
+fn nested_too_deep(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .is_err_and(|err| err.to_string().starts_with("recursion limit exceeded"))
 }
 
 /// The largest body whose parsed form is kept (larger ones are parsed again when the tree is asked
@@ -111,6 +120,7 @@ impl BodyView {
             pretty: None,
             raw: Lines::new(String::from_utf8_lossy(bytes).into_owned()),
             json: None,
+            nested_too_deep: false,
         }
     }
 
@@ -122,6 +132,7 @@ impl BodyView {
             let pretty = (json_text::is_json(bytes) && json_text::pretty_fits(bytes).is_ok())
                 .then(|| Lines::new(json_text::to_string(bytes, Layout::Pretty)));
             return Self {
+                nested_too_deep: pretty.is_none() && nested_too_deep(bytes),
                 pretty,
                 raw,
                 json: None,
@@ -136,11 +147,13 @@ impl BodyView {
                     .then(|| Lines::new(serde_json::to_string_pretty(&value).unwrap_or_default())),
                 raw,
                 json: (bytes.len() <= KEEP_PARSED).then(|| std::sync::Arc::new(value)),
+                nested_too_deep: false,
             },
-            Err(_) => Self {
+            Err(err) => Self {
                 pretty: None,
                 raw,
                 json: None,
+                nested_too_deep: err.to_string().starts_with("recursion limit exceeded"),
             },
         }
     }
@@ -337,6 +350,15 @@ pub fn human_size(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_nested_deeper_than_128_levels_says_so() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let view = BodyView::from_bytes(deep.as_bytes());
+        assert!(view.pretty.is_none());
+        assert!(view.nested_too_deep);
+        assert!(!BodyView::from_bytes(b"{broken").nested_too_deep);
+    }
 
     #[test]
     fn json_bodies_are_pretty_printed_in_their_own_order() {
