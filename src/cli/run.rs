@@ -257,26 +257,12 @@ fn send_token(from_curl: Option<String>) -> Result<String, Failure> {
 /// a pasted command names, when that host is neither the Flameup API nor this machine: a
 /// command copied from a colleague or a web page may name any server, and the key is yours.
 fn warn_of_a_foreign_host(request: &HttpRequest) {
-    let url = &request.url;
-    let production = url::Url::parse(crate::model::draft::PRODUCTION_BASE_URL)
-        .ok()
-        .and_then(|production| production.host_str().map(str::to_owned));
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(address)) => address.is_loopback(),
-        Some(url::Host::Ipv6(address)) => address.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
-    if loopback
-        || url
-            .host_str()
-            .is_some_and(|host| Some(host) == production.as_deref())
-    {
+    if crate::model::hosts::is_meant_for_the_token(&request.url) {
         return;
     }
     output::print_warning(&format!(
         "sending {TOKEN_ENV_VAR} to {}, the host the cURL command names, which is neither the Flameup API nor this machine (--base-url sends the request elsewhere)",
-        url.host_str().unwrap_or_default()
+        request.url.host_str().unwrap_or_default()
     ));
 }
 
