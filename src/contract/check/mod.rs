@@ -26,7 +26,8 @@
 //!   `maxLength`, `pattern` or `format` is a wrong type ("at least 0", "a date and time");
 //! - a key an object repeats is a wrong type at that key ("one value"): a parser keeps only one
 //!   of its values, and which one differs between clients;
-//! - a body where the docs document none (`204`) is an undocumented field at `""`;
+//! - a body where the docs document none for a status HTTP gives no body (`204`) is an
+//!   undocumented field at `""`;
 //! - a documented response header (`X-RateLimit-*`) whose value breaks its schema is a wrong type
 //!   at `headers/NAME`; a header is written in digits where the docs say integer.
 //!
@@ -243,6 +244,7 @@ impl Operation {
                     .map(|(key, response)| {
                         let slot = AnswerSlot {
                             response: Arc::clone(response),
+                            no_content: NO_CONTENT.contains(&key.as_str()),
                             compiled: OnceLock::new(),
                         };
                         (key.clone(), slot)
@@ -258,16 +260,23 @@ impl Operation {
 #[derive(Clone, Default)]
 pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, AnswerSlot>>>);
 
+/// The statuses HTTP gives no body: documented without content, any body is a difference.
+/// Another status documented without content (deletePerson's inferred `200`) takes any body,
+/// as the docs do not say what it holds.
+const NO_CONTENT: [&str; 3] = ["204", "205", "304"];
+
 /// One documented answer, and its compiled form once a check has needed it.
 struct AnswerSlot {
     response: Arc<Value>,
+    /// The answer is documented for a status in [`NO_CONTENT`].
+    no_content: bool,
     compiled: OnceLock<CompiledAnswer>,
 }
 
 impl AnswerSlot {
     fn compiled(&self) -> &CompiledAnswer {
         self.compiled
-            .get_or_init(|| CompiledAnswer::compile(&self.response))
+            .get_or_init(|| CompiledAnswer::compile(&self.response, self.no_content))
     }
 }
 
@@ -293,7 +302,8 @@ struct CompiledAnswer {
     /// The body's schema when the answer is documented as JSON (a schema-less JSON answer
     /// accepts any JSON); `None` when no JSON body is documented, so there is nothing to check.
     json: Option<Node>,
-    /// No body is documented at all (no `content`, as for a `204`): any body is a difference.
+    /// A status without a body ([`NO_CONTENT`]) documented without `content`: any body is a
+    /// difference.
     bodiless: bool,
     /// The documented response headers, by name as the docs write it, with their schemas.
     headers: Vec<(String, Node)>,
@@ -352,7 +362,7 @@ impl<'h> Received<'h> {
 }
 
 impl CompiledAnswer {
-    fn compile(response: &Value) -> Self {
+    fn compile(response: &Value, no_content: bool) -> Self {
         let content = response.get("content");
         let media = content.and_then(|content| content.get(JSON_MEDIA));
         let headers = response
@@ -376,7 +386,7 @@ impl CompiledAnswer {
                     .get("schema")
                     .map_or_else(Node::default, Node::compile)
             }),
-            bodiless: content.is_none(),
+            bodiless: no_content && content.is_none(),
             headers,
             note: note_of(response),
         }
