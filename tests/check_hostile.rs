@@ -111,9 +111,7 @@ fn answer(headers: &[(&str, &str)], body: &[u8]) -> Reply {
 fn a_person_whose_attributes_nest_200_deep_is_checked_not_called_not_json() {
     let scratch = Scratch::new("deep");
     let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
-    let body = person()
-        .to_string()
-        .replace("{\"plan\":\"pro\"}", &deep);
+    let body = person().to_string().replace("{\"plan\":\"pro\"}", &deep);
     assert!(body.contains(&deep));
     let output = scratch.check("getPerson", 200, body.as_bytes());
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
@@ -136,7 +134,10 @@ fn a_body_not_utf8_or_compressed_says_why_it_is_not_json() {
     );
 
     let output = scratch.send_strict(answer(
-        &[("Content-Type", "application/json"), ("Content-Encoding", "br")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Content-Encoding", "br"),
+        ],
         b"\x8b\x05\x80{\"id\":1}\x03",
     ));
     assert_eq!(output.status.code(), Some(DIFFERS));
@@ -158,7 +159,10 @@ fn a_204_with_a_body_differs_from_the_docs() {
             "  undocumented_field at the body: docs say no body; got a body of 8 bytes",
         ]
     );
-    assert_eq!(scratch.check("deletePerson", 204, b"").status.code(), Some(0));
+    assert_eq!(
+        scratch.check("deletePerson", 204, b"").status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -226,9 +230,10 @@ fn bounds_formats_and_rate_limit_headers_are_checked() {
 #[test]
 fn a_repeated_key_is_a_difference() {
     let scratch = Scratch::new("repeated");
-    let body = person()
-        .to_string()
-        .replacen('{', "{\"id\":\"123e4567-e89b-12d3-a456-426614174999\",", 1);
+    let body =
+        person()
+            .to_string()
+            .replacen('{', "{\"id\":\"123e4567-e89b-12d3-a456-426614174999\",", 1);
     let output = scratch.send_strict(Reply::json(200, &body));
     assert_eq!(output.status.code(), Some(DIFFERS), "{}", stdout(&output));
     assert_eq!(
@@ -252,7 +257,10 @@ fn the_guide_shape_is_reported_and_the_note_beneath_says_so() {
     let output = scratch.check("createPerson", 201, guide.to_string().as_bytes());
     assert_eq!(output.status.code(), Some(DIFFERS));
     let lines = contract_lines(&output);
-    assert_eq!(lines[0], "Contract: 2 differences from the docs (closest: Person)");
+    assert_eq!(
+        lines[0],
+        "Contract: 2 differences from the docs (closest: Person)"
+    );
     let note = &lines[3];
     assert!(note.starts_with("  Docs note: "), "{note}");
     assert!(!note.contains("still accepted"), "{note}");
@@ -268,12 +276,10 @@ fn a_baseline_compares_numbers_by_value() {
     let mut before = person();
     before["attributes"] = json!({"f": 1, "g": 100, "big": 12345678901234567890_u64});
     let baseline = scratch.file("baseline.json", before.to_string().as_bytes());
-    let after = person()
-        .to_string()
-        .replace(
-            "{\"plan\":\"pro\"}",
-            "{\"f\":1.0,\"g\":1e2,\"big\":12345678901234567891}",
-        );
+    let after = person().to_string().replace(
+        "{\"plan\":\"pro\"}",
+        "{\"f\":1.0,\"g\":1e2,\"big\":12345678901234567891}",
+    );
     let server = LoopbackServer::start(Reply::json(200, &after));
     let output = scratch
         .explorer()
@@ -288,7 +294,10 @@ fn a_baseline_compares_numbers_by_value() {
         .skip_while(|line| !line.starts_with("Diff: "))
         .map(str::to_owned)
         .collect();
-    assert!(diff[0].starts_with("Diff: 1 difference from the baseline"), "{diff:?}");
+    assert!(
+        diff[0].starts_with("Diff: 1 difference from the baseline"),
+        "{diff:?}"
+    );
     assert_eq!(
         diff[1],
         "  changed /attributes/big: 12345678901234567890 → 12345678901234567891"

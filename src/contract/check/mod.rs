@@ -528,6 +528,9 @@ fn not_json(received: &Received<'_>, body: &[u8]) -> AnswerFinding {
             "a body encoded with {}, which is not decoded",
             cut(encoding)
         )
+    } else if body.starts_with(b"\xef\xbb\xbf") {
+        // JSON text must not begin with one (RFC 8259), and most parsers refuse it.
+        "a body that starts with a byte order mark (EF BB BF)".to_owned()
     } else if let Err(error) = std::str::from_utf8(body) {
         format!("a body that is not UTF-8 at byte {}", error.valid_up_to())
     } else {
@@ -1329,6 +1332,10 @@ mod tests {
         assert_eq!(
             lines(&get.check_response(200, &headers, b"\x1b\x8f\x00\xf8{..")),
             ["wrong_type : JSON / a body encoded with br, which is not decoded"]
+        );
+        assert_eq!(
+            lines(&get.check_answer(200, None, b"\xef\xbb\xbf{}")),
+            ["wrong_type : JSON / a body that starts with a byte order mark (EF BB BF)"]
         );
         // Decoded by the client after all (gzip): the JSON is checked as JSON.
         let body = serde_json::to_vec(&person()).unwrap();
