@@ -421,6 +421,8 @@ impl CompiledAnswer {
                     walk.findings
                         .push(wrong_media(&format!("Content-Type {}", cut(media)), note));
                 }
+                // Missing is flagged like text/plain: a client that goes by the header (as
+                // HTTP says it should) cannot read either as the JSON the docs promise.
                 Media::Absent => walk.findings.push(wrong_media("no Content-Type", note)),
                 Media::Sent(_) | Media::Unknown => {}
             }
