@@ -1232,7 +1232,7 @@ fn pretty_output_prints_the_verdict_and_each_finding_on_its_own_line() {
     assert_eq!(
         after_body[..3],
         [
-            "Contract: 2 differences from the docs (documented as Person)",
+            "Contract: 2 differences from the docs (closest: Person)",
             "  not_in_enum at /status: docs say one of active, unsubscribed, bounced; got \"deleted\"",
             "  undocumented_field at /nickname: docs say not documented; got \"Countess\"",
         ]

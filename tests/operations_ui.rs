@@ -110,7 +110,7 @@ fn get_person_by_email_from_the_built_in_sandbox() {
     harness.get_by_label("200 OK");
     harness.get_by_label("  \"email\": \"user@example.com\",");
     harness.get_by_label("  \"external_id\": \"example_string\",");
-    harness.get_by_label("Matches the docs (as Person)");
+    harness.get_by_label("Matches the docs (documented as Person)");
 }
 
 #[test]
@@ -315,7 +315,7 @@ fn a_drifted_answer_says_how_it_differs_from_the_docs() {
     harness.run();
     send_and_wait(&mut harness);
     harness
-        .get_by_label("2 differences from the docs (as Person)")
+        .get_by_label("2 differences from the docs (closest: Person)")
         .click();
     harness.run();
     harness.get_by_label("undocumented_field");
@@ -325,7 +325,7 @@ fn a_drifted_answer_says_how_it_differs_from_the_docs() {
 
     server.set_reply(Reply::json(200, &documented_person("pro")));
     send_and_wait(&mut harness);
-    harness.get_by_label("Matches the docs (as Person)");
+    harness.get_by_label("Matches the docs (documented as Person)");
 }
 
 #[test]

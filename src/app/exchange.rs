@@ -198,13 +198,9 @@ fn prepare_later(
         response.body.clone(),
     );
     background::spawn("prepare-answer", ctx, move || {
-        let content_type = headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-            .map(|(_, value)| value.as_str());
         // The check parses the whole body and drops it before the layout is made: one at a
         // time, so a large answer's peak is the larger of the two and not their sum.
-        let check = operation.check_answer(status, content_type, &body);
+        let check = operation.check_response(status, &headers, &body);
         let prepared = Prepared::of(status, &headers, &body);
         (prepared, check)
     })

@@ -31,9 +31,8 @@ pub fn verdict_ui(ui: &mut Ui, state: &ReviewState<'_>, tab: &mut BodyTab, pendi
     };
     let check = &review.check;
     let shape = check
-        .documented_as
-        .as_deref()
-        .map(|name| format!(" (as {name})"))
+        .shape()
+        .map(|shape| format!(" ({shape})"))
         .unwrap_or_default();
     let (text, color) = if check.is_ok() {
         (format!("{}{shape}", sentence(&check.verdict())), MATCHES)
@@ -96,8 +95,8 @@ pub fn contract_view_ui(ui: &mut Ui, review: Option<&Review>) {
         return;
     };
     let check = &review.check;
-    let heading = match &check.documented_as {
-        Some(name) => format!("{} — documented as {name}", check.verdict()),
+    let heading = match check.shape() {
+        Some(shape) => format!("{} — {shape}", check.verdict()),
         None => check.verdict(),
     };
     ui.label(RichText::new(heading).strong());

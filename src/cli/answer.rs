@@ -40,31 +40,27 @@ pub(super) struct Verdicts {
 }
 
 impl Verdicts {
-    /// What is said about `response`, an answer of `operation`: checked against the contract,
-    /// and compared with `baseline` when there is one. Without a baseline the check reads the
-    /// body as it arrived (a large answer is never parsed whole); with one the body is parsed
-    /// once, for both.
+    /// What is said about `response`, an answer of `operation`: checked against the contract
+    /// with its headers, and compared with `baseline` when there is one. The check reads the
+    /// body as it arrived (a large answer is never parsed whole, and a key repeated in it is
+    /// seen); only the diff parses it.
     pub fn of(
         operation: &Operation,
         response: &HttpResponse,
         baseline: Option<&Baseline>,
         include_volatile: bool,
     ) -> Self {
-        let content_type = response.header("content-type");
+        let contract = operation.check_response(response.status, &response.headers, &response.body);
         let Some(baseline) = baseline else {
             return Self {
-                contract: operation.check_answer(response.status, content_type, &response.body),
+                contract,
                 diff: None,
                 include_volatile,
             };
         };
-        let parsed = serde_json::from_slice::<Value>(&response.body).ok();
-        let contract = match &parsed {
-            Some(body) => operation.check_json_answer(response.status, content_type, body),
-            None => operation.check_answer(response.status, content_type, &response.body),
-        };
-        let body = parsed
-            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&response.body).into_owned()));
+        let body = serde_json::from_slice::<Value>(&response.body).unwrap_or_else(|_| {
+            Value::String(String::from_utf8_lossy(&response.body).into_owned())
+        });
         let diff = baseline.diff(response, &body, &DiffOptions { include_volatile });
         Self {
             contract,
@@ -255,9 +251,8 @@ fn diff_json(entries: &[DiffEntry]) -> Value {
 /// note they carry, once.
 pub(super) fn contract_lines(check: &AnswerCheck) -> Vec<String> {
     let shape = check
-        .documented_as
-        .as_ref()
-        .map(|name| format!(" (documented as {name})"))
+        .shape()
+        .map(|shape| format!(" ({shape})"))
         .unwrap_or_default();
     let mut lines = vec![format!("Contract: {}{shape}", check.verdict())];
     for finding in &check.findings {

@@ -181,7 +181,7 @@ impl BodyCheck {
 /// The one configuration every check uses: draft 2020-12 (the document's dialect), formats
 /// asserted rather than only annotated, an email address alone (no `Ada <ada@example.com>`, as
 /// the sandbox refuses it), and nothing fetched: the schemas are self-contained.
-fn options() -> ValidationOptions<'static> {
+pub(super) fn options() -> ValidationOptions<'static> {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(true)

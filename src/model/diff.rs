@@ -218,6 +218,7 @@ impl Walk<'_> {
                     self.path.truncate(at);
                 }
             }
+            (Value::Number(old), Value::Number(new)) if same_number(old, new) => {}
             _ if before == after => {}
             _ => self.push(DiffOp::Changed, Some(before), Some(after)),
         }
@@ -258,6 +259,97 @@ fn is_volatile_field(key: &str, before: Option<&Value>, after: Option<&Value>) -
             .into_iter()
             .flatten()
             .all(|value| value.as_str().is_some_and(looks_generated))
+}
+
+/// Whether two numbers are the same value however they are written (`1.0` and `1`, `1e2` and
+/// `100`, `-0` and `0`). The text is kept as it arrived (serde_json's `arbitrary_precision`), so
+/// the values are compared exactly, as normalised decimals, never rounded through `f64`: two
+/// 30-digit ids that differ in their last digit stay different.
+fn same_number(before: &serde_json::Number, after: &serde_json::Number) -> bool {
+    let (before, after) = (before.to_string(), after.to_string());
+    before == after
+        || matches!(
+            (Decimal::of(&before), Decimal::of(&after)),
+            (Some(old), Some(new)) if old == new
+        )
+}
+
+/// A JSON number as sign, significant digits and a power of ten: `-1.50e3` is `-`, `15`, `2`.
+/// Zero is always positive with no digits, so each value has one form.
+#[derive(PartialEq, Eq)]
+struct Decimal<'a> {
+    negative: bool,
+    /// The digits without leading or trailing zeros, as separate runs: the integer part's,
+    /// then the fraction's (the decimal point dropped, never copied).
+    digits: DigitRuns<'a>,
+    exponent: i128,
+}
+
+/// Significant digits kept as up to two borrowed runs, compared as one string of digits.
+#[derive(Clone, Copy)]
+struct DigitRuns<'a>(&'a str, &'a str);
+
+impl PartialEq for DigitRuns<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() + self.1.len() == other.0.len() + other.1.len()
+            && self
+                .0
+                .bytes()
+                .chain(self.1.bytes())
+                .eq(other.0.bytes().chain(other.1.bytes()))
+    }
+}
+
+impl Eq for DigitRuns<'_> {}
+
+impl<'a> Decimal<'a> {
+    /// Reads JSON number text; `None` for anything else (the caller then compares the text).
+    fn of(text: &'a str) -> Option<Self> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, exponent.parse::<i128>().ok()?),
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if !(whole.bytes().chain(fraction.bytes())).all(|byte| byte.is_ascii_digit()) {
+            return None;
+        }
+        let exponent = exponent - i128::try_from(fraction.len()).ok()?;
+        // Leading zeros: from the whole part, and from the fraction when the whole part is all
+        // zeros. Trailing zeros: from the fraction, and from the whole part when the fraction
+        // is all zeros; each one dropped raises the exponent.
+        let whole = whole.trim_start_matches('0');
+        let (whole, fraction) = if whole.is_empty() {
+            ("", fraction.trim_start_matches('0'))
+        } else {
+            (whole, fraction)
+        };
+        let trimmed_fraction = fraction.trim_end_matches('0');
+        let mut dropped = fraction.len() - trimmed_fraction.len();
+        let whole = if trimmed_fraction.is_empty() {
+            let trimmed_whole = whole.trim_end_matches('0');
+            dropped += whole.len() - trimmed_whole.len();
+            trimmed_whole
+        } else {
+            whole
+        };
+        let digits = DigitRuns(whole, trimmed_fraction);
+        if whole.is_empty() && trimmed_fraction.is_empty() {
+            return Some(Self {
+                negative: false,
+                digits,
+                exponent: 0,
+            });
+        }
+        Some(Self {
+            negative,
+            digits,
+            exponent: exponent + i128::try_from(dropped).ok()?,
+        })
+    }
 }
 
 /// A UUID, or a short word, `_` and at least 16 hexadecimal digits (`evt_` and 32 of them).
@@ -363,13 +455,47 @@ mod tests {
     }
 
     #[test]
-    fn numbers_compare_by_their_text() {
-        let before: Value = serde_json::from_str(r#"{"n": 1.0}"#).unwrap();
-        let after: Value = serde_json::from_str(r#"{"n": 1}"#).unwrap();
-        assert_eq!(
-            ignoring_volatile(&before, &after),
-            [("/n".to_owned(), DiffOp::Changed)]
-        );
+    fn numbers_compare_by_value_exactly() {
+        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        let same = [
+            ("1.0", "1"),
+            ("1e2", "100"),
+            ("100", "1E+2"),
+            ("0.5", "5e-1"),
+            ("-0", "0"),
+            ("0.000", "0e10"),
+            ("1200", "12.00e2"),
+            ("0.0012", "1.2e-3"),
+            (
+                "123456789012345678901234567890",
+                "1.2345678901234567890123456789e29",
+            ),
+        ];
+        for (before, after) in same {
+            let (before, after) = (parse(before), parse(after));
+            assert_eq!(ignoring_volatile(&before, &after), [], "{before} {after}");
+            let wrapped = (json!({"f": [before]}), json!({"f": [after]}));
+            assert_eq!(ignoring_volatile(&wrapped.0, &wrapped.1), []);
+        }
+        let different = [
+            ("1", "-1"),
+            ("1.5", "15"),
+            ("10", "1"),
+            ("0.1", "0.01"),
+            // Equal as f64, different as numbers.
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567891",
+            ),
+            ("9007199254740993", "9007199254740992"),
+        ];
+        for (before, after) in different {
+            assert_eq!(
+                ignoring_volatile(&parse(before), &parse(after)),
+                [(String::new(), DiffOp::Changed)],
+                "{before} {after}"
+            );
+        }
     }
 
     #[test]

@@ -20,15 +20,34 @@
 //! - **Undocumented status**: a status the operation documents neither exactly, nor as a range
 //!   (`4XX`), nor as `default`. The body is then not checked: there is nothing to check it with.
 //!
+//! The kinds are the five above; other rules map onto the nearest, with `expected` saying which:
+//!
+//! - a value outside the schema's `minimum`/`maximum` (or their exclusive forms), `minLength`/
+//!   `maxLength`, `pattern` or `format` is a wrong type ("at least 0", "a date and time");
+//! - a key an object repeats is a wrong type at that key ("one value"): a parser keeps only one
+//!   of its values, and which one differs between clients;
+//! - a body where the docs document none for a status HTTP gives no body (`204`) is an
+//!   undocumented field at `""`;
+//! - a documented response header (`X-RateLimit-*`) whose value breaks its schema is a wrong type
+//!   at `headers/NAME`; a header is written in digits where the docs say integer.
+//!
 //! Where the docs contradict themselves and the contract lists the shapes (`anyOf`/`oneOf`, as
 //! for the six error bodies), an answer in any of them matches; the shape it matched, or else
 //! the closest (fewest differences, then fewest documented fields left out), is the one its
-//! findings are measured against, and [`AnswerCheck::documented_as`] names it. Formats, lengths
-//! and bounds are not checked here: they are rules for requests, and an answer outside them is
-//! still of the documented shape.
+//! findings are measured against, and [`AnswerCheck::documented_as`] names it.
 //!
-//! An answer documented without a body (`204`) or with a body that is not JSON is not looked
-//! into. Where JSON is documented, a body that is not JSON is one finding at `""`.
+//! An answer documented with a body that is not JSON is not looked into. Where JSON is
+//! documented, a body that is not JSON is one finding at `""` that says why where it can: not
+//! UTF-8 at some byte, or still compressed (`Content-Encoding: br`, which is not decoded).
+//! The media type is judged where the caller knows the headers ([`Operation::check_response`]):
+//! a JSON answer without a `Content-Type` is a finding, as one sent as `text/plain` is, since a
+//! client that goes by the header cannot read either as JSON. A body checked offline
+//! ([`Operation::check_answer`] without a media type) has no headers to judge.
+//!
+//! A part nested deeper than serde_json parses a value (127 levels) is walked as it arrived
+//! where its schema looks inside it, and skipped where its schema is free-form (nothing in it
+//! can differ from the docs); only where that is impossible (several shapes, or an `enum`, at
+//! such a part) is it one finding saying it is nested too deeply to be checked.
 //!
 //! Cost: an answer schema is compiled once per operation and status, on its first check, into a
 //! tree with hashed property lookups; a check is then one walk of the body. The bytes of a body
@@ -41,14 +60,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::{Arc, OnceLock};
 
-use jsonschema::JsonType;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{JsonType, Validator};
 use serde_json::{Map, Value};
 
 use super::Operation;
 
 mod raw;
 use super::parse::{JSON_MEDIA, NOTE, SCHEMA_NAME};
-use super::validate::{push_escaped, shown, type_phrase};
+use super::validate::{options, push_escaped, shown, type_phrase};
 
 /// The longest `actual` a finding shows, in characters, before it is cut with "…".
 const SHOWN_CHARACTERS: usize = 60;
@@ -92,6 +112,18 @@ impl AnswerCheck {
             1 => "1 difference from the docs".to_owned(),
             count => format!("{count} differences from the docs"),
         }
+    }
+
+    /// The shape beside the verdict, when it has a name: "documented as Person" for an answer
+    /// that matches it, "closest: ErrorCoded" for one that differs (it was measured against
+    /// that shape, but it is not that shape). The window and the command line both say this.
+    pub fn shape(&self) -> Option<String> {
+        let name = self.documented_as.as_deref()?;
+        Some(if self.is_ok() {
+            format!("documented as {name}")
+        } else {
+            format!("closest: {name}")
+        })
     }
 }
 
@@ -145,13 +177,26 @@ impl Operation {
         content_type: Option<&str>,
         body: &[u8],
     ) -> AnswerCheck {
-        let answer = match self.compiled_answer(status) {
-            Ok(answer) => answer,
-            Err(finding) => return single(finding),
-        };
-        answer
-            .check_bytes(content_type, body, raw::WHOLE_BELOW)
-            .unwrap_or_else(|raw::NotJson| single(not_json(content_type, body)))
+        self.check_received(status, &Received::offline(content_type), body)
+    }
+
+    /// Checks an answer with its headers: [`Operation::check_answer`], and also its
+    /// `Content-Type` present, its `Content-Encoding` decoded, and its documented headers'
+    /// values (`X-RateLimit-*`).
+    pub fn check_response(
+        &self,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> AnswerCheck {
+        self.check_received(status, &Received::of(headers), body)
+    }
+
+    fn check_received(&self, status: u16, received: &Received<'_>, body: &[u8]) -> AnswerCheck {
+        match self.compiled_answer(status) {
+            Ok(answer) => answer.check_bytes(received, body, raw::WHOLE_BELOW),
+            Err(finding) => single(finding),
+        }
     }
 
     /// [`Operation::check_answer`] for a body already parsed (the window parses it for its
@@ -163,7 +208,7 @@ impl Operation {
         body: &Value,
     ) -> AnswerCheck {
         match self.compiled_answer(status) {
-            Ok(answer) => answer.check(content_type, body),
+            Ok(answer) => answer.check(&Received::offline(content_type), body),
             Err(finding) => single(finding),
         }
     }
@@ -199,6 +244,7 @@ impl Operation {
                     .map(|(key, response)| {
                         let slot = AnswerSlot {
                             response: Arc::clone(response),
+                            no_content: NO_CONTENT.contains(&key.as_str()),
                             compiled: OnceLock::new(),
                         };
                         (key.clone(), slot)
@@ -214,16 +260,23 @@ impl Operation {
 #[derive(Clone, Default)]
 pub(super) struct CompiledAnswers(OnceLock<Arc<BTreeMap<String, AnswerSlot>>>);
 
+/// The statuses HTTP gives no body: documented without content, any body is a difference.
+/// Another status documented without content (deletePerson's inferred `200`) takes any body,
+/// as the docs do not say what it holds.
+const NO_CONTENT: [&str; 3] = ["204", "205", "304"];
+
 /// One documented answer, and its compiled form once a check has needed it.
 struct AnswerSlot {
     response: Arc<Value>,
+    /// The answer is documented for a status in [`NO_CONTENT`].
+    no_content: bool,
     compiled: OnceLock<CompiledAnswer>,
 }
 
 impl AnswerSlot {
     fn compiled(&self) -> &CompiledAnswer {
         self.compiled
-            .get_or_init(|| CompiledAnswer::compile(&self.response))
+            .get_or_init(|| CompiledAnswer::compile(&self.response, self.no_content))
     }
 }
 
@@ -249,63 +302,187 @@ struct CompiledAnswer {
     /// The body's schema when the answer is documented as JSON (a schema-less JSON answer
     /// accepts any JSON); `None` when no JSON body is documented, so there is nothing to check.
     json: Option<Node>,
+    /// A status without a body ([`NO_CONTENT`]) documented without `content`: any body is a
+    /// difference.
+    bodiless: bool,
+    /// The documented response headers, by name as the docs write it, with their schemas.
+    headers: Vec<(String, Node)>,
     /// The answer's own note, for findings no schema note is nearer to.
     note: Option<String>,
 }
 
+/// The media type an answer came with, as far as the caller knows.
+#[derive(Clone, Copy)]
+enum Media<'h> {
+    /// A saved body checked offline: its headers are unknown, so its media type is not judged.
+    Unknown,
+    /// The answer had no `Content-Type`.
+    Absent,
+    Sent(&'h str),
+}
+
+/// What came with an answer besides its body.
+#[derive(Clone, Copy)]
+pub(super) struct Received<'h> {
+    media: Media<'h>,
+    /// A `Content-Encoding` other than `identity`: the bytes may still be compressed.
+    encoding: Option<&'h str>,
+    /// Every header, to check the documented ones; empty offline.
+    headers: &'h [(String, String)],
+}
+
+impl<'h> Received<'h> {
+    /// A body without its headers, and its media type if the caller knows it.
+    pub(super) fn offline(content_type: Option<&'h str>) -> Self {
+        Self {
+            media: content_type.map_or(Media::Unknown, Media::Sent),
+            encoding: None,
+            headers: &[],
+        }
+    }
+
+    /// An answer's headers, as received (names in any case).
+    fn of(headers: &'h [(String, String)]) -> Self {
+        let header = |wanted: &str| {
+            headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+                .map(|(_, value)| value.as_str())
+        };
+        Self {
+            media: header("content-type").map_or(Media::Absent, Media::Sent),
+            encoding: header("content-encoding")
+                .map(str::trim)
+                .filter(|encoding| {
+                    !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity")
+                }),
+            headers,
+        }
+    }
+}
+
 impl CompiledAnswer {
-    fn compile(response: &Value) -> Self {
-        let media = response
-            .get("content")
-            .and_then(|content| content.get(JSON_MEDIA));
+    fn compile(response: &Value, no_content: bool) -> Self {
+        let content = response.get("content");
+        let media = content.and_then(|content| content.get(JSON_MEDIA));
+        let headers = response
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|headers| {
+                headers
+                    .iter()
+                    .filter_map(|(name, header)| {
+                        let schema = header.get("schema")?;
+                        let mut node = Node::compile(schema);
+                        node.note = node.note.or_else(|| note_of(header));
+                        Some((name.clone(), node))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             json: media.map(|media| {
                 media
                     .get("schema")
                     .map_or_else(Node::default, Node::compile)
             }),
+            bodiless: no_content && content.is_none(),
+            headers,
             note: note_of(response),
         }
     }
 
-    /// Checks a JSON body (and its media type, when given) against this answer; nothing when
-    /// no JSON body is documented.
-    fn check(&self, content_type: Option<&str>, body: &Value) -> AnswerCheck {
-        self.check_with(content_type, |walk, schema, note| {
-            Ok(walk.check(schema, body, note))
-        })
-        .unwrap_or_default()
+    /// Checks a JSON body (and what came with it) against this answer.
+    fn check(&self, received: &Received<'_>, body: &Value) -> AnswerCheck {
+        let mut walk = self.check_headers(received, true);
+        let Some(schema) = &self.json else {
+            if self.bodiless {
+                walk.push(
+                    AnswerFindingKind::UndocumentedField,
+                    "no body".to_owned(),
+                    shown_json(body),
+                    self.note.as_deref(),
+                );
+            }
+            return walk.finish(None, None);
+        };
+        let chosen = walk.check(schema, body, self.note.as_deref());
+        walk.finish(Some(schema), chosen)
     }
 
-    /// The check around one walk of the body: the media type first, then `walk_body` from the
-    /// body's schema, then the shape it was found to be.
-    fn check_with<'a>(
-        &'a self,
-        content_type: Option<&str>,
-        walk_body: impl FnOnce(
-            &mut Walk<'a>,
-            &'a Node,
-            Option<&'a str>,
-        ) -> Result<Option<usize>, raw::NotJson>,
-    ) -> Result<AnswerCheck, raw::NotJson> {
-        let Some(schema) = &self.json else {
-            return Ok(AnswerCheck::default());
-        };
+    /// The findings of what came with the body: its media type (with `media`, where a JSON body
+    /// is documented and the media type is known), then each documented header that was sent.
+    fn check_headers(&self, received: &Received<'_>, media: bool) -> Walk<'_> {
         let mut walk = Walk::default();
-        if let Some(media) = content_type.filter(|media| !is_json_media(media)) {
-            walk.findings.push(wrong_media(media, self.note.as_deref()));
+        let note = self.note.as_deref();
+        if media && self.json.is_some() {
+            match received.media {
+                Media::Sent(media) if !is_json_media(media) => {
+                    walk.findings
+                        .push(wrong_media(&format!("Content-Type {}", cut(media)), note));
+                }
+                // Missing is flagged like text/plain: a client that goes by the header (as
+                // HTTP says it should) cannot read either as the JSON the docs promise.
+                Media::Absent => walk.findings.push(wrong_media("no Content-Type", note)),
+                Media::Sent(_) | Media::Unknown => {}
+            }
         }
-        let chosen = walk_body(&mut walk, schema, self.note.as_deref())?;
-        let documented_as = chosen
-            .and_then(|index| schema.choices.get(index))
-            .and_then(|choice| choice.name.clone())
-            .or_else(|| schema.name.clone());
-        Ok(AnswerCheck {
-            findings: walk.findings,
-            unlisted: walk.unlisted,
-            documented_as,
-        })
+        for (name, node) in &self.headers {
+            let sent = received
+                .headers
+                .iter()
+                .filter(|(sent, _)| sent.eq_ignore_ascii_case(name));
+            for (_, text) in sent {
+                let mut part = header_walk(node, text, note);
+                let path = format!("headers/{}", name.to_ascii_lowercase());
+                for finding in &mut part.findings {
+                    finding.path.clone_from(&path);
+                }
+                walk.merge(part);
+            }
+        }
+        walk
     }
+}
+
+/// The check of one documented header's value: read as its schema's type says (an integer
+/// written in digits only, a number as JSON writes it, else text), then walked like a body.
+fn header_walk<'n>(node: &'n Node, text: &str, note: Option<&'n str>) -> Walk<'n> {
+    let mut walk = Walk::default();
+    let text = text.trim();
+    let types = node.types;
+    let wants = |kind| types.is_some_and(|types| types.has(kind));
+    let value = if wants(JsonType::Number) || wants(JsonType::Integer) {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let integer = !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+        let number = serde_json::from_str::<serde_json::Number>(text)
+            .ok()
+            .filter(|_| integer || wants(JsonType::Number));
+        match number {
+            Some(number) => Value::Number(number),
+            None if wants(JsonType::String) => Value::String(text.to_owned()),
+            None => {
+                let expected = match types {
+                    Some(types) if !wants(JsonType::Number) => {
+                        format!("{}, in digits", types.phrase())
+                    }
+                    Some(types) => types.phrase(),
+                    None => "a number".to_owned(),
+                };
+                let actual = serde_json::to_string(text).unwrap_or_default();
+                walk.push(AnswerFindingKind::WrongType, expected, cut(&actual), note);
+                return walk;
+            }
+        }
+    } else {
+        Value::String(text.to_owned())
+    };
+    let mut part = Walk::default();
+    part.check(node, &value, note);
+    // The value lives only here: its findings are owned text, so only they are kept.
+    walk.findings = part.findings;
+    walk.unlisted = part.unlisted;
+    walk
 }
 
 /// The finding for a status no documented answer covers, listing those that are.
@@ -345,16 +522,26 @@ fn single(finding: AnswerFinding) -> AnswerCheck {
 
 /// The finding for a body that is not JSON where JSON is documented: what it was sent as, and
 /// how it starts.
-fn not_json(content_type: Option<&str>, body: &[u8]) -> AnswerFinding {
+fn not_json(received: &Received<'_>, body: &[u8]) -> AnswerFinding {
     let actual = if body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".to_owned()
+    } else if let Some(encoding) = received.encoding {
+        format!(
+            "a body encoded with {}, which is not decoded",
+            cut(encoding)
+        )
+    } else if body.starts_with(b"\xef\xbb\xbf") {
+        // JSON text must not begin with one (RFC 8259), and most parsers refuse it.
+        "a body that starts with a byte order mark (EF BB BF)".to_owned()
+    } else if let Err(error) = std::str::from_utf8(body) {
+        format!("a body that is not UTF-8 at byte {}", error.valid_up_to())
     } else {
         let start = String::from_utf8_lossy(&body[..body.len().min(SHOWN_CHARACTERS * 4)]);
-        format!(
-            "{}: {}",
-            content_type.unwrap_or("a body"),
-            cut(start.trim())
-        )
+        let sent = match received.media {
+            Media::Sent(media) => media,
+            Media::Unknown | Media::Absent => "a body",
+        };
+        format!("{sent}: {}", cut(start.trim()))
     };
     AnswerFinding {
         path: String::new(),
@@ -365,13 +552,13 @@ fn not_json(content_type: Option<&str>, body: &[u8]) -> AnswerFinding {
     }
 }
 
-/// The finding for a JSON body sent under another media type.
-fn wrong_media(media: &str, note: Option<&str>) -> AnswerFinding {
+/// The finding for a body sent under another media type, or none: `actual` says which.
+fn wrong_media(actual: &str, note: Option<&str>) -> AnswerFinding {
     AnswerFinding {
         path: String::new(),
         kind: AnswerFindingKind::WrongType,
         expected: format!("Content-Type {JSON_MEDIA}"),
-        actual: format!("Content-Type {}", cut(media)),
+        actual: actual.to_owned(),
         note: note.map(str::to_owned),
     }
 }
@@ -403,7 +590,22 @@ struct Node {
     items: Option<Box<Node>>,
     /// The shapes of an `anyOf` or `oneOf`, any of which matches.
     choices: Vec<Node>,
+    /// The schema's rules for a text or a number (bounds, lengths, `pattern`, `format`), as
+    /// the request lint's validator checks them; `None` when it has none.
+    rules: Option<Box<Validator>>,
 }
+
+/// The keywords [`Node::rules`] holds: the rules of a single text or number.
+const VALUE_RULES: [&str; 8] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+];
 
 /// What an object's properties that the schema does not list are.
 #[derive(Default)]
@@ -472,7 +674,22 @@ impl Node {
                 .filter(|items| items.is_object())
                 .map(|items| Box::new(Self::compile(items))),
             choices,
+            rules: value_rules(map),
         }
+    }
+
+    /// Nothing in a value here can differ from the docs: no type, values, fields, items,
+    /// shapes or rules are documented for it (`attributes`, traits). A part so free need not
+    /// be read at all.
+    fn checks_nothing(&self) -> bool {
+        self.types.is_none()
+            && self.allowed.is_none()
+            && self.properties.is_empty()
+            && self.required.is_empty()
+            && matches!(self.extra, Extra::Free)
+            && self.items.is_none()
+            && self.choices.is_empty()
+            && self.rules.is_none()
     }
 
     /// What the docs say a value here is, for a missing field: "required: text or null".
@@ -481,6 +698,48 @@ impl Node {
             Some(types) => format!("required: {}", types.phrase()),
             None => "required".to_owned(),
         }
+    }
+}
+
+/// A validator of the schema's [`VALUE_RULES`] alone, built as the request lint builds its own
+/// (the same formats asserted), or `None` when the schema has none of them. A schema the
+/// validator refuses (a `pattern` it cannot compile) leaves its rules unchecked rather than
+/// failing the whole check.
+fn value_rules(map: &Map<String, Value>) -> Option<Box<Validator>> {
+    let rules: Map<String, Value> = VALUE_RULES
+        .iter()
+        .filter_map(|keyword| Some(((*keyword).to_owned(), map.get(*keyword)?.clone())))
+        .collect();
+    if rules.is_empty() {
+        return None;
+    }
+    options().build(&Value::Object(rules)).ok().map(Box::new)
+}
+
+/// What a broken value rule says the docs expect: "at least 0", "a date and time (RFC 3339)".
+fn rule_phrase(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::Minimum { limit } => format!("at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("at most {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => format!("more than {limit}"),
+        ValidationErrorKind::ExclusiveMaximum { limit } => format!("less than {limit}"),
+        ValidationErrorKind::MinLength { limit } => format!("at least {limit} characters"),
+        ValidationErrorKind::MaxLength { limit } => format!("at most {limit} characters"),
+        ValidationErrorKind::Pattern { pattern } => format!("text matching {pattern}"),
+        ValidationErrorKind::Format { format } => format_phrase(format),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A format as the docs mean it: "a date and time (RFC 3339)", "an email address".
+fn format_phrase(format: &str) -> String {
+    match format {
+        "date-time" => "a date and time (RFC 3339), such as 2024-05-01T09:30:00Z".to_owned(),
+        "date" => "a date (RFC 3339), such as 2024-05-01".to_owned(),
+        "email" => "an email address".to_owned(),
+        "uuid" => "a UUID".to_owned(),
+        "uri" => "a URI".to_owned(),
+        other => format!("a valid {other}"),
     }
 }
 
@@ -634,6 +893,20 @@ impl<'a> Walk<'a> {
             );
             return chosen;
         }
+        if let Some(rules) = &node.rules
+            && matches!(value, Value::String(_) | Value::Number(_))
+            && !rules.is_valid(value)
+        {
+            for error in rules.iter_errors(value) {
+                self.push(
+                    AnswerFindingKind::WrongType,
+                    rule_phrase(error.kind()),
+                    shown_json(value),
+                    note,
+                );
+            }
+            return chosen;
+        }
         match value {
             Value::Object(map) => self.object(node, map, note),
             Value::Array(items) => {
@@ -737,6 +1010,21 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The check this walk makes, from the body's `schema` and the shape `chosen` in it.
+    fn finish(self, schema: Option<&Node>, chosen: Option<usize>) -> AnswerCheck {
+        let documented_as = schema.and_then(|schema| {
+            chosen
+                .and_then(|index| schema.choices.get(index))
+                .and_then(|choice| choice.name.clone())
+                .or_else(|| schema.name.clone())
+        });
+        AnswerCheck {
+            findings: self.findings,
+            unlisted: self.unlisted,
+            documented_as,
+        }
+    }
+
     /// Takes in the findings of a walk of a part of the body, keeping the list's bound.
     fn merge(&mut self, part: Walk<'_>) {
         let room = LISTED_FINDINGS.saturating_sub(self.findings.len());
@@ -757,8 +1045,24 @@ impl<'a> Walk<'a> {
             self.unlisted += 1;
             return;
         }
+        self.push_at(self.pointer(), kind, expected, actual, note);
+    }
+
+    /// [`Walk::push`] at `path` rather than where the walk is.
+    fn push_at(
+        &mut self,
+        path: String,
+        kind: AnswerFindingKind,
+        expected: String,
+        actual: String,
+        note: Option<&str>,
+    ) {
+        if self.findings.len() >= LISTED_FINDINGS {
+            self.unlisted += 1;
+            return;
+        }
         self.findings.push(AnswerFinding {
-            path: self.pointer(),
+            path,
             kind,
             expected,
             actual,
@@ -927,6 +1231,254 @@ mod tests {
         assert_eq!(
             format!("{:?}", get.answer_checks),
             "CompiledAnswers { compiled: [\"200\", \"400\", \"401\", \"403\", \"404\", \"429\", \"500\", \"503\"] }"
+        );
+    }
+
+    fn operation(id: &str) -> &'static Operation {
+        crate::contract::embedded().unwrap().operation(id).unwrap()
+    }
+
+    fn person() -> Value {
+        json!({
+            "id": "123e4567-e89b-12d3-a456-426614174000",
+            "workspace_id": "ws_1",
+            "external_id": "user-1",
+            "attributes": {"plan": "pro"},
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z"
+        })
+    }
+
+    fn json_headers() -> Vec<(String, String)> {
+        vec![("Content-Type".to_owned(), "application/json".to_owned())]
+    }
+
+    /// Each finding as "kind path: expected / actual".
+    fn lines(check: &AnswerCheck) -> Vec<String> {
+        check
+            .findings
+            .iter()
+            .map(|finding| {
+                format!(
+                    "{} {}: {} / {}",
+                    finding.kind.as_str(),
+                    finding.path,
+                    finding.expected,
+                    finding.actual
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_person_with_attributes_nested_200_deep_is_checked_not_called_not_json() {
+        let mut body = person();
+        let text = serde_json::to_string(&body).unwrap().replacen(
+            "\"attributes\":{\"plan\":\"pro\"}",
+            &format!("\"attributes\":{}", nested_text(200)),
+            1,
+        );
+        assert!(text.contains("{\"a\":{\"a\""), "{text}");
+        let get = operation("getPerson");
+        assert!(get.check_answer(200, None, text.as_bytes()).is_ok());
+        // Deep where the docs look: the fields are still checked around it.
+        body["email"] = json!(42);
+        let text = serde_json::to_string(&body).unwrap().replacen(
+            "\"attributes\":{\"plan\":\"pro\"}",
+            &format!("\"attributes\":{}", nested_text(200)),
+            1,
+        );
+        assert_eq!(
+            lines(&get.check_answer(200, None, text.as_bytes())),
+            ["wrong_type /email: text or null / 42"]
+        );
+    }
+
+    /// `{"a":{"a":…"x"…}}`, `depth` objects deep, written out (a `Value` that deep cannot be).
+    fn nested_text(depth: usize) -> String {
+        format!("{}\"x\"{}", "{\"a\":".repeat(depth), "}".repeat(depth))
+    }
+
+    #[test]
+    fn a_part_too_deep_for_several_shapes_says_so() {
+        let node = Node::compile(&json!({"properties": {
+            "x": {"anyOf": [{"type": "object"}, {"type": "array"}]}
+        }}));
+        let answer = CompiledAnswer {
+            json: Some(node),
+            bodiless: false,
+            headers: Vec::new(),
+            note: None,
+        };
+        let body = format!("{{\"x\": {}}}", nested_text(raw::DEEPEST + 5));
+        let check = answer.check_bytes(&Received::offline(None), body.as_bytes(), raw::WHOLE_BELOW);
+        assert_eq!(
+            lines(&check),
+            [
+                "wrong_type /x: JSON nested at most 127 levels deep, to be checked / JSON nested deeper than 127 levels, not checked from here"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_body_not_utf8_or_still_encoded_says_so() {
+        let get = operation("getPerson");
+        let mut body = serde_json::to_vec(&person()).unwrap();
+        body.insert(9, 0xff);
+        assert_eq!(
+            lines(&get.check_response(200, &json_headers(), &body)),
+            ["wrong_type : JSON / a body that is not UTF-8 at byte 9"]
+        );
+        let mut headers = json_headers();
+        headers.push(("Content-Encoding".to_owned(), "br".to_owned()));
+        assert_eq!(
+            lines(&get.check_response(200, &headers, b"\x1b\x8f\x00\xf8{..")),
+            ["wrong_type : JSON / a body encoded with br, which is not decoded"]
+        );
+        assert_eq!(
+            lines(&get.check_answer(200, None, b"\xef\xbb\xbf{}")),
+            ["wrong_type : JSON / a body that starts with a byte order mark (EF BB BF)"]
+        );
+        // Decoded by the client after all (gzip): the JSON is checked as JSON.
+        let body = serde_json::to_vec(&person()).unwrap();
+        headers[1].1 = "gzip".to_owned();
+        assert!(get.check_response(200, &headers, &body).is_ok());
+    }
+
+    #[test]
+    fn a_body_where_none_is_documented_is_a_difference() {
+        let delete = operation("deletePerson");
+        assert!(delete.check_answer(204, None, b"").is_ok());
+        assert_eq!(
+            lines(&delete.check_answer(204, None, b"garbage\xff")),
+            ["undocumented_field : no body / a body of 8 bytes"]
+        );
+        assert_eq!(
+            lines(&delete.check_json_answer(204, None, &json!({"ok": true}))),
+            ["undocumented_field : no body / {\"ok\":true}"]
+        );
+    }
+
+    #[test]
+    fn a_json_answer_without_content_type_is_flagged_like_text_plain() {
+        let get = operation("getPerson");
+        let body = serde_json::to_vec(&person()).unwrap();
+        assert!(get.check_response(200, &json_headers(), &body).is_ok());
+        assert_eq!(
+            lines(&get.check_response(200, &[], &body)),
+            ["wrong_type : Content-Type application/json / no Content-Type"]
+        );
+        let plain = [("content-type".to_owned(), "text/plain".to_owned())];
+        assert_eq!(
+            lines(&get.check_response(200, &plain, &body)),
+            ["wrong_type : Content-Type application/json / Content-Type text/plain"]
+        );
+        // Offline, without headers, the media type is not judged.
+        assert!(get.check_answer(200, None, &body).is_ok());
+    }
+
+    #[test]
+    fn bounds_formats_and_lengths_of_answer_values_are_checked() {
+        let list = operation("listPeople");
+        assert_eq!(
+            lines(&list.check_answer(200, None, br#"{"people": [], "total": -1}"#)),
+            ["wrong_type /total: at least 0 / -1"]
+        );
+        let get = operation("getPerson");
+        let mut body = person();
+        body["created_at"] = json!("x");
+        body["id"] = json!("not-a-uuid");
+        body["email"] = json!("nobody");
+        let check = get.check_json_answer(200, None, &body);
+        let mut found = lines(&check);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "wrong_type /created_at: a date and time (RFC 3339), such as 2024-05-01T09:30:00Z / \"x\"",
+                "wrong_type /email: an email address / \"nobody\"",
+                "wrong_type /id: a UUID / \"not-a-uuid\"",
+            ]
+        );
+        // The same through the bytes.
+        let bytes = serde_json::to_vec(&body).unwrap();
+        assert_eq!(get.check_answer(200, None, &bytes).count(), 3);
+        body["email"] = Value::Null;
+        body["created_at"] = json!("2026-01-01T00:00:00Z");
+        body["id"] = json!("123e4567-e89b-12d3-a456-426614174000");
+        assert!(get.check_json_answer(200, None, &body).is_ok());
+    }
+
+    #[test]
+    fn documented_rate_limit_headers_are_whole_numbers_of_at_least_zero() {
+        let get = operation("getPerson");
+        let body = serde_json::to_vec(&person()).unwrap();
+        let with = |value: &str| {
+            let mut headers = json_headers();
+            headers.push(("x-ratelimit-remaining".to_owned(), value.to_owned()));
+            lines(&get.check_response(200, &headers, &body))
+        };
+        assert_eq!(with("119"), Vec::<String>::new());
+        assert_eq!(
+            with("abc"),
+            ["wrong_type headers/x-ratelimit-remaining: a whole number, in digits / \"abc\""]
+        );
+        assert_eq!(
+            with("-5"),
+            ["wrong_type headers/x-ratelimit-remaining: at least 0 / -5"]
+        );
+        assert_eq!(
+            with("1.5e9"),
+            ["wrong_type headers/x-ratelimit-remaining: a whole number, in digits / \"1.5e9\""]
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_a_finding_at_that_key() {
+        let get = operation("getPerson");
+        let body = br#"{"id": "123e4567-e89b-12d3-a456-426614174000", "id": "123e4567-e89b-12d3-a456-426614174001",
+            "workspace_id": "w", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}"#;
+        assert_eq!(
+            lines(&get.check_response(200, &json_headers(), body)),
+            ["wrong_type /id: one value / the key appears 2 times"]
+        );
+    }
+
+    #[test]
+    fn the_shape_beside_the_verdict_says_closest_when_it_differs() {
+        let get = operation("getPerson");
+        let matched = get.check_json_answer(200, None, &person());
+        assert_eq!(matched.shape().as_deref(), Some("documented as Person"));
+        let differs = get.check_json_answer(200, None, &json!({"id": 1}));
+        assert!(!differs.is_ok());
+        assert_eq!(differs.shape().as_deref(), Some("closest: Person"));
+    }
+
+    #[test]
+    fn the_person_note_says_what_the_check_does_with_the_guide_shape() {
+        let create = operation("createPerson");
+        let guide = json!({
+            "id": "123e4567-e89b-12d3-a456-426614174000",
+            "workspace_id": "ws_1",
+            "userId": "user-1",
+            "email": "ada@example.com",
+            "traits": {"plan": "pro"},
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z"
+        });
+        let check = create.check_json_answer(201, None, &guide);
+        assert_eq!(
+            lines(&check),
+            [
+                "undocumented_field /userId: not documented / \"user-1\"",
+                "undocumented_field /traits: not documented / {\"plan\":\"pro\"}"
+            ]
+        );
+        let note = check.findings[0].note.as_deref().unwrap();
+        assert!(!note.contains("still accepted"), "{note}");
+        assert!(
+            note.contains("reports its userId and traits as undocumented fields"),
+            "{note}"
         );
     }
 
