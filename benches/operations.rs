@@ -49,7 +49,7 @@ fn switching(criterion: &mut Criterion) {
             let mut spent = Duration::ZERO;
             for switch in 0..switches {
                 harness
-                    .get_by_label(operations[switch as usize % 2])
+                    .get_by_role_and_label(Role::Button, operations[switch as usize % 2])
                     .click();
                 let started = Instant::now();
                 harness.step();
@@ -64,7 +64,7 @@ fn switching(criterion: &mut Criterion) {
             let mut spent = Duration::ZERO;
             for switch in 0..switches {
                 harness
-                    .get_by_label(operations[switch as usize % 2])
+                    .get_by_role_and_label(Role::Button, operations[switch as usize % 2])
                     .click();
                 harness.step();
                 let started = Instant::now();
