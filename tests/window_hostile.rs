@@ -128,6 +128,14 @@ fn after_a_send_the_body_is_on_screen_at_the_default_and_a_small_size() {
             rect.bottom() <= size.y && rect.height() > 0.0,
             "at {name} the body's second line is at {rect:?}, off the window"
         );
+        // Every view of the answer and Copy body stay within the window, however narrow.
+        for label in ["Diff", "Contract", "Copy body", "201 Created"] {
+            let rect = harness.get_by_label(label).rect();
+            assert!(
+                rect.right() <= size.x && rect.bottom() <= size.y,
+                "at {name} {label} is at {rect:?}, cut off by the window's edge"
+            );
+        }
     }
 }
 

@@ -99,13 +99,23 @@ pub fn response_ui(
         Exchange::Done(outcome) => outcome.as_ref().as_ref().ok(),
         _ => None,
     };
-    // The answer's status shares the title's line: a row less above the body.
+    // The answer's status shares the title's line: a row less above the body. Copy body is
+    // placed first, at the right, so a narrow panel cuts the status text, never the button.
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Response").strong().size(15.0));
-        if let Some(response) = answer {
-            ui.add_space(8.0);
-            status_line_ui(ui, response, actions);
-        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(response) = answer
+                && ui.button("Copy body").clicked()
+            {
+                actions.push(Action::Copy(response.view.text().to_owned()));
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.label(RichText::new("Response").strong().size(15.0));
+                if let Some(response) = answer {
+                    ui.add_space(8.0);
+                    status_line_ui(ui, response);
+                }
+            });
+        });
     });
     ui.separator();
     match exchange {
@@ -175,8 +185,8 @@ fn answer_ui(
     body_ui(ui, response, tab, view, review, actions);
 }
 
-/// "201 Created  4 ms - 467 B" and Copy body, on the title's line.
-fn status_line_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action>) {
+/// "201 Created  4 ms - 467 B", on the title's line; the size gives way when the panel is narrow.
+fn status_line_ui(ui: &mut Ui, response: &HttpResponse) {
     let color = status_color(ui, response.status_class());
     ui.label(
         RichText::new(format!("{} {}", response.status, response.reason))
@@ -184,19 +194,17 @@ fn status_line_ui(ui: &mut Ui, response: &HttpResponse, actions: &mut Vec<Action
             .size(16.0)
             .color(color),
     );
-    ui.label(
-        RichText::new(format!(
-            "{} ms · {}",
-            response.elapsed.as_millis(),
-            human_size(response.body.len())
-        ))
-        .weak(),
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!(
+                "{} ms · {}",
+                response.elapsed.as_millis(),
+                human_size(response.body.len())
+            ))
+            .weak(),
+        )
+        .truncate(),
     );
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        if ui.button("Copy body").clicked() {
-            actions.push(Action::Copy(response.view.text().to_owned()));
-        }
-    });
 }
 
 /// The most of the Response panel the summary under the status line takes.
@@ -244,7 +252,8 @@ fn body_ui(
     review: &mut ReviewState<'_>,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
+    // Wrapped: at the smallest window the last tabs go to a second row instead of off the edge.
+    ui.horizontal_wrapped(|ui| {
         for (candidate, label) in [
             (BodyTab::Pretty, "Pretty".to_owned()),
             (BodyTab::Tree, "Tree".to_owned()),
@@ -384,7 +393,7 @@ fn rate_limit_ui(ui: &mut Ui, response: &HttpResponse) {
     let Some(rate) = response.rate_limit() else {
         return;
     };
-    ui.horizontal(|ui| rate_meter_ui(ui, &rate));
+    ui.horizontal_wrapped(|ui| rate_meter_ui(ui, &rate));
 }
 
 fn rate_meter_ui(ui: &mut Ui, rate: &RateLimit) {
