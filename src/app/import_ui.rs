@@ -12,7 +12,7 @@ use super::import_view::{
 };
 use super::shortcuts::{SHOW_IMPORT, SHOW_REQUESTS};
 use super::token::{TokenInput, TokenOrigin};
-use super::{Action, App, View, form_ui, sandbox_ui};
+use super::{Action, App, View, form_ui};
 use crate::import::{Outcome, Phase, RowResult, WaitReason};
 use crate::sandbox::DOCUMENTED_RATE_LIMIT;
 
@@ -54,14 +54,7 @@ impl App {
                     std::mem::take(&mut self.focus_base_url),
                 );
             });
-            if self.in_sandbox() {
-                sandbox_ui::sandbox_ui(
-                    ui,
-                    self.sandbox.as_ref(),
-                    &mut self.state.sandbox,
-                    &mut self.actions,
-                );
-            }
+            self.sandbox_banner_ui(ui);
             ui.add_space(4.0);
         });
         let width = ui.available_width();

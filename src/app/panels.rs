@@ -49,6 +49,21 @@ impl eframe::App for App {
 }
 
 impl App {
+    /// The built-in sandbox's banner and settings, when it is the environment, in either view.
+    /// Says whether it was shown.
+    pub(super) fn sandbox_banner_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        if !self.in_sandbox() {
+            return false;
+        }
+        sandbox_ui::sandbox_ui(
+            ui,
+            self.sandbox.as_ref(),
+            &mut self.state.sandbox,
+            &mut self.actions,
+        );
+        true
+    }
+
     /// The "go to operation" palette, while it is open.
     fn palette_ui(&mut self, ctx: &egui::Context) {
         let (Some(palette), Ok(contract)) = (self.palette.as_mut(), crate::contract::embedded())
@@ -104,13 +119,7 @@ impl App {
                 std::mem::take(&mut self.focus_base_url),
                 &mut self.actions,
             );
-            if self.in_sandbox() {
-                sandbox_ui::sandbox_ui(
-                    ui,
-                    self.sandbox.as_ref(),
-                    &mut self.state.sandbox,
-                    &mut self.actions,
-                );
+            if self.sandbox_banner_ui(ui) {
                 ui.add_space(4.0);
             }
         });
